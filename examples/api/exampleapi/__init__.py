@@ -1,0 +1,1 @@
+"""A small Django REST framework API used by libcoreapi's integration tests."""

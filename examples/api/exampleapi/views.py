@@ -1,0 +1,158 @@
+"""Views of the libcoreapi example API. Every response is JSON."""
+import json
+
+from django.contrib.auth import authenticate, login, logout
+from django.http import JsonResponse
+from django.views.decorators.csrf import ensure_csrf_cookie
+from rest_framework import status
+from rest_framework.authentication import (
+    BasicAuthentication, SessionAuthentication, TokenAuthentication,
+)
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+def _method_not_allowed(allowed):
+    response = JsonResponse({'detail': 'Method not allowed.'}, status=405)
+    response['Allow'] = ', '.join(allowed)
+    return response
+
+
+# --- plain Django views (protected by the normal CSRF middleware) ----------
+
+@ensure_csrf_cookie
+def csrf(request):
+    """Set the csrftoken cookie. The token is deliberately not in the body."""
+    if request.method not in ('GET', 'HEAD'):
+        return _method_not_allowed(['GET', 'HEAD'])
+    return JsonResponse({'detail': 'CSRF cookie set'})
+
+
+def _credentials(request):
+    """(username, password) from a JSON or form-encoded body, or None."""
+    content_type = request.content_type or ''
+    if content_type == 'application/json' or content_type.endswith('+json'):
+        try:
+            data = json.loads(request.body.decode('utf-8') or 'null')
+        except (UnicodeDecodeError, ValueError):
+            return None
+        if not isinstance(data, dict):
+            return None
+    else:
+        data = request.POST
+    username = data.get('username')
+    password = data.get('password')
+    if not isinstance(username, str) or not isinstance(password, str):
+        return None
+    return username, password
+
+
+def login_view(request):
+    """Session login. NOT csrf_exempt: CsrfViewMiddleware protects it."""
+    if request.method != 'POST':
+        return _method_not_allowed(['POST'])
+    creds = _credentials(request)
+    if creds is None:
+        return JsonResponse(
+            {'detail': 'Expected "username" and "password" (JSON or form).'},
+            status=400)
+    user = authenticate(request, username=creds[0], password=creds[1])
+    if user is None:
+        return JsonResponse(
+            {'detail': 'Unable to log in with provided credentials.'},
+            status=400)
+    # login() cycles the session key and rotates the CSRF token, so the
+    # response carries a new csrftoken cookie.
+    login(request, user)
+    return JsonResponse({'username': user.get_username()})
+
+
+def logout_view(request):
+    if request.method != 'POST':
+        return _method_not_allowed(['POST'])
+    logout(request)
+    return JsonResponse({'detail': 'Logged out'})
+
+
+def csrf_failure(request, reason=''):
+    """settings.CSRF_FAILURE_VIEW: a JSON 403 (same shape as DRF's)."""
+    return JsonResponse({'detail': 'CSRF Failed: %s' % reason}, status=403)
+
+
+def not_found(request, exception=None):
+    return JsonResponse({'detail': 'Not found.'}, status=404)
+
+
+def server_error(request):
+    return JsonResponse({'detail': 'Server error.'}, status=500)
+
+
+# --- Django REST framework views ---------------------------------------------
+
+class RootView(APIView):
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        return Response({'name': 'libcoreapi example API'})
+
+
+_AUTH_NAMES = (
+    (TokenAuthentication, 'token'),
+    (BasicAuthentication, 'basic'),
+    (SessionAuthentication, 'session'),
+)
+
+
+class MeView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request):
+        authenticator = request.successful_authenticator
+        auth = None
+        for cls, name in _AUTH_NAMES:
+            if isinstance(authenticator, cls):
+                auth = name
+                break
+        return Response({
+            'username': request.user.get_username(),
+            'auth': auth,
+        })
+
+
+class NotesView(APIView):
+    # For session-authenticated users DRF's SessionAuthentication enforces
+    # CSRF here; Basic/Token users need no CSRF token.
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        data = request.data
+        if hasattr(data, 'dict'):  # QueryDict from a form-encoded body
+            data = data.dict()
+        return Response(
+            {'username': request.user.get_username(), 'data': data},
+            status=status.HTTP_201_CREATED)
+
+
+class InspectView(APIView):
+    """Report what the request carried. Never authenticates, never 401/403.
+
+    Every response also sets the cookie tracker=1, so that a test can check
+    that a client without cookie permission never sends it back.
+    """
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    def _inspect(self, request, *args, **kwargs):
+        meta = request.META
+        response = Response({
+            'authorization': 'HTTP_AUTHORIZATION' in meta,
+            'cookies': sorted(request.COOKIES.keys()),
+            'csrf_header': 'HTTP_X_CSRFTOKEN' in meta,
+            'origin': meta.get('HTTP_ORIGIN'),
+            'referer': meta.get('HTTP_REFERER'),
+        })
+        response.set_cookie('tracker', '1')
+        return response
+
+    get = post = put = patch = delete = _inspect

@@ -1,0 +1,141 @@
+/*
+ * coreapi/auth.h - authentication: Basic, Token, Session and custom schemes.
+ *
+ * An authentication object is handed to a client (coreapi_client_add_auth),
+ * which applies it to every outgoing request, redirect hops included, whose
+ * host its domain pattern covers (see coreapi/domain.h and the client's
+ * redirect rules). All schemes, built-in or custom, go through one interface,
+ * coreapi_auth_ops.
+ *
+ * Objects are reference counted; the count is atomic, and the built-in schemes
+ * keep no mutable state in the object (what they learn from responses, such as
+ * a CSRF token, is kept per client through coreapi_request_memo_*), so one
+ * object may be shared by clients running in several threads. Secrets are wiped
+ * from memory when the object is freed.
+ */
+#ifndef COREAPI_AUTH_H
+#define COREAPI_AUTH_H
+
+#include <stddef.h>
+#include "error.h"
+#include "request.h"
+#include "response.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct coreapi_auth coreapi_auth;
+
+/* The operations of an authentication scheme. The table must outlive every
+ * object made with it (a static const table is usual). */
+typedef struct coreapi_auth_ops {
+  /* Short name of the scheme for people and debug output ("token"). Required. */
+  const char *name;
+
+  /* Non-zero if this scheme needs cookies (a session login). A client stores
+   * and sends cookies only on hops that an authentication allowing cookies
+   * covers. */
+  int allow_cookies;
+
+  /* Required. Called for each request (and each redirect hop) in this
+   * authentication's scope, just before it is sent. May set or remove headers
+   * with coreapi_request_set_header() and friends. Return OK to send, or an
+   * error code (err filled, coreapi_error_set() helps) to fail the request:
+   * nothing is sent, and the client returns that code. */
+  coreapi_code (*apply)(void *state, coreapi_request *req, coreapi_error *err);
+
+  /* Optional. Called with each response to a request this authentication
+   * applied to, before redirects are followed. Setting *resend to 1 asks the
+   * client to send the same request once more (apply is called again, the body
+   * is replayed), as a token refresh after a 401 would; a request is resent at
+   * most once. Return OK, or an error code to fail the request. */
+  coreapi_code (*on_response)(void *state, const coreapi_request *req,
+                              const coreapi_response *resp, int *resend,
+                              coreapi_error *err);
+
+  /* Optional. Write a description without secrets into buf (size bytes, always
+   * NUL-terminated), such as "token (Bearer)". Without it, name is used. */
+  void (*describe)(void *state, char *buf, size_t size);
+
+  /* Optional. Free state; wipe any secret it holds. */
+  void (*free)(void *state);
+} coreapi_auth_ops;
+
+/* A custom authentication with the operations ops, its state (passed to each
+ * operation; may be NULL) and a domain pattern (NULL means "*").
+ * Takes ownership of state: on failure ops->free(state) has been called.
+ * Callbacks may run in several threads at once when the object is shared by
+ * clients in several threads; the state must then be safe for that.
+ * Returns a new object (release with coreapi_auth_free), or NULL with err
+ * filled (ERR_INVALID_ARGUMENT, ERR_BAD_DOMAIN, ERR_OUT_OF_MEMORY). */
+COREAPI_EXTERN coreapi_auth *coreapi_auth_new(const coreapi_auth_ops *ops, void *state,
+                                              const char *domain, coreapi_error *err);
+
+/* HTTP Basic authentication (RFC 7617): Authorization: Basic base64(user:pass),
+ * the credentials taken as UTF-8. username and password are required (the
+ * password may be empty); a username containing ':', a control character in
+ * either, or text that is not valid UTF-8 is refused with ERR_BAD_CREDENTIALS.
+ * domain NULL means "*". The strings are copied. */
+COREAPI_EXTERN coreapi_auth *coreapi_auth_basic_new(const char *username, const char *password,
+                                                    const char *domain, coreapi_error *err);
+
+/* Token authentication: Authorization: <scheme> <token>. scheme NULL means
+ * "Bearer" and must be an RFC 9110 token ("Token", "JWT"); token must be
+ * non-empty visible ASCII (no whitespace, no control characters). Anything else
+ * is refused with ERR_BAD_CREDENTIALS. domain NULL means "*". */
+COREAPI_EXTERN coreapi_auth *coreapi_auth_token_new(const char *token, const char *scheme,
+                                                    const char *domain, coreapi_error *err);
+
+/* Session authentication: allows cookies. When csrf_cookie_name is given,
+ * every response in scope that sets that cookie updates the CSRF token kept
+ * for the client (so the rotation Django does at login is followed); when
+ * csrf_header_name is given too, unsafe requests in scope (anything but GET,
+ * HEAD, OPTIONS, TRACE) carry the token in that header. Over https, unsafe
+ * requests in scope also carry Origin and Referer for the request's own origin
+ * unless the caller set them (Django refuses https POSTs without a Referer).
+ * NULL names disable the CSRF handling, as in the reference client (Django's
+ * names are "csrftoken" and "X-CSRFToken"). Names must be RFC 9110 tokens,
+ * else ERR_INVALID_ARGUMENT. domain NULL means "*". */
+COREAPI_EXTERN coreapi_auth *coreapi_auth_session_new(const char *csrf_cookie_name,
+                                                      const char *csrf_header_name,
+                                                      const char *domain, coreapi_error *err);
+
+/* Take another reference to auth; returns auth. NULL gives NULL. */
+COREAPI_EXTERN coreapi_auth *coreapi_auth_ref(coreapi_auth *auth);
+
+/* Release a reference; the last one frees the object (ops->free on the state,
+ * secrets wiped). NULL does nothing. */
+COREAPI_EXTERN void coreapi_auth_free(coreapi_auth *auth);
+
+/* The normalised domain pattern ("*" for NULL). Borrowed, valid while auth
+ * lives. */
+COREAPI_EXTERN const char *coreapi_auth_domain(const coreapi_auth *auth);
+
+/* The scheme's name (ops->name). Borrowed. */
+COREAPI_EXTERN const char *coreapi_auth_name(const coreapi_auth *auth);
+
+/* Non-zero if the scheme allows cookies. */
+COREAPI_EXTERN int coreapi_auth_allows_cookies(const coreapi_auth *auth);
+
+/* A description without secrets ("basic (user alice)", "token (Bearer)",
+ * "session (csrf csrftoken -> X-CSRFToken)") into buf, NUL-terminated.
+ * Returns buf. */
+COREAPI_EXTERN char *coreapi_auth_describe(const coreapi_auth *auth, char *buf, size_t size);
+
+/* Apply auth to req by hand, as a client would to the first hop of a request:
+ * if the domain pattern covers req's host, ops->apply runs and *applied (when
+ * not NULL) becomes 1; otherwise req is left alone and *applied is 0. Outside
+ * a client there is no per-client memory, so a Session authentication adds no
+ * CSRF header here. Returns OK or the error apply returned. */
+COREAPI_EXTERN coreapi_code coreapi_auth_apply(const coreapi_auth *auth, coreapi_request *req,
+                                               int *applied, coreapi_error *err);
+
+/* The state given to coreapi_auth_new (borrowed), for custom schemes. The
+ * built-in schemes' state is private: do not touch what this returns. */
+COREAPI_EXTERN void *coreapi_auth_state(const coreapi_auth *auth);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* COREAPI_AUTH_H */

@@ -1,0 +1,162 @@
+/*
+ * coreapi/client.h - the client: sends requests through libcurl and applies
+ * authentication to every hop.
+ *
+ * A client owns one libcurl easy handle and reuses it, so connections are kept
+ * alive across requests. It follows redirects itself (libcurl's own following
+ * is off) so that authentication is decided afresh for every hop:
+ *
+ *   - 301, 302: POST becomes GET without a body; 303: every method but HEAD
+ *     becomes GET without a body; 307, 308 keep method and body.
+ *   - Only http and https, for the first URL and for every redirect target.
+ *   - An authentication with an explicit pattern applies to a hop whose host it
+ *     covers. One with "*" applies to a hop with the first request's scheme,
+ *     host and port (an upgrade from http to https of the same host on default
+ *     ports is allowed). None applies after a downgrade from https to http. Once
+ *     a chain has left an authentication's scope it stays out, even if it comes
+ *     back.
+ *   - When several authentications are in scope, the most specific wins: the
+ *     exact host, then the longest wildcard, then "*"; on a tie the one added
+ *     first.
+ *   - Cookies are stored and sent only on hops that an authentication allowing
+ *     cookies covers (so without Session authentication, no cookie at all).
+ *   - Headers that authentication sets, client-level extra headers and the
+ *     caller's own request headers are rebuilt for every hop; on a hop outside
+ *     the first request's origin (the "*" rule above) only Accept,
+ *     Accept-Language, Content-Type (when the body is kept) and User-Agent of
+ *     the caller's headers remain.
+ *
+ * One client is used by one thread at a time; different clients may run in
+ * parallel threads. No global state is kept.
+ */
+#ifndef COREAPI_CLIENT_H
+#define COREAPI_CLIENT_H
+
+#include <stddef.h>
+#include "error.h"
+#include "request.h"
+#include "response.h"
+#include "auth.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct coreapi_client coreapi_client;
+
+/* What a debug callback is told. */
+typedef enum coreapi_debug_type {
+  COREAPI_DEBUG_INFO = 0,       /* a decision: which credential applied and why */
+  COREAPI_DEBUG_HEADER_OUT = 1, /* request line and headers, secrets redacted */
+  COREAPI_DEBUG_HEADER_IN = 2,  /* status line and headers, secrets redacted */
+  COREAPI_DEBUG_BODY_SIZE = 3   /* one line: bytes sent and received */
+} coreapi_debug_type;
+
+/* text is len bytes, not NUL-terminated, valid only during the call. The values
+ * of Authorization, Proxy-Authorization, Cookie, Set-Cookie and of every header
+ * an authentication set (except Origin and Referer) read "[redacted]". */
+typedef void (*coreapi_debug_fn)(void *userdata, coreapi_debug_type type, const char *text,
+                                 size_t len);
+
+/* A new client with no authentication, a 30 s timeout per hop, 20 redirects at
+ * most and TLS verification on. Returns a new client (free with
+ * coreapi_client_free) or NULL with err filled. */
+COREAPI_EXTERN coreapi_client *coreapi_client_new(coreapi_error *err);
+
+/* Free client: its libcurl handle, cookies (not saved unless asked), the
+ * references it holds to authentication objects; per-client secrets are wiped.
+ * NULL does nothing. */
+COREAPI_EXTERN void coreapi_client_free(coreapi_client *client);
+
+/* Total time one hop may take, in milliseconds; 0 means no limit. */
+COREAPI_EXTERN coreapi_code coreapi_client_set_timeout_ms(coreapi_client *client, long ms,
+                                                          coreapi_error *err);
+
+/* The User-Agent header ("coreapi" by default, as the reference). NULL restores
+ * the default. Copied. */
+COREAPI_EXTERN coreapi_code coreapi_client_set_user_agent(coreapi_client *client,
+                                                          const char *user_agent,
+                                                          coreapi_error *err);
+
+/* A header sent with every request (replacing one of the same name added
+ * before), subject to the redirect rules above. Copied. */
+COREAPI_EXTERN coreapi_code coreapi_client_add_header(coreapi_client *client, const char *name,
+                                                      const char *value, coreapi_error *err);
+
+/* Stop sending the extra header name. Returns the number removed. */
+COREAPI_EXTERN size_t coreapi_client_remove_header(coreapi_client *client, const char *name);
+
+/* A file of CA certificates (PEM) to verify servers with, instead of the
+ * system's. NULL restores the system's. Copied. */
+COREAPI_EXTERN coreapi_code coreapi_client_set_ca_bundle(coreapi_client *client,
+                                                         const char *path,
+                                                         coreapi_error *err);
+
+/* Verify TLS peers and host names (1, the default) or not (0). */
+COREAPI_EXTERN coreapi_code coreapi_client_set_verify_tls(coreapi_client *client, int verify,
+                                                          coreapi_error *err);
+
+/* A host resolve override in curl's "HOST:PORT:ADDRESS" form (as curl
+ * --resolve; ADDRESS may be an IPv6 literal in brackets). Copied. */
+COREAPI_EXTERN coreapi_code coreapi_client_add_resolve(coreapi_client *client,
+                                                       const char *entry,
+                                                       coreapi_error *err);
+
+/* Redirects followed at most for one request (default 20; 0 follows none and
+ * returns the redirect response itself). */
+COREAPI_EXTERN coreapi_code coreapi_client_set_max_redirects(coreapi_client *client,
+                                                             unsigned max,
+                                                             coreapi_error *err);
+
+/* Add an authentication. The client takes its own reference: the caller keeps
+ * (and eventually frees) its own. Several may be added, each with its own
+ * domain pattern. */
+COREAPI_EXTERN coreapi_code coreapi_client_add_auth(coreapi_client *client, coreapi_auth *auth,
+                                                    coreapi_error *err);
+
+/* Which authentication would apply to the first hop of a request to url
+ * (borrowed, or NULL for none). When why is not NULL, a sentence saying why is
+ * written there (size bytes, NUL-terminated): "api.example.com: token
+ * (Bearer)" or "none: no credential matches evil.test". Returns NULL with
+ * err filled for an invalid URL. */
+COREAPI_EXTERN const coreapi_auth *coreapi_client_auth_for(const coreapi_client *client,
+                                                           const char *url, char *why,
+                                                           size_t size, coreapi_error *err);
+
+/* Call fn for debug output of every following request (NULL turns it off).
+ * userdata is passed along and must outlive its use. */
+COREAPI_EXTERN coreapi_code coreapi_client_set_debug(coreapi_client *client,
+                                                     coreapi_debug_fn fn, void *userdata,
+                                                     coreapi_error *err);
+
+/* Send req (which is not modified; each hop works on a copy), following
+ * redirects, and store the final response in *out (a new object the caller
+ * frees). Any HTTP status is a success here: a 404 is a response, not an
+ * error. Returns OK, or an error code with err filled and *out NULL. */
+COREAPI_EXTERN coreapi_code coreapi_client_send(coreapi_client *client,
+                                                const coreapi_request *req,
+                                                coreapi_response **out, coreapi_error *err);
+
+/* Shorthand: a request with method and url, and when body is not NULL that
+ * body (len bytes, copied) with Content-Type content_type (may be NULL). */
+COREAPI_EXTERN coreapi_code coreapi_client_request(coreapi_client *client, const char *method,
+                                                   const char *url, const char *content_type,
+                                                   const void *body, size_t len,
+                                                   coreapi_response **out,
+                                                   coreapi_error *err);
+
+/* Write the client's cookies to path in the Netscape cookie file format, the
+ * way every file of this library is written: to a temporary file in the same
+ * directory with mode 0600, flushed to disk, then renamed into place. */
+COREAPI_EXTERN coreapi_code coreapi_client_save_cookies(coreapi_client *client,
+                                                        const char *path, coreapi_error *err);
+
+/* Read cookies from a file written by coreapi_client_save_cookies (or curl).
+ * A missing file is an error (ERR_IO). */
+COREAPI_EXTERN coreapi_code coreapi_client_load_cookies(coreapi_client *client,
+                                                        const char *path, coreapi_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* COREAPI_CLIENT_H */

@@ -1,0 +1,15 @@
+/*
+ * coreapi/coreapi.h - the one header to include for libcoreapi.
+ */
+#ifndef COREAPI_COREAPI_H
+#define COREAPI_COREAPI_H
+
+#include "version.h"
+#include "error.h"
+#include "domain.h"
+#include "request.h"
+#include "response.h"
+#include "auth.h"
+#include "client.h"
+
+#endif /* COREAPI_COREAPI_H */

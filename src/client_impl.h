@@ -1,0 +1,65 @@
+/*
+ * client_impl.h - the client's structure, shared by client.c (sending),
+ * cookies.c (the cookie jar on disk), debug.c (redacted debug output) and
+ * memo.c (per-client authentication memory).
+ */
+#ifndef COREAPI_CLIENT_IMPL_H
+#define COREAPI_CLIENT_IMPL_H
+
+#include <curl/curl.h>
+
+#include "internal.h"
+
+typedef struct coreapi__memo_entry {
+  const void *owner; /* the coreapi_auth the value belongs to */
+  char *key;
+  char *value;
+} coreapi__memo_entry;
+
+struct coreapi__memo {
+  coreapi__memo_entry *items;
+  size_t count;
+  size_t cap;
+};
+
+void coreapi__memo_free(coreapi__memo *memo);
+
+struct coreapi_client {
+  CURL *curl;
+  CURLSH *jar;         /* the cookie jar, attached only on hops that allow cookies */
+  int jar_attached;
+  char curl_error[CURL_ERROR_SIZE];
+
+  long timeout_ms;
+  char *user_agent;    /* NULL: "coreapi" */
+  coreapi__headers extra;
+  char *ca_bundle;
+  int verify_tls;
+  struct curl_slist *resolve;
+  unsigned max_redirects;
+
+  coreapi_auth **auths;
+  size_t auth_count;
+  coreapi__memo memo;
+
+  coreapi_debug_fn debug;
+  void *debug_data;
+
+  /* During one transfer. */
+  coreapi_response *current;         /* being filled by the callbacks */
+  const coreapi_request *current_req; /* the hop being sent (for redaction) */
+  int header_error;                  /* a callback ran out of memory */
+};
+
+/* Attach (1) or detach (0) the cookie jar for the next transfer. */
+void coreapi__client_use_jar(coreapi_client *client, int on);
+
+/* Debug output (debug.c). */
+void coreapi__debug_info(coreapi_client *client, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+int coreapi__debug_curl(CURL *curl, curl_infotype type, char *data, size_t size, void *userp);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * headers.c - an ordered list of header fields with case-insensitive names
+ * (RFC 9110 section 5), shared by requests and responses. Values are wiped
+ * when replaced or freed, since they may hold credentials.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+coreapi_code coreapi__header_check(const char *name, const char *value, coreapi_error *err) {
+  if (name == NULL || value == NULL)
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                             "header name and value must not be NULL");
+  if (!coreapi__is_token(name))
+    return coreapi_error_set(err, COREAPI_ERR_BAD_HEADER,
+                             "header name is not an RFC 9110 token");
+  for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+    if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+      return coreapi_error_set(err, COREAPI_ERR_BAD_HEADER,
+                               "value of header %s contains a control character", name);
+  return COREAPI_OK;
+}
+
+const char *coreapi__headers_get(const coreapi__headers *h, const char *name) {
+  if (h == NULL || name == NULL)
+    return NULL;
+  for (size_t i = 0; i < h->count; i++)
+    if (coreapi__strcaseeq(h->items[i].name, name))
+      return h->items[i].value;
+  return NULL;
+}
+
+coreapi__header *coreapi__headers_find(coreapi__headers *h, const char *name) {
+  for (size_t i = 0; i < h->count; i++)
+    if (coreapi__strcaseeq(h->items[i].name, name))
+      return &h->items[i];
+  return NULL;
+}
+
+static int headers_push(coreapi__headers *h, char *name, char *value, unsigned flags) {
+  if (h->count == h->cap) {
+    size_t cap = h->cap ? h->cap * 2 : 8;
+    coreapi__header *items = realloc(h->items, cap * sizeof(*items));
+    if (items == NULL)
+      return -1;
+    h->items = items;
+    h->cap = cap;
+  }
+  h->items[h->count].name = name;
+  h->items[h->count].value = value;
+  h->items[h->count].flags = flags;
+  h->count++;
+  return 0;
+}
+
+int coreapi__headers_add(coreapi__headers *h, const char *name, size_t name_len,
+                         const char *value, size_t value_len) {
+  char *n = coreapi__strndup(name, name_len);
+  char *v = coreapi__strndup(value, value_len);
+  if (n == NULL || v == NULL || headers_push(h, n, v, 0) != 0) {
+    free(n);
+    coreapi__free_secret(v);
+    return -1;
+  }
+  return 0;
+}
+
+int coreapi__headers_set(coreapi__headers *h, const char *name, const char *value,
+                         unsigned flags) {
+  coreapi__header *first = coreapi__headers_find(h, name);
+  char *v = coreapi__strdup(value);
+  if (v == NULL)
+    return -1;
+  if (first != NULL) {
+    /* Keep the first one's place and name; drop the others. */
+    size_t keep = (size_t)(first - h->items);
+    coreapi__free_secret(first->value);
+    first->value = v;
+    first->flags = flags;
+    for (size_t i = h->count; i-- > keep + 1;) {
+      if (coreapi__strcaseeq(h->items[i].name, name)) {
+        free(h->items[i].name);
+        coreapi__free_secret(h->items[i].value);
+        memmove(&h->items[i], &h->items[i + 1], (h->count - i - 1) * sizeof(h->items[0]));
+        h->count--;
+      }
+    }
+    return 0;
+  }
+  {
+    char *n = coreapi__strdup(name);
+    if (n == NULL || headers_push(h, n, v, flags) != 0) {
+      free(n);
+      coreapi__free_secret(v);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+size_t coreapi__headers_remove(coreapi__headers *h, const char *name) {
+  size_t removed = 0, o = 0;
+  if (h == NULL || name == NULL)
+    return 0;
+  for (size_t i = 0; i < h->count; i++) {
+    if (coreapi__strcaseeq(h->items[i].name, name)) {
+      free(h->items[i].name);
+      coreapi__free_secret(h->items[i].value);
+      removed++;
+    } else {
+      h->items[o++] = h->items[i];
+    }
+  }
+  h->count = o;
+  return removed;
+}
+
+int coreapi__headers_copy(coreapi__headers *dst, const coreapi__headers *src) {
+  for (size_t i = 0; i < src->count; i++) {
+    char *n = coreapi__strdup(src->items[i].name);
+    char *v = coreapi__strdup(src->items[i].value);
+    if (n == NULL || v == NULL || headers_push(dst, n, v, src->items[i].flags) != 0) {
+      free(n);
+      coreapi__free_secret(v);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+void coreapi__headers_free(coreapi__headers *h) {
+  if (h == NULL)
+    return;
+  for (size_t i = 0; i < h->count; i++) {
+    free(h->items[i].name);
+    coreapi__free_secret(h->items[i].value);
+  }
+  free(h->items);
+  h->items = NULL;
+  h->count = h->cap = 0;
+}

@@ -1,0 +1,193 @@
+/*
+ * request.c - the request as the client sends it and authentication sees it:
+ * method, parsed URL, headers, optional body, and which redirect hop it is.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+coreapi_request *coreapi_request_new(const char *method, const char *url, coreapi_error *err) {
+  coreapi_request *req;
+  coreapi_error_clear(err);
+  if (method == NULL || method[0] == '\0')
+    method = "GET";
+  if (!coreapi__is_token(method)) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                      "invalid method '%.32s': not an RFC 9110 token", method);
+    return NULL;
+  }
+  if (url == NULL) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "URL must not be NULL");
+    return NULL;
+  }
+  req = calloc(1, sizeof(*req));
+  if (req == NULL) {
+    COREAPI__OOM(err);
+    return NULL;
+  }
+  req->method = coreapi__strdup(method);
+  if (req->method == NULL) {
+    free(req);
+    COREAPI__OOM(err);
+    return NULL;
+  }
+  for (char *p = req->method; *p; p++)
+    if (*p >= 'a' && *p <= 'z')
+      *p = (char)(*p - ('a' - 'A'));
+  if (coreapi__url_parse(&req->url, url, NULL, err) != COREAPI_OK) {
+    free(req->method);
+    free(req);
+    return NULL;
+  }
+  return req;
+}
+
+void coreapi_request_free(coreapi_request *req) {
+  if (req == NULL)
+    return;
+  free(req->method);
+  coreapi__url_free(&req->url);
+  coreapi__headers_free(&req->headers);
+  if (req->body != NULL) {
+    coreapi__wipe(req->body, req->body_len);
+    free(req->body);
+  }
+  free(req);
+}
+
+coreapi_request *coreapi__request_clone(const coreapi_request *src) {
+  coreapi_request *req = calloc(1, sizeof(*req));
+  if (req == NULL)
+    return NULL;
+  req->method = coreapi__strdup(src->method);
+  req->hop = src->hop;
+  if (req->method == NULL || coreapi__url_copy(&req->url, &src->url) != 0 ||
+      coreapi__headers_copy(&req->headers, &src->headers) != 0)
+    goto fail;
+  if (src->body != NULL) {
+    req->body = malloc(src->body_len ? src->body_len : 1);
+    if (req->body == NULL)
+      goto fail;
+    memcpy(req->body, src->body, src->body_len);
+    req->body_len = src->body_len;
+  }
+  return req;
+fail:
+  coreapi_request_free(req);
+  return NULL;
+}
+
+void coreapi__request_retarget(coreapi_request *req, coreapi__url *url) {
+  coreapi__url_free(&req->url);
+  req->url = *url;
+  memset(url, 0, sizeof(*url));
+  req->hop++;
+}
+
+const char *coreapi_request_method(const coreapi_request *req) {
+  return req ? req->method : NULL;
+}
+
+const char *coreapi_request_url(const coreapi_request *req) {
+  return req ? req->url.url : NULL;
+}
+
+const char *coreapi_request_scheme(const coreapi_request *req) {
+  return req ? req->url.scheme : NULL;
+}
+
+const char *coreapi_request_host(const coreapi_request *req) {
+  return req ? req->url.host : NULL;
+}
+
+int coreapi_request_port(const coreapi_request *req) { return req ? req->url.port : 0; }
+
+int coreapi_request_is_safe_method(const coreapi_request *req) {
+  static const char *const safe[] = {"GET", "HEAD", "OPTIONS", "TRACE"};
+  if (req == NULL)
+    return 0;
+  for (size_t i = 0; i < sizeof(safe) / sizeof(safe[0]); i++)
+    if (strcmp(req->method, safe[i]) == 0)
+      return 1;
+  return 0;
+}
+
+const char *coreapi_request_header(const coreapi_request *req, const char *name) {
+  return req ? coreapi__headers_get(&req->headers, name) : NULL;
+}
+
+coreapi_code coreapi_request_set_header(coreapi_request *req, const char *name,
+                                        const char *value, coreapi_error *err) {
+  coreapi_code rc;
+  if (req == NULL)
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "request must not be NULL");
+  rc = coreapi__header_check(name, value, err);
+  if (rc != COREAPI_OK)
+    return rc;
+  if (coreapi__headers_set(&req->headers, name, value, 0) != 0)
+    return COREAPI__OOM(err);
+  return COREAPI_OK;
+}
+
+size_t coreapi_request_remove_header(coreapi_request *req, const char *name) {
+  return req ? coreapi__headers_remove(&req->headers, name) : 0;
+}
+
+size_t coreapi_request_header_count(const coreapi_request *req) {
+  return req ? req->headers.count : 0;
+}
+
+int coreapi_request_header_at(const coreapi_request *req, size_t i, const char **name,
+                              const char **value) {
+  if (req == NULL || i >= req->headers.count)
+    return -1;
+  if (name)
+    *name = req->headers.items[i].name;
+  if (value)
+    *value = req->headers.items[i].value;
+  return 0;
+}
+
+coreapi_code coreapi_request_set_body(coreapi_request *req, const void *data, size_t len,
+                                      coreapi_error *err) {
+  unsigned char *copy;
+  if (req == NULL || (data == NULL && len > 0))
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                             "request and body must not be NULL");
+  copy = malloc(len ? len : 1);
+  if (copy == NULL)
+    return COREAPI__OOM(err);
+  if (len > 0)
+    memcpy(copy, data, len);
+  if (req->body != NULL) {
+    coreapi__wipe(req->body, req->body_len);
+    free(req->body);
+  }
+  req->body = copy;
+  req->body_len = len;
+  return COREAPI_OK;
+}
+
+const void *coreapi_request_body(const coreapi_request *req, size_t *len) {
+  if (len)
+    *len = (req && req->body) ? req->body_len : 0;
+  return req ? req->body : NULL;
+}
+
+unsigned coreapi_request_hop(const coreapi_request *req) { return req ? req->hop : 0; }
+
+const char *coreapi_request_memo_get(const coreapi_request *req, const char *key) {
+  if (req == NULL || req->memo == NULL || key == NULL)
+    return NULL;
+  return coreapi__memo_get(req->memo, req->memo_owner, key);
+}
+
+coreapi_code coreapi_request_memo_set(const coreapi_request *req, const char *key,
+                                      const char *value, coreapi_error *err) {
+  if (req == NULL || req->memo == NULL || key == NULL)
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                             "request memory is only available inside a client's "
+                             "authentication callbacks");
+  return coreapi__memo_set(req->memo, req->memo_owner, key, value, err);
+}

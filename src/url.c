@@ -1,0 +1,152 @@
+/*
+ * url.c - URLs, parsed and normalised by libcurl's URL API (RFC 3986), never
+ * by hand. A parsed URL keeps the parts authentication decides on: scheme,
+ * normalised host and port. Userinfo and fragment are removed: userinfo never
+ * decides the host and never becomes credentials (libcurl would otherwise send
+ * it as Basic authentication).
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "internal.h"
+
+void coreapi__host_lower(char *host) {
+  size_t n;
+  for (char *p = host; *p; p++)
+    if (*p >= 'A' && *p <= 'Z')
+      *p = (char)(*p + ('a' - 'A'));
+  n = strlen(host);
+  if (n > 1 && host[n - 1] == '.')
+    host[n - 1] = '\0';
+}
+
+static int host_is_ip(const char *host) {
+  unsigned char addr[4];
+  return host[0] == '[' || inet_pton(AF_INET, host, addr) == 1;
+}
+
+void coreapi__url_free(coreapi__url *u) {
+  if (u == NULL)
+    return;
+  free(u->url);
+  free(u->scheme);
+  free(u->host);
+  memset(u, 0, sizeof(*u));
+}
+
+/* Copy a string that libcurl allocated into one of ours. */
+static char *take_curl_string(char *s) {
+  char *d = coreapi__strdup(s);
+  curl_free(s);
+  return d;
+}
+
+coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *base,
+                                coreapi_error *err) {
+  CURLU *h;
+  CURLUcode uc;
+  char *scheme = NULL, *host = NULL, *port = NULL, *full = NULL;
+  coreapi_code rc = COREAPI_OK;
+
+  memset(out, 0, sizeof(*out));
+  if (url == NULL)
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "URL must not be NULL");
+  h = curl_url();
+  if (h == NULL)
+    return COREAPI__OOM(err);
+
+  if (base != NULL && curl_url_set(h, CURLUPART_URL, base, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
+    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "malformed base URL");
+    goto out;
+  }
+  uc = curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
+  if (uc == CURLUE_OUT_OF_MEMORY) {
+    rc = COREAPI__OOM(err);
+    goto out;
+  }
+  if (uc != CURLUE_OK) {
+    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "malformed URL: %s", curl_url_strerror(uc));
+    goto out;
+  }
+  if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
+    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has no scheme");
+    goto out;
+  }
+  coreapi__host_lower(scheme);
+  if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
+    rc = coreapi_error_set(err, COREAPI_ERR_UNSUPPORTED_SCHEME,
+                           "unsupported URL scheme '%.32s': only http and https", scheme);
+    goto out;
+  }
+  /* Userinfo and fragment go: they are never sent, never credentials. */
+  curl_url_set(h, CURLUPART_USER, NULL, 0);
+  curl_url_set(h, CURLUPART_PASSWORD, NULL, 0);
+  curl_url_set(h, CURLUPART_OPTIONS, NULL, 0);
+  curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
+
+  uc = curl_url_get(h, CURLUPART_HOST, &host, CURLU_PUNYCODE);
+  if (uc != CURLUE_OK || host == NULL || host[0] == '\0') {
+    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has no usable host");
+    goto out;
+  }
+  coreapi__host_lower(host);
+  if (host[0] == '\0' || strcmp(host, ".") == 0) {
+    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has an empty host");
+    goto out;
+  }
+  if (curl_url_set(h, CURLUPART_HOST, host, 0) != CURLUE_OK ||
+      curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK ||
+      curl_url_get(h, CURLUPART_URL, &full, 0) != CURLUE_OK) {
+    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
+    goto out;
+  }
+
+  out->port = atoi(port);
+  out->is_ip = host_is_ip(host);
+  out->scheme = take_curl_string(scheme);
+  out->host = take_curl_string(host);
+  out->url = take_curl_string(full);
+  scheme = host = full = NULL;
+  if (out->scheme == NULL || out->host == NULL || out->url == NULL) {
+    coreapi__url_free(out);
+    rc = COREAPI__OOM(err);
+  }
+out:
+  curl_free(scheme);
+  curl_free(host);
+  curl_free(port);
+  curl_free(full);
+  curl_url_cleanup(h);
+  return rc;
+}
+
+int coreapi__url_copy(coreapi__url *dst, const coreapi__url *src) {
+  memset(dst, 0, sizeof(*dst));
+  dst->url = coreapi__strdup(src->url);
+  dst->scheme = coreapi__strdup(src->scheme);
+  dst->host = coreapi__strdup(src->host);
+  dst->port = src->port;
+  dst->is_ip = src->is_ip;
+  if (dst->url == NULL || dst->scheme == NULL || dst->host == NULL) {
+    coreapi__url_free(dst);
+    return -1;
+  }
+  return 0;
+}
+
+char *coreapi__url_origin(const coreapi__url *u) {
+  int dflt = strcmp(u->scheme, "https") == 0 ? 443 : 80;
+  size_t n = strlen(u->scheme) + strlen(u->host) + 16;
+  char *s = malloc(n);
+  if (s == NULL)
+    return NULL;
+  if (u->port == dflt)
+    snprintf(s, n, "%s://%s", u->scheme, u->host);
+  else
+    snprintf(s, n, "%s://%s:%d", u->scheme, u->host, u->port);
+  return s;
+}

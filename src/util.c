@@ -1,0 +1,195 @@
+/*
+ * util.c - small string, byte and memory helpers used across the library:
+ * secret wiping, RFC 9110 tokens, UTF-8 validation (RFC 3629), Base64
+ * (RFC 4648) and a growable buffer.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void coreapi__wipe(void *p, size_t n) {
+  /* A volatile function pointer keeps the compiler from proving the store
+   * dead and removing it (the memset_s / explicit_bzero idea, portably). */
+  static void *(*const volatile wipe_memset)(void *, int, size_t) = memset;
+  if (p != NULL && n > 0)
+    wipe_memset(p, 0, n);
+}
+
+void coreapi__free_secret(char *s) {
+  if (s == NULL)
+    return;
+  coreapi__wipe(s, strlen(s));
+  free(s);
+}
+
+char *coreapi__strndup(const char *s, size_t n) {
+  char *d;
+  if (s == NULL)
+    return NULL;
+  d = malloc(n + 1);
+  if (d == NULL)
+    return NULL;
+  memcpy(d, s, n);
+  d[n] = '\0';
+  return d;
+}
+
+char *coreapi__strdup(const char *s) {
+  return s == NULL ? NULL : coreapi__strndup(s, strlen(s));
+}
+
+static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c; }
+
+int coreapi__strcaseeq(const char *a, const char *b) {
+  if (a == NULL || b == NULL)
+    return a == b;
+  for (; *a && *b; a++, b++)
+    if (lower((unsigned char)*a) != lower((unsigned char)*b))
+      return 0;
+  return *a == *b;
+}
+
+/* tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." /
+ *         "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA        (RFC 9110 5.6.2) */
+static int is_tchar(unsigned char c) {
+  if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+    return 1;
+  return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+int coreapi__is_token(const char *s) {
+  if (s == NULL || *s == '\0')
+    return 0;
+  for (; *s; s++)
+    if (!is_tchar((unsigned char)*s))
+      return 0;
+  return 1;
+}
+
+int coreapi__is_utf8(const char *str, size_t n) {
+  const unsigned char *s = (const unsigned char *)str;
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = s[i];
+    size_t len;
+    uint32_t cp;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return 0;
+    }
+    if (n - i < len)
+      return 0;
+    for (size_t k = 1; k < len; k++) {
+      if ((s[i + k] & 0xC0) != 0x80)
+        return 0;
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return 0;
+    i += len;
+  }
+  return 1;
+}
+
+char *coreapi__base64(const unsigned char *in, size_t n) {
+  static const char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t out_len, i, o = 0;
+  char *out;
+  if (n > (SIZE_MAX - 1) / 4 * 3 - 3)
+    return NULL;
+  out_len = (n + 2) / 3 * 4;
+  out = malloc(out_len + 1);
+  if (out == NULL)
+    return NULL;
+  for (i = 0; i + 2 < n; i += 3) {
+    uint32_t v = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1] << 8) | in[i + 2];
+    out[o++] = alphabet[(v >> 18) & 63];
+    out[o++] = alphabet[(v >> 12) & 63];
+    out[o++] = alphabet[(v >> 6) & 63];
+    out[o++] = alphabet[v & 63];
+  }
+  if (i < n) {
+    uint32_t v = (uint32_t)in[i] << 16;
+    if (i + 1 < n)
+      v |= (uint32_t)in[i + 1] << 8;
+    out[o++] = alphabet[(v >> 18) & 63];
+    out[o++] = alphabet[(v >> 12) & 63];
+    out[o++] = (i + 1 < n) ? alphabet[(v >> 6) & 63] : '=';
+    out[o++] = '=';
+  }
+  out[o] = '\0';
+  return out;
+}
+
+int coreapi__buf_append(coreapi__buf *b, const void *p, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 256;
+    char *d;
+    while (cap < b->len + n + 1) {
+      if (cap > SIZE_MAX / 2)
+        return -1;
+      cap *= 2;
+    }
+    d = realloc(b->data, cap);
+    if (d == NULL)
+      return -1;
+    b->data = d;
+    b->cap = cap;
+  }
+  if (n > 0)
+    memcpy(b->data + b->len, p, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+  return 0;
+}
+
+int coreapi__buf_appendf(coreapi__buf *b, const char *fmt, ...) {
+  char small[256];
+  va_list ap;
+  int n;
+  va_start(ap, fmt);
+  n = vsnprintf(small, sizeof(small), fmt, ap);
+  va_end(ap);
+  if (n < 0)
+    return -1;
+  if ((size_t)n < sizeof(small))
+    return coreapi__buf_append(b, small, (size_t)n);
+  {
+    char *big = malloc((size_t)n + 1);
+    int rc;
+    if (big == NULL)
+      return -1;
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    rc = coreapi__buf_append(b, big, (size_t)n);
+    free(big);
+    return rc;
+  }
+}
+
+void coreapi__buf_free(coreapi__buf *b) {
+  if (b->data != NULL) {
+    coreapi__wipe(b->data, b->cap);
+    free(b->data);
+  }
+  b->data = NULL;
+  b->len = b->cap = 0;
+}

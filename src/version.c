@@ -1,0 +1,6 @@
+/* version.c - the version of the loaded library. */
+#include "internal.h"
+
+const char *coreapi_version(void) { return COREAPI_VERSION; }
+
+unsigned int coreapi_version_num(void) { return COREAPI_VERSION_NUM; }

@@ -1,0 +1,340 @@
+#!/usr/bin/python3
+"""A scripted, recording HTTP(S) server for libcoreapi's integration tests.
+
+One process, three listeners on 127.0.0.1: plain HTTP on two ports (kinds
+"http" and "http2") and HTTPS on a third (kind "https"). Python stdlib only.
+Normally started by tests/integration/servers.py --redirect:
+
+    redirect_server.py --http-port P1 --http2-port P2 --https-port P3 \\
+                       --cert server.pem --key server.key
+
+Clients reach it under several host names (api.test, other.test, evil.test,
+all mapped to 127.0.0.1 by the client), so the Host header is recorded.
+
+Every request except /__log and /__clear is recorded in one shared log;
+GET /__log returns it as text/plain, one line per request:
+
+  <kind> <METHOD> <host> <path> auth=<0|1> csrf=<0|1> cookie=<c|-> \\
+      extra=<0|1> origin=<o|-> referer=<r|-> body=<n>
+
+(one line; "-" marks an absent or empty value; whitespace is removed from
+values). GET /__clear empties the log.
+
+Behaviour by path (any method):
+  /redirect?code=N&to=URL  -> status N (301/302/303/307/308), Location: URL
+  /set-cookie?name=N&value=V -> 200, Set-Cookie: N=V; Path=/, body "ok"
+  /status?code=N           -> status N with a short text body
+  anything else            -> 200 application/json {"ok": true, "path": ...}
+"""
+import argparse
+import http.server
+import json
+import re
+import signal
+import socket
+import socketserver
+import ssl
+import sys
+import threading
+import urllib.parse
+
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+MAX_BODY = 64 * 1024 * 1024
+
+
+class RequestLog:
+    """The shared, thread-safe, in-memory request log."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._lines = []
+
+    def add(self, line):
+        with self._lock:
+            self._lines.append(line)
+
+    def text(self):
+        with self._lock:
+            return ''.join(line + '\n' for line in self._lines)
+
+    def clear(self):
+        with self._lock:
+            self._lines.clear()
+
+
+LOG = RequestLog()
+
+_WS = re.compile(r'\s+')
+
+
+def _field(value):
+    """A log field: no whitespace inside, '-' when absent or empty."""
+    if value is None:
+        return '-'
+    value = _WS.sub('', value)
+    return value if value else '-'
+
+
+def _query(path):
+    """Query parameters, percent-decoded ('+' stays literal), first wins."""
+    params = {}
+    query = urllib.parse.urlsplit(path).query
+    for part in query.split('&'):
+        if not part:
+            continue
+        name, _, value = part.partition('=')
+        name = urllib.parse.unquote(name)
+        if name not in params:
+            params[name] = urllib.parse.unquote(value)
+    return params
+
+
+class BodyError(Exception):
+    pass
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = 'HTTP/1.1'
+    # Idle keep-alive connections are dropped after this many seconds.
+    timeout = 120
+
+    # Any method (GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS, custom ...)
+    # is handled by handle_any().
+    def __getattr__(self, name):
+        if name.startswith('do_'):
+            return self.handle_any
+        raise AttributeError(name)
+
+    def version_string(self):
+        return 'coreapi-test-redirect/1'
+
+    def log_message(self, fmt, *args):
+        # Goes to stderr, which the harness collects into a log file.
+        sys.stderr.write('%s [%s] %s\n' % (
+            self.server.kind, self.log_date_time_string(), fmt % args))
+
+    # --- request body -------------------------------------------------------
+
+    def _read_exact(self, n):
+        data = self.rfile.read(n)
+        if data is None or len(data) != n:
+            raise BodyError('short body')
+        return data
+
+    def _read_body(self):
+        """Read (and discard) the request body; return its length."""
+        te = self.headers.get('Transfer-Encoding', '')
+        if 'chunked' in te.lower():
+            total = 0
+            while True:
+                line = self.rfile.readline(65537)
+                if not line:
+                    raise BodyError('eof in chunk size')
+                size_text = line.split(b';', 1)[0].strip()
+                try:
+                    size = int(size_text, 16)
+                except ValueError:
+                    raise BodyError('bad chunk size %r' % size_text)
+                if size == 0:
+                    break
+                total += size
+                if total > MAX_BODY:
+                    raise BodyError('body too large')
+                self._read_exact(size)
+                if self._read_exact(2) != b'\r\n':
+                    raise BodyError('missing CRLF after chunk')
+            # Trailers, up to the empty line.
+            while True:
+                line = self.rfile.readline(65537)
+                if not line:
+                    raise BodyError('eof in trailers')
+                if line in (b'\r\n', b'\n'):
+                    break
+            return total
+        length = self.headers.get('Content-Length')
+        if length is None:
+            return 0
+        try:
+            n = int(length)
+        except ValueError:
+            raise BodyError('bad Content-Length')
+        if n < 0 or n > MAX_BODY:
+            raise BodyError('bad Content-Length')
+        remaining = n
+        while remaining:
+            chunk = self.rfile.read(min(remaining, 65536))
+            if not chunk:
+                raise BodyError('short body')
+            remaining -= len(chunk)
+        return n
+
+    # --- response -----------------------------------------------------------
+
+    def _send(self, code, body=b'', content_type='text/plain; charset=utf-8',
+              headers=()):
+        self.send_response(code)
+        for name, value in headers:
+            self.send_header(name, value)
+        no_body = code in (204, 304) or 100 <= code < 200
+        if not no_body:
+            self.send_header('Content-Type', content_type)
+            self.send_header('Content-Length', str(len(body)))
+        self.end_headers()
+        if not no_body and self.command != 'HEAD':
+            self.wfile.write(body)
+
+    def handle_any(self):
+        path_only = urllib.parse.urlsplit(self.path).path
+
+        try:
+            body_len = self._read_body()
+        except BodyError as exc:
+            self.close_connection = True
+            self._send(400, ('bad request body: %s\n' % exc).encode(),
+                       headers=[('Connection', 'close')])
+            return
+
+        if path_only == '/__log':
+            self._send(200, LOG.text().encode('utf-8'))
+            return
+        if path_only == '/__clear':
+            LOG.clear()
+            self._send(200, b'')
+            return
+
+        h = self.headers
+        LOG.add(' '.join([
+            self.server.kind,
+            _field(self.command),
+            _field(h.get('Host')),
+            _field(self.path),
+            'auth=%d' % ('Authorization' in h),
+            'csrf=%d' % ('X-CSRFToken' in h),
+            'cookie=' + _field(h.get('Cookie')),
+            'extra=%d' % ('X-Extra' in h),
+            'origin=' + _field(h.get('Origin')),
+            'referer=' + _field(h.get('Referer')),
+            'body=%d' % body_len,
+        ]))
+
+        params = _query(self.path)
+        if path_only == '/redirect':
+            try:
+                code = int(params.get('code', '302'))
+            except ValueError:
+                code = 0
+            if code not in REDIRECT_CODES or 'to' not in params:
+                self._send(400, b'need code=301|302|303|307|308 and to=URL\n')
+                return
+            self._send(code, b'', headers=[('Location', params['to'])])
+        elif path_only == '/set-cookie':
+            name = params.get('name')
+            if not name:
+                self._send(400, b'need name=NAME&value=VALUE\n')
+                return
+            self._send(200, b'ok', headers=[
+                ('Set-Cookie', '%s=%s; Path=/' % (name, params.get('value', '')))])
+        elif path_only == '/status':
+            try:
+                code = int(params.get('code', ''))
+            except ValueError:
+                code = 0
+            if not 200 <= code <= 599:
+                self._send(400, b'need code=200..599\n')
+                return
+            self._send(code, ('status %d\n' % code).encode())
+        else:
+            self._send(200, json.dumps({'ok': True, 'path': self.path}).encode(),
+                       content_type='application/json')
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, kind, port, ssl_context=None):
+        self.kind = kind
+        self.ssl_context = ssl_context
+        super().__init__(('127.0.0.1', port), Handler)
+
+    def server_bind(self):
+        # Skip HTTPServer.server_bind's reverse DNS lookup (getfqdn).
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = '127.0.0.1'
+        self.server_port = self.server_address[1]
+
+    def finish_request(self, request, client_address):
+        if self.ssl_context is None:
+            return super().finish_request(request, client_address)
+        # TLS handshake in the per-connection thread, not in the accept loop,
+        # so one stalled or failing client cannot block the listener.
+        try:
+            request.settimeout(30)
+            tls = self.ssl_context.wrap_socket(request, server_side=True)
+        except (ssl.SSLError, OSError) as exc:
+            sys.stderr.write('%s: TLS handshake with %s failed: %s\n'
+                             % (self.kind, client_address, exc))
+            return
+        try:
+            self.RequestHandlerClass(tls, client_address, self)
+        finally:
+            try:
+                tls.close()
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address):
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, socket.timeout, ssl.SSLError)):
+            return
+        super().handle_error(request, client_address)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--http-port', type=int, required=True)
+    parser.add_argument('--http2-port', type=int, required=True)
+    parser.add_argument('--https-port', type=int, required=True)
+    parser.add_argument('--cert', required=True, help='server certificate PEM')
+    parser.add_argument('--key', required=True, help='server private key PEM')
+    args = parser.parse_args(argv)
+
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(args.cert, args.key)
+    ctx.set_alpn_protocols(['http/1.1'])
+
+    servers = [
+        Server('http', args.http_port),
+        Server('http2', args.http2_port),
+        Server('https', args.https_port, ctx),
+    ]
+
+    stop = threading.Event()
+
+    def on_signal(signum, frame):
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+
+    threads = []
+    for server in servers:
+        t = threading.Thread(target=server.serve_forever,
+                             kwargs={'poll_interval': 0.2}, daemon=True)
+        t.start()
+        threads.append(t)
+    sys.stderr.write('redirect server: http=%d http2=%d https=%d\n'
+                     % (args.http_port, args.http2_port, args.https_port))
+    sys.stderr.flush()
+
+    while not stop.wait(0.5):
+        pass
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
