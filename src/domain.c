@@ -30,6 +30,25 @@ static int is_ipv6_literal(const char *s) {
   return inet_pton(AF_INET6, inner, addr) == 1;
 }
 
+/* Is the last label of host all digits (so that libcurl would read the name
+ * as an IPv4 address, as "1.2" or "0.0.1")? A trailing dot is ignored. */
+static int last_label_numeric(const char *host) {
+  size_t n = strlen(host);
+  const char *end, *start;
+  if (n > 0 && host[n - 1] == '.')
+    n--;
+  end = host + n;
+  start = end;
+  while (start > host && start[-1] != '.')
+    start--;
+  if (start == end)
+    return 0;
+  for (const char *p = start; p < end; p++)
+    if (*p < '0' || *p > '9')
+      return 0;
+  return 1;
+}
+
 /* Normalise host (no '*') through the URL API, as request hosts are. */
 static coreapi_code normalize_host(const char *host, char **out, coreapi_error *err) {
   coreapi__url u;
@@ -105,6 +124,11 @@ coreapi_code coreapi__pattern_parse(coreapi__pattern *out, const char *pattern,
   if (strcmp(host, ".") == 0)
     return coreapi_error_set(err, COREAPI_ERR_BAD_DOMAIN,
                              "invalid domain pattern '%.64s': no domain after \"*.\"", pattern);
+  if (out->kind == COREAPI__PATTERN_WILDCARD && (host[0] == '[' || last_label_numeric(host)))
+    return coreapi_error_set(err, COREAPI_ERR_BAD_DOMAIN,
+                             "invalid domain pattern '%.64s': a wildcard never covers IP "
+                             "addresses; name the address exactly",
+                             pattern);
   rc = normalize_host(host, &norm, err);
   if (rc != COREAPI_OK)
     return rc;

@@ -4,6 +4,11 @@
  * normalised host and port. Userinfo and fragment are removed: userinfo never
  * decides the host and never becomes credentials (libcurl would otherwise send
  * it as Basic authentication).
+ *
+ * Internationalised host names are converted to punycode (IDNA 2008 with the
+ * TR46 mapping, RFC 5891) by libidn2 from UTF-8 directly: libcurl's own
+ * conversion reads the host in the process locale's charset, so in the C
+ * locale it refuses every non-ASCII name.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -11,6 +16,7 @@
 #include <string.h>
 
 #include <curl/curl.h>
+#include <idn2.h>
 
 #include "internal.h"
 
@@ -36,6 +42,24 @@ void coreapi__url_free(coreapi__url *u) {
   free(u->scheme);
   free(u->host);
   memset(u, 0, sizeof(*u));
+}
+
+static int has_non_ascii(const char *s) {
+  for (; *s; s++)
+    if ((unsigned char)*s >= 0x80)
+      return 1;
+  return 0;
+}
+
+/* The punycode (A-label) form of a UTF-8 host, newly allocated with
+ * malloc, or NULL when it is not a valid internationalised name. The same
+ * processing as libcurl: non-transitional first, then transitional. */
+static char *host_to_ascii(const char *host) {
+  char *ace = NULL;
+  if (idn2_to_ascii_8z(host, &ace, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) != IDN2_OK &&
+      idn2_to_ascii_8z(host, &ace, IDN2_TRANSITIONAL) != IDN2_OK)
+    return NULL;
+  return ace;
 }
 
 /* Copy a string that libcurl allocated into one of ours. */
@@ -88,10 +112,22 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
   curl_url_set(h, CURLUPART_OPTIONS, NULL, 0);
   curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
 
-  uc = curl_url_get(h, CURLUPART_HOST, &host, CURLU_PUNYCODE);
+  uc = curl_url_get(h, CURLUPART_HOST, &host, 0);
   if (uc != CURLUE_OK || host == NULL || host[0] == '\0') {
     rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has no usable host");
     goto out;
+  }
+  if (has_non_ascii(host)) {
+    char *ace = host_to_ascii(host);
+    int ok = ace != NULL && curl_url_set(h, CURLUPART_HOST, ace, 0) == CURLUE_OK;
+    free(ace);
+    curl_free(host);
+    host = NULL;
+    if (!ok || curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+      rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL,
+                             "URL host is not a valid internationalised domain name");
+      goto out;
+    }
   }
   coreapi__host_lower(host);
   if (host[0] == '\0' || strcmp(host, ".") == 0) {

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 nm -D --defined-only "$lib" | awk '$2 == "T" { print $3 }' | sort -u > "$tmp/exported"
 # A declaration is "COREAPI_EXTERN <type> <name>(" possibly with "*" before the name.
 cat "$inc"/*.h | tr '\n' ' ' | grep -o 'COREAPI_EXTERN [^(;]*(' |
-  sed -e 's/($//' -e 's/.*[ *]//' | sort -u > "$tmp/declared"
+  sed -e 's/($//' -e 's/.*[ *]//' | grep '^coreapi_[a-z0-9_]*$' | sort -u > "$tmp/declared"
 if ! diff -u "$tmp/declared" "$tmp/exported"; then
   echo "exports: the exported symbols differ from the declared ones (- declared, + exported)"
   exit 1

@@ -74,16 +74,17 @@ COREAPI_EXTERN coreapi_auth *coreapi_auth_new(const coreapi_auth_ops *ops, void 
 
 /* HTTP Basic authentication (RFC 7617): Authorization: Basic base64(user:pass),
  * the credentials taken as UTF-8. username and password are required (the
- * password may be empty); a username containing ':', a control character in
- * either, or text that is not valid UTF-8 is refused with ERR_BAD_CREDENTIALS.
+ * password may be empty); NULL for either, a username containing ':', a
+ * control character (U+0000 to U+001F, U+007F) in either, or text that is not
+ * valid UTF-8 is refused with ERR_BAD_CREDENTIALS.
  * domain NULL means "*". The strings are copied. */
 COREAPI_EXTERN coreapi_auth *coreapi_auth_basic_new(const char *username, const char *password,
                                                     const char *domain, coreapi_error *err);
 
 /* Token authentication: Authorization: <scheme> <token>. scheme NULL means
  * "Bearer" and must be an RFC 9110 token ("Token", "JWT"); token must be
- * non-empty visible ASCII (no whitespace, no control characters). Anything else
- * is refused with ERR_BAD_CREDENTIALS. domain NULL means "*". */
+ * non-empty visible ASCII (no whitespace, no control characters). Anything else,
+ * a NULL token included, is refused with ERR_BAD_CREDENTIALS. domain NULL means "*". */
 COREAPI_EXTERN coreapi_auth *coreapi_auth_token_new(const char *token, const char *scheme,
                                                     const char *domain, coreapi_error *err);
 

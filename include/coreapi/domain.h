@@ -8,7 +8,8 @@
  *                      "example.com" itself and never an IP literal.
  * A "*" anywhere else, or not followed by ".", is rejected ("*example.com",
  * "a.*.com", "**.x"): the reference client's plain suffix match let
- * "*example.com" match "evilexample.com".
+ * "*example.com" match "evilexample.com". So is a wildcard over what would be
+ * an IP address ("*.0.0.1", "*.[::1]"), and "" (use "*").
  *
  * Hosts and patterns compare after normalisation: lowercase, one trailing dot
  * dropped, internationalised names in punycode (by libcurl's URL API).

@@ -6,6 +6,12 @@
  * error that occurred inside the call: its code, a message meant for people,
  * and the HTTP status where one applies. Pass NULL when the code is enough.
  *
+ * Who clears it: constructors (*_new), coreapi_client_* and coreapi_domain_*
+ * functions clear err when they start. The request setters and
+ * coreapi_request_memo_set do not, because authentication callbacks pass their
+ * own err through them, and the first error must survive: clear err yourself
+ * (coreapi_error_clear) before reusing one with them.
+ *
  * The enum is add-only: codes are never renumbered or removed, a retired code
  * keeps its slot. Names, numbers and messages come from one list, so that
  * coreapi_strerror() and the enum cannot drift apart.

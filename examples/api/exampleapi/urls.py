@@ -12,6 +12,7 @@ urlpatterns = [
     path('notes/', views.NotesView.as_view(), name='notes'),
     path('api-token-auth/', obtain_auth_token, name='api-token-auth'),
     path('inspect/', views.InspectView.as_view(), name='inspect'),
+    path('signed/', views.signed, name='signed'),
 ]
 
 handler404 = 'exampleapi.views.not_found'

@@ -3,7 +3,7 @@ import json
 
 from django.contrib.auth import authenticate, login, logout
 from django.http import JsonResponse
-from django.views.decorators.csrf import ensure_csrf_cookie
+from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
 from rest_framework import status
 from rest_framework.authentication import (
     BasicAuthentication, SessionAuthentication, TokenAuthentication,
@@ -156,3 +156,58 @@ class InspectView(APIView):
         return response
 
     get = post = put = patch = delete = _inspect
+
+
+# --- HMAC request signatures: the server side of examples/hmac/ ------------
+
+# Key id -> shared secret. A demo key: a real service keeps these secret.
+HMAC_KEYS = {'demo': b'demo-shared-secret'}
+
+
+def _hmac_string_to_sign(request):
+    """METHOD, path with query, X-Date and SHA-256 of the body, one a line."""
+    import hashlib
+    return '\n'.join([
+        request.method,
+        request.get_full_path(),
+        request.META.get('HTTP_X_DATE', ''),
+        hashlib.sha256(request.body).hexdigest(),
+    ]).encode('utf-8')
+
+
+def signed(request):
+    """Verify `Authorization: HMAC-SHA256 keyId="...",signature="<base64>"`.
+
+    Answers 200 {"verified": true, "key_id": ...} for a valid signature made
+    less than five minutes ago (X-Date, RFC 7231 IMF-fixdate), else 401.
+    """
+    import base64
+    import hashlib
+    import hmac
+    import re
+    import time
+    from email.utils import parsedate_to_datetime
+
+    header = request.META.get('HTTP_AUTHORIZATION', '')
+    match = re.fullmatch(
+        r'HMAC-SHA256 keyId="([^"]+)",signature="([A-Za-z0-9+/=]+)"', header)
+    if not match or match.group(1) not in HMAC_KEYS:
+        return JsonResponse({'detail': 'Missing or malformed signature.'}, status=401)
+    try:
+        sent = parsedate_to_datetime(request.META.get('HTTP_X_DATE', ''))
+        fresh = abs(time.time() - sent.timestamp()) < 300
+    except (TypeError, ValueError):
+        fresh = False
+    if not fresh:
+        return JsonResponse({'detail': 'X-Date missing or not fresh.'}, status=401)
+    expected = base64.b64encode(hmac.new(
+        HMAC_KEYS[match.group(1)], _hmac_string_to_sign(request),
+        hashlib.sha256).digest()).decode('ascii')
+    if not hmac.compare_digest(expected, match.group(2)):
+        return JsonResponse({'detail': 'Signature does not match.'}, status=401)
+    return JsonResponse({'verified': True, 'key_id': match.group(1),
+                         'body_length': len(request.body)})
+
+
+# Signed requests carry their own proof; no cookie, so no CSRF to check.
+signed = csrf_exempt(signed)

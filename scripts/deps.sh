@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install the Debian packages libcoreapi needs, only those that are missing.
+# Usage: scripts/deps.sh build|test|bench   (test and bench include build)
+set -euo pipefail
+
+build=(cmake make gcc pkg-config libcurl4-openssl-dev libidn2-dev libssl-dev)
+test=(clang libclang-rt-14-dev python3 python3-django python3-djangorestframework
+      openssl python3-coreapi)
+bench=(python3-coreapi)
+
+want=("${build[@]}")
+case "${1:-build}" in
+  build) ;;
+  test) want+=("${test[@]}") ;;
+  bench) want+=("${test[@]}" "${bench[@]}") ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+
+missing=()
+for pkg in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+# Any nginx will do (nginx, nginx-light, nginx-full...); Debian's smallest otherwise.
+if [ "${1:-build}" != build ] && ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  missing+=(nginx-light)
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing missing packages: ${missing[*]}"
+sudo=()
+[ "$(id -u)" -ne 0 ] && sudo=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
