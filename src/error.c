@@ -45,6 +45,9 @@ void coreapi_error_clear(coreapi_error *err) {
   err->text[0] = '\0';
 }
 
+#if defined(__GNUC__) || defined(__clang__)
+__attribute__((format(printf, 3, 0)))
+#endif
 static coreapi_code error_setv(coreapi_error *err, coreapi_code code, const char *fmt,
                                va_list ap) {
   if (err == NULL || err->code != COREAPI_OK || code == COREAPI_OK)

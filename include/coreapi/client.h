@@ -8,13 +8,16 @@
  *
  *   - 301, 302: POST becomes GET without a body; 303: every method but HEAD
  *     becomes GET without a body; 307, 308 keep method and body.
- *   - Only http and https, for the first URL and for every redirect target.
+ *   - Only http and https, for the first URL and for every redirect target: a
+ *     redirect elsewhere (file:, ftp:, ...) fails with ERR_BAD_REDIRECT.
  *   - An authentication with an explicit pattern applies to a hop whose host it
  *     covers. One with "*" applies to a hop with the first request's scheme,
  *     host and port (an upgrade from http to https of the same host on default
- *     ports is allowed). None applies after a downgrade from https to http. Once
- *     a chain has left an authentication's scope it stays out, even if it comes
- *     back.
+ *     ports is allowed). None applies after a downgrade from https to http.
+ *     Once a hop, the first one included, is outside an authentication's scope,
+ *     it stays out for the rest of the chain, even if the chain comes back: a
+ *     host that is not trusted cannot redirect a request, with its method and
+ *     body, into an authenticated one.
  *   - When several authentications are in scope, the most specific wins: the
  *     exact host, then the longest wildcard, then "*"; on a tie the one added
  *     first.
