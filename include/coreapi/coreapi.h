@@ -11,5 +11,7 @@
 #include "response.h"
 #include "auth.h"
 #include "client.h"
+#include "document.h"
+#include "codec.h"
 
 #endif /* COREAPI_COREAPI_H */

@@ -44,7 +44,10 @@ extern "C" {
   XX(ERR_BAD_REDIRECT, 14, "invalid redirect")                              \
   XX(ERR_AUTH, 15, "authentication refused the request")                    \
   XX(ERR_IO, 16, "file input/output error")                                 \
-  XX(ERR_INTERNAL, 17, "internal error")
+  XX(ERR_INTERNAL, 17, "internal error")                                    \
+  XX(ERR_NOT_FOUND, 18, "not found")                                        \
+  XX(ERR_PARSE, 19, "parse error")                                          \
+  XX(ERR_NO_CODEC, 20, "no codec for the content type")
 
 typedef enum coreapi_code {
 #define COREAPI__CODE_ENUM(name, num, msg) COREAPI_##name = num,

@@ -1,0 +1,68 @@
+/*
+ * coreapi/codec.h - codecs: response bodies into documents, documents into
+ * bytes. The same meaning as the reference client's codecs:
+ *
+ *   Core JSON  application/coreapi+json (and application/vnd.coreapi+json)
+ *   JSON       application/json: plain data
+ *   Text       text/(anything): the body as a string
+ *   Download   any other type: the body streamed into a file
+ *
+ * Parsers take a pointer and a length; on success they return a new
+ * reference, on malformed input NULL with err set to ERR_PARSE and a message
+ * that says where (line and column for JSON).
+ */
+#ifndef COREAPI_CODEC_H
+#define COREAPI_CODEC_H
+
+#include <stddef.h>
+#include "document.h"
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Decode a Core JSON body. Relative URLs resolve against the document's URL,
+ * and that against base_url (the response's URL; may be NULL). The reserved
+ * keys "_type" and "_meta" appear escaped as "__type" and "__meta" in content
+ * and are unescaped. Parsing is liberal: an attribute of the wrong type takes
+ * its empty default. A top-level plain object becomes a Document; a top level
+ * that is neither a document, an error nor an object is ERR_PARSE, as is
+ * malformed JSON (with line and column), a duplicate key, or text that is not
+ * UTF-8. Returns a new reference (a Document or an Error). */
+COREAPI_EXTERN coreapi_node *coreapi_corejson_decode(const char *data, size_t len,
+                                                     const char *base_url, coreapi_error *err);
+
+/* Encode node (usually a Document) as Core JSON, compact (indent 0) or with
+ * 4-space indentation (indent non-zero), byte for byte as the reference's
+ * CoreJSONCodec().encode(). URLs are written relative where the reference
+ * writes them relative. Returns a new NUL-terminated string the caller
+ * releases with free(), its length in *len when len is not NULL; NULL with
+ * err filled on failure. */
+COREAPI_EXTERN char *coreapi_corejson_encode(const coreapi_node *node, int indent, size_t *len,
+                                             coreapi_error *err);
+
+/* Decode a JSON body into plain data (Objects keep the server's key order as
+ * their insertion order; any top-level value is fine). ERR_PARSE for
+ * malformed JSON or a duplicate key. Returns a new reference. */
+COREAPI_EXTERN coreapi_node *coreapi_json_decode(const char *data, size_t len,
+                                                 coreapi_error *err);
+
+/* Encode plain data as JSON the way Python's json.dumps does: indent 0 is
+ * compact (",", ":"), otherwise that many spaces per level with ", " and
+ * ": "; keys in insertion order; ascii non-zero escapes non-ASCII characters
+ * as \uXXXX (json.dumps' default), zero writes them as they are. Documents,
+ * links and errors are written as their content. Returns a new string (free()
+ * it) or NULL with err filled. */
+COREAPI_EXTERN char *coreapi_json_encode(const coreapi_node *node, int indent, int ascii,
+                                         size_t *len, coreapi_error *err);
+
+/* Decode a text body: the bytes as a String. ERR_PARSE when they are not
+ * UTF-8. Returns a new reference. */
+COREAPI_EXTERN coreapi_node *coreapi_text_decode(const char *data, size_t len,
+                                                 coreapi_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* COREAPI_CODEC_H */

@@ -1,0 +1,242 @@
+/*
+ * coreapi/document.h - the Core API document model.
+ *
+ * A document is a tree of immutable nodes:
+ *   Document  url, title, description, media type, and content (a map)
+ *   Object    a map of string keys to nodes
+ *   Array     a list of nodes
+ *   Link      url, action, encoding, transform, title, description, fields
+ *   Error     title and content (a map)
+ *   and the primitives String (UTF-8 with a length), Integer (exact 64-bit),
+ *   Real (double), Boolean and Null.
+ *
+ * Nodes are reference counted, as jansson's values are: a function that
+ * returns a new reference says so, and the caller releases it with
+ * coreapi_node_free(); a borrowed pointer lives as long as the node it came
+ * from. Counts are atomic and nodes never change once built, so a document may
+ * be read by several threads at once. Maps and arrays are built with builders,
+ * which take ownership of the nodes put into them.
+ *
+ * Maps (Document, Object, Error) iterate in the reference client's order:
+ * plain data keys sorted, then links sorted by url and then action (get,
+ * post, put, patch, delete, anything else), ties in insertion order. The
+ * insertion order (for a JSON response, the server's order) is kept too.
+ */
+#ifndef COREAPI_DOCUMENT_H
+#define COREAPI_DOCUMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum coreapi_node_type {
+  COREAPI_NODE_DOCUMENT = 1,
+  COREAPI_NODE_OBJECT = 2,
+  COREAPI_NODE_ARRAY = 3,
+  COREAPI_NODE_LINK = 4,
+  COREAPI_NODE_ERROR = 5,
+  COREAPI_NODE_STRING = 6,
+  COREAPI_NODE_INTEGER = 7,
+  COREAPI_NODE_REAL = 8,
+  COREAPI_NODE_BOOLEAN = 9,
+  COREAPI_NODE_NULL = 10
+} coreapi_node_type;
+
+typedef struct coreapi_node coreapi_node;
+typedef struct coreapi_field coreapi_field;
+typedef struct coreapi_map_builder coreapi_map_builder;
+typedef struct coreapi_array_builder coreapi_array_builder;
+
+/* --- life cycle ----------------------------------------------------------- */
+
+/* Another reference to node; returns node. NULL gives NULL. */
+COREAPI_EXTERN coreapi_node *coreapi_node_ref(coreapi_node *node);
+
+/* Release a reference; the last one frees the node and what only it holds.
+ * NULL does nothing. */
+COREAPI_EXTERN void coreapi_node_free(coreapi_node *node);
+
+/* The node's type; 0 for NULL. */
+COREAPI_EXTERN coreapi_node_type coreapi_node_type_of(const coreapi_node *node);
+
+/* The type's name as the reference writes it ("document", "object", "array",
+ * "link", "error", "string", "integer", "real", "boolean", "null"). */
+COREAPI_EXTERN const char *coreapi_node_type_name(coreapi_node_type type);
+
+/* Deep equality: same type, same attributes, equal content (maps compare as
+ * sets of keys; Integer and Real compare by value, as in Python). */
+COREAPI_EXTERN int coreapi_node_equal(const coreapi_node *a, const coreapi_node *b);
+
+/* --- primitives ----------------------------------------------------------- */
+
+/* New nodes (new references), or NULL with err filled: ERR_OUT_OF_MEMORY, or
+ * ERR_INVALID_ARGUMENT for a string that is not valid UTF-8 or NULL with a
+ * non-zero length. Strings are copied and may contain NUL bytes. */
+COREAPI_EXTERN coreapi_node *coreapi_string_new(const char *s, size_t len, coreapi_error *err);
+COREAPI_EXTERN coreapi_node *coreapi_integer_new(int64_t value, coreapi_error *err);
+COREAPI_EXTERN coreapi_node *coreapi_real_new(double value, coreapi_error *err);
+COREAPI_EXTERN coreapi_node *coreapi_boolean_new(int value, coreapi_error *err);
+COREAPI_EXTERN coreapi_node *coreapi_null_new(coreapi_error *err);
+
+/* The value of a String (NUL-terminated, length in *len when len is not
+ * NULL; borrowed), or NULL for another type. */
+COREAPI_EXTERN const char *coreapi_string_value(const coreapi_node *node, size_t *len);
+/* The value of an Integer, Real or Boolean; 0 for another type. */
+COREAPI_EXTERN int64_t coreapi_integer_value(const coreapi_node *node);
+COREAPI_EXTERN double coreapi_real_value(const coreapi_node *node);
+COREAPI_EXTERN int coreapi_boolean_value(const coreapi_node *node);
+
+/* --- attributes ----------------------------------------------------------- */
+
+/* Borrowed strings, "" when empty, NULL when the node has no such attribute:
+ *   url          Document, Link
+ *   title        Document, Link, Error
+ *   description  Document, Link
+ *   media_type   Document
+ *   action, encoding, transform   Link */
+COREAPI_EXTERN const char *coreapi_node_url(const coreapi_node *node);
+COREAPI_EXTERN const char *coreapi_node_title(const coreapi_node *node);
+COREAPI_EXTERN const char *coreapi_node_description(const coreapi_node *node);
+COREAPI_EXTERN const char *coreapi_node_media_type(const coreapi_node *node);
+COREAPI_EXTERN const char *coreapi_link_action(const coreapi_node *link);
+COREAPI_EXTERN const char *coreapi_link_encoding(const coreapi_node *link);
+COREAPI_EXTERN const char *coreapi_link_transform(const coreapi_node *link);
+
+/* --- maps: Document, Object, Error ----------------------------------------- */
+
+/* The number of entries; 0 for a node that is not a map. */
+COREAPI_EXTERN size_t coreapi_map_size(const coreapi_node *map);
+
+/* How many entries are plain data (not links). In iteration order the data
+ * entries come first: [0, data_count) is the reference's `data` view and
+ * [data_count, size) its `links` view. */
+COREAPI_EXTERN size_t coreapi_map_data_count(const coreapi_node *map);
+
+/* The i-th entry in iteration order (the reference's): returns its value
+ * (borrowed) and sets *key (borrowed, NUL-terminated) and *key_len when not
+ * NULL; NULL when i is out of range. */
+COREAPI_EXTERN coreapi_node *coreapi_map_entry(const coreapi_node *map, size_t i,
+                                               const char **key, size_t *key_len);
+
+/* The i-th entry in insertion order (as built; for decoded JSON, the
+ * server's order). */
+COREAPI_EXTERN coreapi_node *coreapi_map_entry_inserted(const coreapi_node *map, size_t i,
+                                                        const char **key, size_t *key_len);
+
+/* The value for key (key_len bytes), borrowed, or NULL. */
+COREAPI_EXTERN coreapi_node *coreapi_map_get(const coreapi_node *map, const char *key,
+                                             size_t key_len);
+
+/* A new, empty map builder, or NULL (out of memory). */
+COREAPI_EXTERN coreapi_map_builder *coreapi_map_builder_new(void);
+
+/* Set key (key_len bytes, valid UTF-8, copied) to value. Takes ownership of
+ * value, also on failure. Setting a key again replaces its value, keeping its
+ * first position. Returns OK, ERR_INVALID_ARGUMENT or ERR_OUT_OF_MEMORY. */
+COREAPI_EXTERN coreapi_code coreapi_map_builder_set(coreapi_map_builder *b, const char *key,
+                                                    size_t key_len, coreapi_node *value,
+                                                    coreapi_error *err);
+
+/* Finish the builder as an Object, a Document or an Error (new reference).
+ * The builder is consumed, also on failure. String attributes may be NULL
+ * (meaning ""); they are copied. */
+COREAPI_EXTERN coreapi_node *coreapi_map_builder_object(coreapi_map_builder *b,
+                                                        coreapi_error *err);
+COREAPI_EXTERN coreapi_node *coreapi_map_builder_document(coreapi_map_builder *b,
+                                                          const char *url, const char *title,
+                                                          const char *description,
+                                                          const char *media_type,
+                                                          coreapi_error *err);
+COREAPI_EXTERN coreapi_node *coreapi_map_builder_error(coreapi_map_builder *b,
+                                                       const char *title, coreapi_error *err);
+
+/* Abandon a builder and the nodes in it. NULL does nothing. */
+COREAPI_EXTERN void coreapi_map_builder_free(coreapi_map_builder *b);
+
+/* --- arrays ----------------------------------------------------------------- */
+
+COREAPI_EXTERN size_t coreapi_array_size(const coreapi_node *array);
+/* The i-th item, borrowed, or NULL when out of range. */
+COREAPI_EXTERN coreapi_node *coreapi_array_get(const coreapi_node *array, size_t i);
+
+COREAPI_EXTERN coreapi_array_builder *coreapi_array_builder_new(void);
+/* Append value; takes ownership of it, also on failure. */
+COREAPI_EXTERN coreapi_code coreapi_array_builder_append(coreapi_array_builder *b,
+                                                         coreapi_node *value,
+                                                         coreapi_error *err);
+/* Finish as an Array (new reference); consumes the builder. */
+COREAPI_EXTERN coreapi_node *coreapi_array_builder_finish(coreapi_array_builder *b,
+                                                          coreapi_error *err);
+COREAPI_EXTERN void coreapi_array_builder_free(coreapi_array_builder *b);
+
+/* --- links and fields --------------------------------------------------------- */
+
+/* A field of a link, as given to coreapi_link_new. Strings may be NULL ("").
+ * schema_type is the Core JSON schema type id ("string", "integer", "number",
+ * "boolean", "array", "object", "enum", "anything"), "" for no schema.
+ * schema_enum is the list of allowed values of an enum (an Array, borrowed:
+ * the link takes its own reference), or NULL. */
+typedef struct coreapi_field_spec {
+  const char *name;
+  int required;
+  const char *location;
+  const char *schema_type;
+  const char *schema_title;
+  const char *schema_description;
+  coreapi_node *schema_enum;
+} coreapi_field_spec;
+
+/* The attributes of a link for coreapi_link_new. Strings may be NULL (""). */
+typedef struct coreapi_link_spec {
+  const char *url;
+  const char *action;
+  const char *encoding;
+  const char *transform;
+  const char *title;
+  const char *description;
+  const coreapi_field_spec *fields;
+  size_t field_count;
+} coreapi_link_spec;
+
+/* A new Link (new reference) with a copy of spec, or NULL with err filled. */
+COREAPI_EXTERN coreapi_node *coreapi_link_new(const coreapi_link_spec *spec, coreapi_error *err);
+
+/* The link's fields, in order; a field is borrowed from its link. */
+COREAPI_EXTERN size_t coreapi_link_field_count(const coreapi_node *link);
+COREAPI_EXTERN const coreapi_field *coreapi_link_field(const coreapi_node *link, size_t i);
+
+COREAPI_EXTERN const char *coreapi_field_name(const coreapi_field *field);
+COREAPI_EXTERN int coreapi_field_required(const coreapi_field *field);
+COREAPI_EXTERN const char *coreapi_field_location(const coreapi_field *field);
+/* "" when the field has no schema. */
+COREAPI_EXTERN const char *coreapi_field_schema_type(const coreapi_field *field);
+COREAPI_EXTERN const char *coreapi_field_schema_title(const coreapi_field *field);
+COREAPI_EXTERN const char *coreapi_field_schema_description(const coreapi_field *field);
+/* The allowed values of an enum schema (an Array, borrowed), or NULL. */
+COREAPI_EXTERN coreapi_node *coreapi_field_schema_enum(const coreapi_field *field);
+
+/* --- lookup --------------------------------------------------------------------- */
+
+/* One step of a path: a key of a map (name not NULL, NUL-terminated), or an
+ * index into an array (name NULL). */
+typedef struct coreapi_key {
+  const char *name;
+  size_t index;
+} coreapi_key;
+
+/* Follow keys from root. Returns the node reached (borrowed), or NULL with
+ * err filled: ERR_NOT_FOUND with a message naming the key that was not found
+ * (or the index out of range, or the step taken into a node that has no
+ * content), ERR_INVALID_ARGUMENT for NULL arguments. n = 0 returns root. */
+COREAPI_EXTERN coreapi_node *coreapi_node_lookup(const coreapi_node *root,
+                                                 const coreapi_key *keys, size_t n,
+                                                 coreapi_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* COREAPI_DOCUMENT_H */

@@ -1,0 +1,526 @@
+/*
+ * codecs/corejson.c - the Core JSON codec (application/coreapi+json), with
+ * the meaning of the reference client's CoreJSONCodec: jansson parses, the
+ * tree is turned into document nodes; encoding writes what the reference's
+ * json.dumps would, byte for byte.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../document/node.h"
+#include "corejson.h"
+#include "jsonout.h"
+#include "urls.h"
+
+#define COREJSON_MEDIA_TYPE "application/coreapi+json"
+
+/* --- decoding -------------------------------------------------------------- */
+
+typedef struct decoder {
+  coreapi__resolver resolver;
+  coreapi_error *err;
+} decoder;
+
+static const char *get_string(json_t *obj, const char *key) {
+  json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
+  return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static json_t *get_object(json_t *obj, const char *key) {
+  json_t *v = json_object_get(obj, key);
+  return json_is_object(v) ? v : NULL;
+}
+
+static int is_reserved(const char *key) {
+  return strcmp(key, "_type") == 0 || strcmp(key, "_meta") == 0;
+}
+
+/* "__type" -> "_type", "___meta" -> "__meta": one underscore less on a key
+ * that is underscores followed by "type" or "meta". */
+static const char *unescape_key(const char *key, size_t *len) {
+  size_t u = 0;
+  while (key[u] == '_')
+    u++;
+  if (u >= 2 && (strcmp(key + u, "type") == 0 || strcmp(key + u, "meta") == 0)) {
+    (*len)--;
+    return key + 1;
+  }
+  return key;
+}
+
+static coreapi_node *convert(decoder *d, json_t *v, const char *base, int plain);
+
+static int fill_content(decoder *d, coreapi_map_builder *b, json_t *obj, const char *base,
+                        int plain) {
+  const char *key;
+  json_t *value;
+  /* json_object_foreach walks by key: key itself must not be changed. */
+  json_object_foreach(obj, key, value) {
+    size_t klen = strlen(key);
+    const char *name = key;
+    coreapi_node *n;
+    if (!plain && is_reserved(key))
+      continue;
+    if (!plain)
+      name = unescape_key(key, &klen);
+    n = convert(d, value, base, plain);
+    if (n == NULL || coreapi__map_builder_add_unique(b, name, klen, n) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+static coreapi_node *convert_link(decoder *d, json_t *v, const char *base) {
+  coreapi_link_spec spec = {0};
+  coreapi_field_spec *fields = NULL;
+  json_t *list = json_object_get(v, "fields");
+  coreapi_node *link = NULL;
+  char *url;
+  size_t n = 0;
+
+  url = coreapi__resolve(&d->resolver, base, get_string(v, "url"));
+  if (url == NULL)
+    return NULL;
+  spec.url = url;
+  spec.action = get_string(v, "action");
+  spec.encoding = get_string(v, "encoding");
+  spec.transform = get_string(v, "transform");
+  spec.title = get_string(v, "title");
+  spec.description = get_string(v, "description");
+  if (json_is_array(list) && json_array_size(list) > 0) {
+    fields = calloc(json_array_size(list), sizeof(*fields));
+    if (fields == NULL)
+      goto out;
+    for (size_t i = 0; i < json_array_size(list); i++) {
+      json_t *item = json_array_get(list, i), *schema;
+      coreapi_field_spec *f = &fields[n];
+      if (!json_is_object(item))
+        continue;
+      f->name = get_string(item, "name");
+      f->required = json_is_true(json_object_get(item, "required"));
+      f->location = get_string(item, "location");
+      schema = get_object(item, "schema");
+      if (schema != NULL && json_object_size(schema) > 0) {
+        static const char *const known[] = {"object", "array", "number", "integer", "string",
+                                            "boolean", "null", "enum", "anything"};
+        const char *type = get_string(schema, "_type");
+        f->schema_type = "anything";
+        for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+          if (strcmp(type, known[k]) == 0)
+            f->schema_type = known[k];
+        f->schema_title = get_string(schema, "title");
+        f->schema_description = get_string(schema, "description");
+        if (strcmp(f->schema_type, "enum") == 0) {
+          json_t *values = json_object_get(schema, "enum");
+          json_t *empty = json_array();
+          f->schema_enum = convert(d, json_is_array(values) ? values : empty, NULL, 1);
+          json_decref(empty);
+          if (f->schema_enum == NULL)
+            goto out;
+        }
+      }
+      n++;
+    }
+  }
+  spec.fields = fields;
+  spec.field_count = n;
+  link = coreapi_link_new(&spec, d->err);
+out:
+  for (size_t i = 0; fields != NULL && i < n; i++)
+    coreapi_node_free(fields[i].schema_enum);
+  free(fields);
+  free(url);
+  return link;
+}
+
+/* The reference's _primitive_to_document. plain: enum values, which the
+ * reference keeps as raw JSON (no _type handling, no key escaping). */
+static coreapi_node *convert(decoder *d, json_t *v, const char *base, int plain) {
+  switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+      const char *type = plain ? "" : get_string(v, "_type");
+      coreapi_map_builder *b;
+      if (strcmp(type, "link") == 0)
+        return convert_link(d, v, base);
+      b = coreapi_map_builder_new();
+      if (b == NULL)
+        return NULL;
+      if (strcmp(type, "document") == 0) {
+        json_t *meta = get_object(v, "_meta");
+        char *url = coreapi__resolve(&d->resolver, base, get_string(meta, "url"));
+        coreapi_node *doc = NULL;
+        if (url != NULL && fill_content(d, b, v, url, 0) == 0) {
+          doc = coreapi_map_builder_document(b, url, get_string(meta, "title"),
+                                             get_string(meta, "description"),
+                                             COREJSON_MEDIA_TYPE, d->err);
+          b = NULL;
+        }
+        coreapi_map_builder_free(b);
+        free(url);
+        return doc;
+      }
+      if (fill_content(d, b, v, base, plain) != 0) {
+        coreapi_map_builder_free(b);
+        return NULL;
+      }
+      if (strcmp(type, "error") == 0)
+        return coreapi_map_builder_error(b, get_string(get_object(v, "_meta"), "title"), d->err);
+      return coreapi_map_builder_object(b, d->err);
+    }
+    case JSON_ARRAY: {
+      coreapi_array_builder *b = coreapi_array_builder_new();
+      size_t i;
+      json_t *item;
+      if (b == NULL)
+        return NULL;
+      json_array_foreach(v, i, item) {
+        coreapi_node *n = convert(d, item, base, plain);
+        if (n == NULL || coreapi_array_builder_append(b, n, d->err) != COREAPI_OK) {
+          coreapi_array_builder_free(b);
+          return NULL;
+        }
+      }
+      return coreapi_array_builder_finish(b, d->err);
+    }
+    case JSON_STRING:
+      return coreapi__string_new_trusted(json_string_value(v), json_string_length(v));
+    case JSON_INTEGER:
+      return coreapi_integer_new(json_integer_value(v), d->err);
+    case JSON_REAL:
+      return coreapi_real_new(json_real_value(v), d->err);
+    case JSON_TRUE:
+      return coreapi_boolean_new(1, d->err);
+    case JSON_FALSE:
+      return coreapi_boolean_new(0, d->err);
+    case JSON_NULL:
+      return coreapi_null_new(d->err);
+  }
+  return NULL;
+}
+
+json_t *coreapi__json_parse(const char *data, size_t len, coreapi_error *err) {
+  json_error_t jerr;
+  json_t *root;
+  if (data == NULL && len > 0) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "no data");
+    return NULL;
+  }
+  root = json_loadb(data ? data : "", len,
+                    JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+  if (root == NULL)
+    coreapi_error_set(err, COREAPI_ERR_PARSE, "Malformed JSON. %s (line %d, column %d)",
+                      jerr.text, jerr.line, jerr.column);
+  return root;
+}
+
+coreapi_node *coreapi__json_to_node(json_t *root, const char *base_url, int plain,
+                                    coreapi_error *err) {
+  decoder d = {{NULL, NULL}, err};
+  coreapi_node *node = convert(&d, root, base_url, plain);
+  coreapi__resolver_free(&d.resolver);
+  if (node == NULL)
+    COREAPI__OOM(err);
+  return node;
+}
+
+coreapi_node *coreapi_corejson_decode(const char *data, size_t len, const char *base_url,
+                                      coreapi_error *err) {
+  json_t *root;
+  coreapi_node *node;
+  coreapi_error_clear(err);
+  root = coreapi__json_parse(data, len, err);
+  if (root == NULL)
+    return NULL;
+  node = coreapi__json_to_node(root, base_url, 0, err);
+  json_decref(root);
+  if (node == NULL)
+    return NULL;
+  if (node->type == COREAPI_NODE_OBJECT) {
+    /* A plain object at the top is a Document with that content. */
+    coreapi_map_builder *b = coreapi_map_builder_new();
+    coreapi_node *doc;
+    size_t i, n = coreapi_map_size(node);
+    for (i = 0; b != NULL && i < n; i++) {
+      const char *key;
+      size_t klen;
+      coreapi_node *v = coreapi_map_entry_inserted(node, i, &key, &klen);
+      if (coreapi__map_builder_add_unique(b, key, klen, coreapi_node_ref(v)) != 0)
+        break;
+    }
+    if (b == NULL || i < n) {
+      coreapi_map_builder_free(b);
+      coreapi_node_free(node);
+      COREAPI__OOM(err);
+      return NULL;
+    }
+    doc = coreapi_map_builder_document(b, NULL, NULL, NULL, NULL, err);
+    coreapi_node_free(node);
+    return doc;
+  }
+  if (node->type != COREAPI_NODE_DOCUMENT && node->type != COREAPI_NODE_ERROR) {
+    coreapi_node_free(node);
+    coreapi_error_set(err, COREAPI_ERR_PARSE, "Top level node should be a document or error.");
+    return NULL;
+  }
+  return node;
+}
+
+/* --- encoding -------------------------------------------------------------- */
+
+typedef struct encoder {
+  coreapi__buf out;
+  int indent;
+  int corejson; /* Core JSON (_type, _meta, escaped keys) or plain data */
+  int ascii;
+} encoder;
+
+static int put(encoder *e, const char *s) { return coreapi__buf_append(&e->out, s, strlen(s)); }
+
+/* Python's separators: "," and ":" compact; "," and ": " indented (the
+ * newline carries the space). */
+static int item_sep(encoder *e, int first, int depth) {
+  if (!first && put(e, ",") != 0)
+    return -1;
+  return coreapi__json_newline(&e->out, e->indent, depth);
+}
+
+/* A structural key ("_type", "_meta"), written as it is. */
+static int key_raw(encoder *e, const char *key) {
+  if (coreapi__json_string(&e->out, key, strlen(key), e->ascii) != 0)
+    return -1;
+  return put(e, e->indent ? ": " : ":");
+}
+
+/* A content key, escaped as the reference escapes it. */
+static int key_out(encoder *e, const char *key, size_t len) {
+  size_t u = 0;
+  int rc;
+  /* The reference's _escape_key: a key of underscores then "type" or "meta"
+   * gets one underscore more ("_type" -> "__type"). */
+  while (u < len && key[u] == '_')
+    u++;
+  if (e->corejson && u >= 1 && len - u == 4 &&
+      (memcmp(key + u, "type", 4) == 0 || memcmp(key + u, "meta", 4) == 0)) {
+    char *k = malloc(len + 1);
+    if (k == NULL)
+      return -1;
+    k[0] = '_';
+    memcpy(k + 1, key, len);
+    rc = coreapi__json_string(&e->out, k, len + 1, e->ascii);
+    free(k);
+  } else {
+    rc = coreapi__json_string(&e->out, key, len, e->ascii);
+  }
+  if (rc != 0)
+    return -1;
+  return put(e, e->indent ? ": " : ":");
+}
+
+static int str_member(encoder *e, int *first, int depth, const char *key, const char *value) {
+  if (value[0] == '\0')
+    return 0;
+  if (item_sep(e, *first, depth) != 0 || key_out(e, key, strlen(key)) != 0 ||
+      coreapi__json_string(&e->out, value, strlen(value), e->ascii) != 0)
+    return -1;
+  *first = 0;
+  return 0;
+}
+
+static int encode_node(encoder *e, const coreapi_node *n, const char *base, int depth);
+
+static int close_container(encoder *e, int first, int depth, const char *empty,
+                           const char *close) {
+  if (first)
+    return put(e, empty);
+  if (coreapi__json_newline(&e->out, e->indent, depth) != 0)
+    return -1;
+  return put(e, close);
+}
+
+static int encode_content(encoder *e, const coreapi_node *n, const char *base, int depth,
+                          int *first) {
+  size_t count = coreapi_map_size(n);
+  for (size_t i = 0; i < count; i++) {
+    const char *key;
+    size_t klen;
+    coreapi_node *v = e->corejson ? coreapi_map_entry(n, i, &key, &klen)
+                                  : coreapi_map_entry_inserted(n, i, &key, &klen);
+    if (item_sep(e, *first, depth + 1) != 0 || key_out(e, key, klen) != 0 ||
+        encode_node(e, v, base, depth + 1) != 0)
+      return -1;
+    *first = 0;
+  }
+  return 0;
+}
+
+static int encode_schema(encoder *e, const coreapi_field *f, int depth) {
+  int first = 1;
+  if (put(e, "{") != 0 || item_sep(e, first, depth + 1) != 0 || key_raw(e, "_type") != 0 ||
+      coreapi__json_string(&e->out, f->schema_type, strlen(f->schema_type), e->ascii) != 0)
+    return -1;
+  first = 0;
+  /* title and description always, as encode_schema_to_corejson writes them */
+  if (item_sep(e, 0, depth + 1) != 0 || key_out(e, "title", 5) != 0 ||
+      coreapi__json_string(&e->out, f->schema_title, strlen(f->schema_title), e->ascii) != 0 ||
+      item_sep(e, 0, depth + 1) != 0 || key_out(e, "description", 11) != 0 ||
+      coreapi__json_string(&e->out, f->schema_description, strlen(f->schema_description),
+                           e->ascii) != 0)
+    return -1;
+  if (strcmp(f->schema_type, "enum") == 0) {
+    int corejson = e->corejson;
+    int rc;
+    if (item_sep(e, 0, depth + 1) != 0 || key_out(e, "enum", 4) != 0)
+      return -1;
+    e->corejson = 0; /* raw values, as the reference keeps them */
+    if (f->schema_enum != NULL) {
+      rc = encode_node(e, f->schema_enum, NULL, depth + 1);
+    } else {
+      rc = put(e, "[]");
+    }
+    e->corejson = corejson;
+    if (rc != 0)
+      return -1;
+  }
+  return close_container(e, first, depth, "{}", "}");
+}
+
+static int encode_link(encoder *e, const coreapi_node *n, const char *base, int depth) {
+  const link_node *l = AS_LINK(n);
+  int first = 1;
+  if (put(e, "{") != 0 || item_sep(e, 1, depth + 1) != 0 || key_raw(e, "_type") != 0 ||
+      put(e, "\"link\"") != 0)
+    return -1;
+  first = 0;
+  if (str_member(e, &first, depth + 1, "url", coreapi__graceful_relative(base, l->url)) != 0 ||
+      str_member(e, &first, depth + 1, "action", l->action) != 0 ||
+      str_member(e, &first, depth + 1, "encoding", l->encoding) != 0 ||
+      str_member(e, &first, depth + 1, "transform", l->transform) != 0 ||
+      str_member(e, &first, depth + 1, "title", l->title) != 0 ||
+      str_member(e, &first, depth + 1, "description", l->description) != 0)
+    return -1;
+  if (l->field_count > 0) {
+    if (item_sep(e, 0, depth + 1) != 0 || key_out(e, "fields", 6) != 0 || put(e, "[") != 0)
+      return -1;
+    for (size_t i = 0; i < l->field_count; i++) {
+      const coreapi_field *f = &l->fields[i];
+      int ffirst = 1;
+      if (item_sep(e, i == 0, depth + 2) != 0 || put(e, "{") != 0 ||
+          item_sep(e, 1, depth + 3) != 0 || key_out(e, "name", 4) != 0 ||
+          coreapi__json_string(&e->out, f->name, strlen(f->name), e->ascii) != 0)
+        return -1;
+      ffirst = 0;
+      if (f->required &&
+          (item_sep(e, 0, depth + 3) != 0 || key_out(e, "required", 8) != 0 || put(e, "true") != 0))
+        return -1;
+      if (str_member(e, &ffirst, depth + 3, "location", f->location) != 0)
+        return -1;
+      if (f->schema_type[0] != '\0' &&
+          (item_sep(e, 0, depth + 3) != 0 || key_out(e, "schema", 6) != 0 ||
+           encode_schema(e, f, depth + 3) != 0))
+        return -1;
+      if (close_container(e, ffirst, depth + 2, "{}", "}") != 0)
+        return -1;
+    }
+    if (close_container(e, 0, depth + 1, "[]", "]") != 0)
+      return -1;
+  }
+  return close_container(e, first, depth, "{}", "}");
+}
+
+static int encode_node(encoder *e, const coreapi_node *n, const char *base, int depth) {
+  int first = 1;
+  switch (n->type) {
+    case COREAPI_NODE_DOCUMENT:
+    case COREAPI_NODE_ERROR:
+      if (e->corejson) {
+        const map_node *m = AS_MAP(n);
+        int is_doc = n->type == COREAPI_NODE_DOCUMENT;
+        const char *url = is_doc ? coreapi__graceful_relative(base, m->url) : base;
+        if (put(e, "{") != 0 || item_sep(e, 1, depth + 1) != 0 || key_raw(e, "_type") != 0 ||
+            put(e, is_doc ? "\"document\"" : "\"error\"") != 0)
+          return -1;
+        first = 0;
+        if ((is_doc && (url[0] || m->title[0] || m->description[0])) || (!is_doc && m->title[0])) {
+          int mfirst = 1;
+          if (item_sep(e, 0, depth + 1) != 0 || key_raw(e, "_meta") != 0 || put(e, "{") != 0)
+            return -1;
+          if ((is_doc && str_member(e, &mfirst, depth + 2, "url", url) != 0) ||
+              str_member(e, &mfirst, depth + 2, "title", m->title) != 0 ||
+              (is_doc && str_member(e, &mfirst, depth + 2, "description", m->description) != 0))
+            return -1;
+          if (close_container(e, mfirst, depth + 1, "{}", "}") != 0)
+            return -1;
+        }
+        /* The reference passes the document's relative URL down as the
+         * base of its content; an Error passes its own base on. */
+        if (encode_content(e, n, url, depth, &first) != 0)
+          return -1;
+        return close_container(e, first, depth, "{}", "}");
+      }
+      /* Plain data writes a document or an error as its content. */
+      if (put(e, "{") != 0 || encode_content(e, n, base, depth, &first) != 0)
+        return -1;
+      return close_container(e, first, depth, "{}", "}");
+    case COREAPI_NODE_OBJECT:
+      if (put(e, "{") != 0 || encode_content(e, n, base, depth, &first) != 0)
+        return -1;
+      return close_container(e, first, depth, "{}", "}");
+    case COREAPI_NODE_ARRAY:
+      if (put(e, "[") != 0)
+        return -1;
+      for (size_t i = 0; i < AS_ARRAY(n)->count; i++) {
+        /* The reference drops the base URL inside arrays. */
+        if (item_sep(e, first, depth + 1) != 0 ||
+            encode_node(e, AS_ARRAY(n)->items[i], NULL, depth + 1) != 0)
+          return -1;
+        first = 0;
+      }
+      return close_container(e, first, depth, "[]", "]");
+    case COREAPI_NODE_LINK:
+      if (e->corejson)
+        return encode_link(e, n, base, depth);
+      return put(e, "{}");
+    case COREAPI_NODE_STRING:
+      return coreapi__json_string(&e->out, AS_STRING(n)->data, AS_STRING(n)->len, e->ascii);
+    case COREAPI_NODE_INTEGER:
+      return coreapi__json_integer(&e->out, AS_NUMBER(n)->v.i);
+    case COREAPI_NODE_REAL:
+      return coreapi__json_real(&e->out, AS_NUMBER(n)->v.r);
+    case COREAPI_NODE_BOOLEAN:
+      return put(e, AS_NUMBER(n)->v.b ? "true" : "false");
+    case COREAPI_NODE_NULL:
+      return put(e, "null");
+  }
+  return -1;
+}
+
+char *coreapi__encode(const coreapi_node *node, int indent, int corejson, int ascii, size_t *len,
+                      coreapi_error *err) {
+  encoder e = {{NULL, 0, 0}, indent, corejson, ascii};
+  if (len)
+    *len = 0;
+  if (node == NULL) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "node is NULL");
+    return NULL;
+  }
+  if (indent < 0 || indent > 64) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "indent must be 0 to 64");
+    return NULL;
+  }
+  if (coreapi__buf_append(&e.out, "", 0) != 0 || encode_node(&e, node, NULL, 0) != 0) {
+    free(e.out.data);
+    COREAPI__OOM(err);
+    return NULL;
+  }
+  if (len)
+    *len = e.out.len;
+  return e.out.data;
+}
+
+char *coreapi_corejson_encode(const coreapi_node *node, int indent, size_t *len,
+                              coreapi_error *err) {
+  coreapi_error_clear(err);
+  return coreapi__encode(node, indent ? 4 : 0, 1, 0, len, err);
+}

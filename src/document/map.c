@@ -1,0 +1,290 @@
+/*
+ * document/map.c - maps (Document, Object, Error): the builder, the
+ * reference client's iteration order, and lookup by key.
+ *
+ * A finished map is one allocation: the node, its entries in insertion
+ * order, two permutations of them (iteration order, and by key for binary
+ * search) and every key and attribute string.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "node.h"
+
+typedef struct builder_entry {
+  char *key;
+  size_t key_len;
+  coreapi_node *value;
+} builder_entry;
+
+struct coreapi_map_builder {
+  builder_entry *items;
+  size_t count;
+  size_t cap;
+  size_t key_bytes;
+};
+
+coreapi_map_builder *coreapi_map_builder_new(void) {
+  return calloc(1, sizeof(coreapi_map_builder));
+}
+
+void coreapi_map_builder_free(coreapi_map_builder *b) {
+  if (b == NULL)
+    return;
+  for (size_t i = 0; i < b->count; i++) {
+    free(b->items[i].key);
+    coreapi_node_free(b->items[i].value);
+  }
+  free(b->items);
+  free(b);
+}
+
+int coreapi__map_builder_add_unique(coreapi_map_builder *b, const char *key, size_t key_len,
+                                    coreapi_node *value) {
+  char *k;
+  if (b->count == b->cap) {
+    size_t cap = b->cap ? b->cap * 2 : 8;
+    builder_entry *items = realloc(b->items, cap * sizeof(*items));
+    if (items == NULL) {
+      coreapi_node_free(value);
+      return -1;
+    }
+    b->items = items;
+    b->cap = cap;
+  }
+  k = coreapi__strndup(key, key_len);
+  if (k == NULL) {
+    coreapi_node_free(value);
+    return -1;
+  }
+  b->items[b->count].key = k;
+  b->items[b->count].key_len = key_len;
+  b->items[b->count].value = value;
+  b->count++;
+  b->key_bytes += key_len + 1;
+  return 0;
+}
+
+coreapi_code coreapi_map_builder_set(coreapi_map_builder *b, const char *key, size_t key_len,
+                                     coreapi_node *value, coreapi_error *err) {
+  if (b == NULL || value == NULL || (key == NULL && key_len > 0) ||
+      (key_len > 0 && !coreapi__is_utf8(key, key_len))) {
+    coreapi_node_free(value);
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                             "map builder, key (valid UTF-8) and value are required");
+  }
+  if (key == NULL)
+    key = "";
+  for (size_t i = 0; i < b->count; i++) {
+    if (b->items[i].key_len == key_len && memcmp(b->items[i].key, key, key_len) == 0) {
+      coreapi_node_free(b->items[i].value);
+      b->items[i].value = value;
+      return COREAPI_OK;
+    }
+  }
+  if (coreapi__map_builder_add_unique(b, key, key_len, value) != 0)
+    return COREAPI__OOM(err);
+  return COREAPI_OK;
+}
+
+int coreapi__action_priority(const char *action) {
+  static const char *const order[] = {"get", "post", "put", "patch", "delete"};
+  for (int i = 0; i < 5; i++)
+    if (strcmp(action, order[i]) == 0)
+      return i;
+  return 5;
+}
+
+static int key_cmp(const map_entry *a, const map_entry *b) {
+  size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
+  int c = memcmp(a->key, b->key, n);
+  if (c != 0)
+    return c;
+  return a->key_len < b->key_len ? -1 : a->key_len > b->key_len;
+}
+
+typedef struct sort_item {
+  const map_entry *e;
+  uint32_t index;
+} sort_item;
+
+/* The reference's _key_sorting: (0, key) for data, (1, (url, priority)) for
+ * links; Python's sort is stable, so ties keep insertion order. */
+static int iteration_cmp(const void *pa, const void *pb) {
+  const sort_item *a = pa, *b = pb;
+  int c;
+  if (a->e->is_link != b->e->is_link)
+    return a->e->is_link - b->e->is_link;
+  if (!a->e->is_link) {
+    c = key_cmp(a->e, b->e);
+  } else {
+    const link_node *la = AS_LINK(a->e->value), *lb = AS_LINK(b->e->value);
+    c = strcmp(la->url, lb->url);
+    if (c == 0)
+      c = coreapi__action_priority(la->action) - coreapi__action_priority(lb->action);
+  }
+  return c != 0 ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+static int by_key_cmp(const void *pa, const void *pb) {
+  const sort_item *a = pa, *b = pb;
+  return key_cmp(a->e, b->e);
+}
+
+static size_t str_size(const char *s) { return (s ? strlen(s) : 0) + 1; }
+
+static const char *put_str(char **blob, const char *s) {
+  size_t n = s ? strlen(s) : 0;
+  char *d = *blob;
+  if (n)
+    memcpy(d, s, n);
+  d[n] = '\0';
+  *blob += n + 1;
+  return d;
+}
+
+static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, const char *url,
+                            const char *title, const char *description,
+                            const char *media_type, coreapi_error *err) {
+  map_node *m;
+  size_t n, size;
+  sort_item *items = NULL;
+  char *blob;
+
+  if (b == NULL) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "map builder is NULL");
+    return NULL;
+  }
+  n = b->count;
+  if (n > UINT32_MAX) {
+    coreapi_map_builder_free(b);
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "too many entries");
+    return NULL;
+  }
+  size = sizeof(map_node) + n * sizeof(map_entry) + 2 * n * sizeof(uint32_t) + b->key_bytes +
+         str_size(url) + str_size(title) + str_size(description) + str_size(media_type);
+  m = (map_node *)coreapi__node_alloc(size, type);
+  if (n > 1)
+    items = malloc(n * sizeof(*items));
+  if (m == NULL || (n > 1 && items == NULL)) {
+    free(m);
+    free(items);
+    coreapi_map_builder_free(b);
+    COREAPI__OOM(err);
+    return NULL;
+  }
+  m->count = n;
+  m->entries = (map_entry *)(m + 1);
+  m->order = (uint32_t *)(m->entries + n);
+  m->by_key = m->order + n;
+  blob = (char *)(m->by_key + n);
+  m->data_count = 0;
+  for (size_t i = 0; i < n; i++) {
+    map_entry *e = &m->entries[i];
+    memcpy(blob, b->items[i].key, b->items[i].key_len);
+    blob[b->items[i].key_len] = '\0';
+    e->key = blob;
+    e->key_len = b->items[i].key_len;
+    blob += e->key_len + 1;
+    e->value = b->items[i].value;
+    e->is_link = e->value->type == COREAPI_NODE_LINK;
+    if (!e->is_link)
+      m->data_count++;
+    free(b->items[i].key);
+  }
+  m->url = put_str(&blob, url);
+  m->title = put_str(&blob, title);
+  m->description = put_str(&blob, description);
+  m->media_type = put_str(&blob, media_type);
+  free(b->items);
+  free(b);
+
+  if (n == 1) {
+    m->order[0] = m->by_key[0] = 0;
+  } else if (n > 1) {
+    for (size_t i = 0; i < n; i++) {
+      items[i].e = &m->entries[i];
+      items[i].index = (uint32_t)i;
+    }
+    qsort(items, n, sizeof(*items), iteration_cmp);
+    for (size_t i = 0; i < n; i++)
+      m->order[i] = items[i].index;
+    qsort(items, n, sizeof(*items), by_key_cmp);
+    for (size_t i = 0; i < n; i++)
+      m->by_key[i] = items[i].index;
+    free(items);
+  }
+  return &m->base;
+}
+
+coreapi_node *coreapi_map_builder_object(coreapi_map_builder *b, coreapi_error *err) {
+  coreapi_error_clear(err);
+  return finish(b, COREAPI_NODE_OBJECT, NULL, NULL, NULL, NULL, err);
+}
+
+coreapi_node *coreapi_map_builder_document(coreapi_map_builder *b, const char *url,
+                                           const char *title, const char *description,
+                                           const char *media_type, coreapi_error *err) {
+  coreapi_error_clear(err);
+  return finish(b, COREAPI_NODE_DOCUMENT, url, title, description, media_type, err);
+}
+
+coreapi_node *coreapi_map_builder_error(coreapi_map_builder *b, const char *title,
+                                        coreapi_error *err) {
+  coreapi_error_clear(err);
+  return finish(b, COREAPI_NODE_ERROR, NULL, title, NULL, NULL, err);
+}
+
+size_t coreapi_map_size(const coreapi_node *map) {
+  return coreapi__is_map(map) ? AS_MAP(map)->count : 0;
+}
+
+size_t coreapi_map_data_count(const coreapi_node *map) {
+  return coreapi__is_map(map) ? AS_MAP(map)->data_count : 0;
+}
+
+static coreapi_node *entry_out(const map_entry *e, const char **key, size_t *key_len) {
+  if (key)
+    *key = e->key;
+  if (key_len)
+    *key_len = e->key_len;
+  return e->value;
+}
+
+coreapi_node *coreapi_map_entry(const coreapi_node *map, size_t i, const char **key,
+                                size_t *key_len) {
+  if (!coreapi__is_map(map) || i >= AS_MAP(map)->count)
+    return NULL;
+  return entry_out(&AS_MAP(map)->entries[AS_MAP(map)->order[i]], key, key_len);
+}
+
+coreapi_node *coreapi_map_entry_inserted(const coreapi_node *map, size_t i, const char **key,
+                                         size_t *key_len) {
+  if (!coreapi__is_map(map) || i >= AS_MAP(map)->count)
+    return NULL;
+  return entry_out(&AS_MAP(map)->entries[i], key, key_len);
+}
+
+coreapi_node *coreapi_map_get(const coreapi_node *map, const char *key, size_t key_len) {
+  const map_node *m;
+  map_entry probe;
+  size_t lo = 0, hi;
+  if (!coreapi__is_map(map) || (key == NULL && key_len > 0))
+    return NULL;
+  m = AS_MAP(map);
+  probe.key = key ? key : "";
+  probe.key_len = key_len;
+  hi = m->count;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const map_entry *e = &m->entries[m->by_key[mid]];
+    int c = key_cmp(&probe, e);
+    if (c == 0)
+      return e->value;
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return NULL;
+}

@@ -1,0 +1,267 @@
+/*
+ * document/node.c - nodes: reference counting, primitives, attributes and
+ * deep equality.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "node.h"
+
+coreapi_node *coreapi__node_alloc(size_t size, coreapi_node_type type) {
+  coreapi_node *n = malloc(size);
+  if (n == NULL)
+    return NULL;
+  atomic_init(&n->refs, 1);
+  n->type = type;
+  return n;
+}
+
+coreapi_node *coreapi_node_ref(coreapi_node *node) {
+  if (node != NULL)
+    atomic_fetch_add_explicit(&node->refs, 1, memory_order_relaxed);
+  return node;
+}
+
+static void node_destroy(coreapi_node *n) {
+  switch (n->type) {
+    case COREAPI_NODE_DOCUMENT:
+    case COREAPI_NODE_OBJECT:
+    case COREAPI_NODE_ERROR:
+      for (size_t i = 0; i < AS_MAP(n)->count; i++)
+        coreapi_node_free(AS_MAP(n)->entries[i].value);
+      break;
+    case COREAPI_NODE_ARRAY:
+      for (size_t i = 0; i < AS_ARRAY(n)->count; i++)
+        coreapi_node_free(AS_ARRAY(n)->items[i]);
+      break;
+    case COREAPI_NODE_LINK:
+      for (size_t i = 0; i < AS_LINK(n)->field_count; i++)
+        coreapi_node_free(AS_LINK(n)->fields[i].schema_enum);
+      break;
+    case COREAPI_NODE_STRING:
+    case COREAPI_NODE_INTEGER:
+    case COREAPI_NODE_REAL:
+    case COREAPI_NODE_BOOLEAN:
+    case COREAPI_NODE_NULL:
+      break;
+  }
+  free(n); /* every node is one allocation: its arrays and strings are inside */
+}
+
+void coreapi_node_free(coreapi_node *node) {
+  if (node == NULL)
+    return;
+  if (atomic_fetch_sub_explicit(&node->refs, 1, memory_order_acq_rel) == 1)
+    node_destroy(node);
+}
+
+coreapi_node_type coreapi_node_type_of(const coreapi_node *node) {
+  return node ? node->type : (coreapi_node_type)0;
+}
+
+const char *coreapi_node_type_name(coreapi_node_type type) {
+  switch (type) {
+    case COREAPI_NODE_DOCUMENT: return "document";
+    case COREAPI_NODE_OBJECT: return "object";
+    case COREAPI_NODE_ARRAY: return "array";
+    case COREAPI_NODE_LINK: return "link";
+    case COREAPI_NODE_ERROR: return "error";
+    case COREAPI_NODE_STRING: return "string";
+    case COREAPI_NODE_INTEGER: return "integer";
+    case COREAPI_NODE_REAL: return "real";
+    case COREAPI_NODE_BOOLEAN: return "boolean";
+    case COREAPI_NODE_NULL: return "null";
+  }
+  return "unknown";
+}
+
+coreapi_node *coreapi__string_new_trusted(const char *s, size_t len) {
+  string_node *n;
+  if (len > SIZE_MAX - sizeof(string_node) - 1)
+    return NULL;
+  n = (string_node *)coreapi__node_alloc(sizeof(string_node) + len + 1, COREAPI_NODE_STRING);
+  if (n == NULL)
+    return NULL;
+  n->len = len;
+  if (len > 0)
+    memcpy(n->data, s, len);
+  n->data[len] = '\0';
+  return &n->base;
+}
+
+coreapi_node *coreapi_string_new(const char *s, size_t len, coreapi_error *err) {
+  coreapi_node *n;
+  coreapi_error_clear(err);
+  if (s == NULL && len > 0) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "string is NULL");
+    return NULL;
+  }
+  if (len > 0 && !coreapi__is_utf8(s, len)) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "string is not valid UTF-8");
+    return NULL;
+  }
+  n = coreapi__string_new_trusted(s, len);
+  if (n == NULL)
+    COREAPI__OOM(err);
+  return n;
+}
+
+static coreapi_node *number_new(coreapi_node_type type, coreapi_error *err) {
+  coreapi_node *n;
+  coreapi_error_clear(err);
+  n = coreapi__node_alloc(sizeof(number_node), type);
+  if (n == NULL)
+    COREAPI__OOM(err);
+  return n;
+}
+
+coreapi_node *coreapi_integer_new(int64_t value, coreapi_error *err) {
+  coreapi_node *n = number_new(COREAPI_NODE_INTEGER, err);
+  if (n)
+    AS_NUMBER(n)->v.i = value;
+  return n;
+}
+
+coreapi_node *coreapi_real_new(double value, coreapi_error *err) {
+  coreapi_node *n = number_new(COREAPI_NODE_REAL, err);
+  if (n)
+    AS_NUMBER(n)->v.r = value;
+  return n;
+}
+
+coreapi_node *coreapi_boolean_new(int value, coreapi_error *err) {
+  coreapi_node *n = number_new(COREAPI_NODE_BOOLEAN, err);
+  if (n)
+    AS_NUMBER(n)->v.b = value != 0;
+  return n;
+}
+
+coreapi_node *coreapi_null_new(coreapi_error *err) {
+  return number_new(COREAPI_NODE_NULL, err);
+}
+
+const char *coreapi_string_value(const coreapi_node *node, size_t *len) {
+  if (node == NULL || node->type != COREAPI_NODE_STRING) {
+    if (len)
+      *len = 0;
+    return NULL;
+  }
+  if (len)
+    *len = AS_STRING(node)->len;
+  return AS_STRING(node)->data;
+}
+
+int64_t coreapi_integer_value(const coreapi_node *node) {
+  return node && node->type == COREAPI_NODE_INTEGER ? AS_NUMBER(node)->v.i : 0;
+}
+
+double coreapi_real_value(const coreapi_node *node) {
+  return node && node->type == COREAPI_NODE_REAL ? AS_NUMBER(node)->v.r : 0.0;
+}
+
+int coreapi_boolean_value(const coreapi_node *node) {
+  return node && node->type == COREAPI_NODE_BOOLEAN ? AS_NUMBER(node)->v.b : 0;
+}
+
+const char *coreapi_node_url(const coreapi_node *n) {
+  if (n && n->type == COREAPI_NODE_DOCUMENT)
+    return AS_MAP(n)->url;
+  return n && n->type == COREAPI_NODE_LINK ? AS_LINK(n)->url : NULL;
+}
+
+const char *coreapi_node_title(const coreapi_node *n) {
+  if (n && (n->type == COREAPI_NODE_DOCUMENT || n->type == COREAPI_NODE_ERROR))
+    return AS_MAP(n)->title;
+  return n && n->type == COREAPI_NODE_LINK ? AS_LINK(n)->title : NULL;
+}
+
+const char *coreapi_node_description(const coreapi_node *n) {
+  if (n && n->type == COREAPI_NODE_DOCUMENT)
+    return AS_MAP(n)->description;
+  return n && n->type == COREAPI_NODE_LINK ? AS_LINK(n)->description : NULL;
+}
+
+const char *coreapi_node_media_type(const coreapi_node *n) {
+  return n && n->type == COREAPI_NODE_DOCUMENT ? AS_MAP(n)->media_type : NULL;
+}
+
+static int str_eq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+
+static int field_equal(const coreapi_field *a, const coreapi_field *b) {
+  return str_eq(a->name, b->name) && a->required == b->required &&
+         str_eq(a->location, b->location) && str_eq(a->schema_type, b->schema_type) &&
+         str_eq(a->schema_title, b->schema_title) &&
+         str_eq(a->schema_description, b->schema_description) &&
+         ((a->schema_enum == NULL && b->schema_enum == NULL) ||
+          (a->schema_enum != NULL && b->schema_enum != NULL &&
+           coreapi_node_equal(a->schema_enum, b->schema_enum)));
+}
+
+static int is_number(const coreapi_node *n) {
+  return n->type == COREAPI_NODE_INTEGER || n->type == COREAPI_NODE_REAL;
+}
+
+int coreapi_node_equal(const coreapi_node *a, const coreapi_node *b) {
+  if (a == b)
+    return 1;
+  if (a == NULL || b == NULL)
+    return 0;
+  if (is_number(a) && is_number(b) && a->type != b->type) {
+    const coreapi_node *i = a->type == COREAPI_NODE_INTEGER ? a : b;
+    const coreapi_node *r = a->type == COREAPI_NODE_REAL ? a : b;
+    double d = AS_NUMBER(r)->v.r;
+    /* Exact comparison, as Python does: 2**53 + 1 != 2.0**53. */
+    return d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+           (int64_t)d == AS_NUMBER(i)->v.i && (double)(int64_t)d == d;
+  }
+  if (a->type != b->type)
+    return 0;
+  switch (a->type) {
+    case COREAPI_NODE_DOCUMENT:
+    case COREAPI_NODE_OBJECT:
+    case COREAPI_NODE_ERROR: {
+      const map_node *ma = AS_MAP(a), *mb = AS_MAP(b);
+      if (ma->count != mb->count || !str_eq(ma->url, mb->url) || !str_eq(ma->title, mb->title) ||
+          !str_eq(ma->description, mb->description) || !str_eq(ma->media_type, mb->media_type))
+        return 0;
+      for (size_t i = 0; i < ma->count; i++) {
+        const coreapi_node *other =
+            coreapi_map_get(b, ma->entries[i].key, ma->entries[i].key_len);
+        if (other == NULL || !coreapi_node_equal(ma->entries[i].value, other))
+          return 0;
+      }
+      return 1;
+    }
+    case COREAPI_NODE_ARRAY:
+      if (AS_ARRAY(a)->count != AS_ARRAY(b)->count)
+        return 0;
+      for (size_t i = 0; i < AS_ARRAY(a)->count; i++)
+        if (!coreapi_node_equal(AS_ARRAY(a)->items[i], AS_ARRAY(b)->items[i]))
+          return 0;
+      return 1;
+    case COREAPI_NODE_LINK: {
+      const link_node *la = AS_LINK(a), *lb = AS_LINK(b);
+      if (!str_eq(la->url, lb->url) || !str_eq(la->action, lb->action) ||
+          !str_eq(la->encoding, lb->encoding) || !str_eq(la->transform, lb->transform) ||
+          !str_eq(la->title, lb->title) || !str_eq(la->description, lb->description) ||
+          la->field_count != lb->field_count)
+        return 0;
+      for (size_t i = 0; i < la->field_count; i++)
+        if (!field_equal(&la->fields[i], &lb->fields[i]))
+          return 0;
+      return 1;
+    }
+    case COREAPI_NODE_STRING:
+      return AS_STRING(a)->len == AS_STRING(b)->len &&
+             memcmp(AS_STRING(a)->data, AS_STRING(b)->data, AS_STRING(a)->len) == 0;
+    case COREAPI_NODE_INTEGER:
+      return AS_NUMBER(a)->v.i == AS_NUMBER(b)->v.i;
+    case COREAPI_NODE_REAL:
+      return AS_NUMBER(a)->v.r == AS_NUMBER(b)->v.r;
+    case COREAPI_NODE_BOOLEAN:
+      return AS_NUMBER(a)->v.b == AS_NUMBER(b)->v.b;
+    case COREAPI_NODE_NULL:
+      return 1;
+  }
+  return 0;
+}
