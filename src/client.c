@@ -25,11 +25,51 @@ static const char *const portable_headers[] = {"Accept", "Accept-Language", "Con
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
   coreapi_client *c = userp;
   size_t n = size * nmemb;
+  if (c->streaming) {
+    if (c->sink->write(c->sink_data, data, n, &c->sink_error) != COREAPI_OK) {
+      if (c->sink_error.code == COREAPI_OK)
+        coreapi_error_set(&c->sink_error, COREAPI_ERR_IO, "the body sink refused the data");
+      return 0;
+    }
+    return n;
+  }
   if (coreapi__buf_append(&c->current->body, data, n) != 0) {
     c->header_error = 1;
     return 0;
   }
   return n;
+}
+
+/* The end of a header block: a final response's body goes to the sink, if
+ * there is one. A response is final unless it is an interim 1xx, or a
+ * redirect this client is going to follow. Returns 0, or -1 to stop. */
+static int headers_done(coreapi_client *c) {
+  coreapi_response *r = c->current;
+  long status = 0;
+  if (c->sink == NULL || c->streaming)
+    return 0; /* no sink, or trailers after a streamed body */
+  curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200)
+    return 0;
+  if (coreapi__is_redirect(status) && coreapi__headers_get(&r->headers, "Location") != NULL &&
+      c->max_redirects > 0)
+    return 0;
+  r->status = status;
+  if (r->url == NULL && (r->url = coreapi__strdup(c->current_req->url.url)) == NULL) {
+    c->header_error = 1;
+    return -1;
+  }
+  if (coreapi__response_parse_cookies(r) != 0) {
+    c->header_error = 1;
+    return -1;
+  }
+  if (c->sink->begin(c->sink_data, r, &c->sink_error) != COREAPI_OK) {
+    if (c->sink_error.code == COREAPI_OK)
+      coreapi_error_set(&c->sink_error, COREAPI_ERR_IO, "the body sink refused the response");
+    return -1;
+  }
+  c->streaming = 1;
+  return 0;
 }
 
 /* One header line of the response (RFC 9112 section 2.2). A status line
@@ -43,9 +83,12 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp) {
 
   while (len > 0 && (data[len - 1] == '\r' || data[len - 1] == '\n'))
     len--;
+  if (len == 0)
+    return headers_done(c) == 0 ? n : 0;
   if (len >= 5 && memcmp(data, "HTTP/", 5) == 0) {
     const char *sp1 = memchr(data, ' ', len), *sp2;
     coreapi__headers_free(&r->headers);
+    coreapi__headers_free(&r->cookies);
     free(r->reason);
     r->reason = NULL;
     if (sp1 != NULL) {
@@ -60,7 +103,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp) {
   }
   colon = memchr(data, ':', len);
   if (colon == NULL || colon == data)
-    return n; /* the empty line ending the block, or a malformed line */
+    return n; /* a malformed line */
   v = colon + 1;
   end = data + len;
   while (v < end && (*v == ' ' || *v == '\t'))
@@ -501,16 +544,21 @@ static coreapi_code perform(coreapi_client *c, const coreapi_request *req, int c
   c->current = resp;
   c->current_req = req;
   c->header_error = 0;
+  c->streaming = 0;
+  coreapi_error_clear(&c->sink_error);
   c->curl_error[0] = '\0';
   cc = curl_easy_perform(c->curl);
   c->current = NULL;
   c->current_req = NULL;
+  c->streaming = 0;
   curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
   curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
   curl_slist_free_all(headers);
 
   if (c->header_error)
     rc = COREAPI__OOM(err);
+  else if (c->sink_error.code != COREAPI_OK)
+    rc = coreapi_error_set(err, c->sink_error.code, "%s", c->sink_error.text);
   else if (cc != CURLE_OK)
     rc = map_curl_error(c, cc, req->url.url, err);
   if (rc != COREAPI_OK) {
@@ -523,7 +571,9 @@ static coreapi_code perform(coreapi_client *c, const coreapi_request *req, int c
     free(resp->reason);
     resp->reason = coreapi__strdup(coreapi__reason_phrase(status));
   }
-  resp->url = coreapi__strdup(req->url.url);
+  if (resp->url == NULL)
+    resp->url = coreapi__strdup(req->url.url);
+  coreapi__headers_free(&resp->cookies); /* parsed afresh from the final block */
   if (resp->reason == NULL || resp->url == NULL || coreapi__response_parse_cookies(resp) != 0) {
     coreapi_response_free(resp);
     return COREAPI__OOM(err);
@@ -603,8 +653,8 @@ static coreapi_code send_hop(coreapi_client *c, const chain *ch, const coreapi_r
   }
 }
 
-coreapi_code coreapi_client_send(coreapi_client *c, const coreapi_request *req,
-                                 coreapi_response **out, coreapi_error *err) {
+static coreapi_code send_chain(coreapi_client *c, const coreapi_request *req,
+                               coreapi_response **out, coreapi_error *err) {
   chain ch = {0};
   coreapi_request *base;
   coreapi_response *resp = NULL;
@@ -664,6 +714,34 @@ out:
   coreapi_request_free(base);
   coreapi__url_free(&ch.first);
   free(ch.auth_left);
+  return rc;
+}
+
+coreapi_code coreapi_client_send(coreapi_client *c, const coreapi_request *req,
+                                 coreapi_response **out, coreapi_error *err) {
+  return coreapi_client_send_to(c, req, NULL, NULL, out, err);
+}
+
+coreapi_code coreapi_client_send_to(coreapi_client *c, const coreapi_request *req,
+                                    const coreapi_body_sink *sink, void *userdata,
+                                    coreapi_response **out, coreapi_error *err) {
+  coreapi_code rc;
+  if (sink != NULL && (sink->begin == NULL || sink->write == NULL)) {
+    coreapi_error_clear(err);
+    if (out != NULL)
+      *out = NULL;
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                             "a body sink needs begin and write functions");
+  }
+  if (c != NULL) {
+    c->sink = sink;
+    c->sink_data = userdata;
+  }
+  rc = send_chain(c, req, out, err);
+  if (c != NULL) {
+    c->sink = NULL;
+    c->sink_data = NULL;
+  }
   return rc;
 }
 

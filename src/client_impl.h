@@ -45,10 +45,16 @@ struct coreapi_client {
   coreapi_debug_fn debug;
   void *debug_data;
 
+  /* During one request (coreapi_client_send_to). */
+  const coreapi_body_sink *sink; /* NULL: bodies are kept in memory */
+  void *sink_data;
+
   /* During one transfer. */
-  coreapi_response *current;         /* being filled by the callbacks */
+  coreapi_response *current;          /* being filled by the callbacks */
   const coreapi_request *current_req; /* the hop being sent (for redaction) */
-  int header_error;                  /* a callback ran out of memory */
+  int header_error;                   /* a callback ran out of memory */
+  int streaming;                      /* this hop's body goes to the sink */
+  coreapi_error sink_error;           /* why the sink stopped the transfer */
 };
 
 /* Attach (1) or detach (0) the cookie jar for the next transfer. */

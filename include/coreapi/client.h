@@ -140,6 +140,31 @@ COREAPI_EXTERN coreapi_code coreapi_client_send(coreapi_client *client,
                                                 const coreapi_request *req,
                                                 coreapi_response **out, coreapi_error *err);
 
+/* Where the body of a final response goes when it is not kept in memory
+ * (a download streamed to a file, say). */
+typedef struct coreapi_body_sink {
+  /* Called when the status and headers of the response that ends the chain
+   * have arrived (redirects the client follows never reach the sink). resp
+   * has its status, reason, headers, cookies and URL, and an empty body; it
+   * is borrowed for the call. Return OK to receive the body, or an error
+   * code (err filled) to stop: the request then fails with that error. When
+   * an authentication asks for the request to be sent again, begin is called
+   * again for the new response: the body starts afresh. */
+  coreapi_code (*begin)(void *userdata, const coreapi_response *resp, coreapi_error *err);
+  /* Called with each piece of the body, in order. Return OK, or an error
+   * code (err filled) to stop the transfer. */
+  coreapi_code (*write)(void *userdata, const void *data, size_t len, coreapi_error *err);
+} coreapi_body_sink;
+
+/* As coreapi_client_send, but the final response's body goes to sink (both
+ * functions required) and the response in *out has an empty body. sink NULL
+ * is coreapi_client_send. sink and userdata must outlive the call. */
+COREAPI_EXTERN coreapi_code coreapi_client_send_to(coreapi_client *client,
+                                                   const coreapi_request *req,
+                                                   const coreapi_body_sink *sink,
+                                                   void *userdata, coreapi_response **out,
+                                                   coreapi_error *err);
+
 /* Shorthand: a request with method and url, and when body is not NULL that
  * body (len bytes, copied) with Content-Type content_type (may be NULL). */
 COREAPI_EXTERN coreapi_code coreapi_client_request(coreapi_client *client, const char *method,
