@@ -610,21 +610,13 @@ static coreapi_code send_hop(coreapi_client *c, const chain *ch, const coreapi_r
     if (attempt == 0)
       explain_choice(c, ch, req, auth, cookies);
     if (auth != NULL) {
-      /* Mark what the authentication sets, so debug output redacts it. */
-      coreapi__headers saved = {0};
+      /* Headers set while the authentication runs are marked, so that debug
+       * output redacts them. */
       req->memo = &c->memo;
       req->memo_owner = auth;
-      if (coreapi__headers_copy(&saved, &req->headers) != 0) {
-        coreapi_request_free(req);
-        return COREAPI__OOM(err);
-      }
+      req->set_flags = COREAPI__HDR_AUTH;
       rc = coreapi__auth_run_apply(auth, req, err);
-      for (size_t i = 0; i < req->headers.count; i++) {
-        const char *old = coreapi__headers_get(&saved, req->headers.items[i].name);
-        if (old == NULL || strcmp(old, req->headers.items[i].value) != 0)
-          req->headers.items[i].flags |= COREAPI__HDR_AUTH;
-      }
-      coreapi__headers_free(&saved);
+      req->set_flags = 0;
     }
     if (rc == COREAPI_OK)
       rc = perform(c, req, cookies, &resp, err);

@@ -140,6 +140,7 @@ struct coreapi_request {
   /* Set by the client while an authentication's callbacks run. */
   coreapi__memo *memo;
   const void *memo_owner;
+  unsigned set_flags; /* COREAPI__HDR_* given to headers set meanwhile */
 };
 
 coreapi_request *coreapi__request_clone(const coreapi_request *req);

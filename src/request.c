@@ -125,7 +125,7 @@ coreapi_code coreapi_request_set_header(coreapi_request *req, const char *name,
   rc = coreapi__header_check(name, value, err);
   if (rc != COREAPI_OK)
     return rc;
-  if (coreapi__headers_set(&req->headers, name, value, 0) != 0)
+  if (coreapi__headers_set(&req->headers, name, value, req->set_flags) != 0)
     return COREAPI__OOM(err);
   return COREAPI_OK;
 }

@@ -106,11 +106,15 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
                            "unsupported URL scheme '%.32s': only http and https", scheme);
     goto out;
   }
-  /* Userinfo and fragment go: they are never sent, never credentials. */
-  curl_url_set(h, CURLUPART_USER, NULL, 0);
-  curl_url_set(h, CURLUPART_PASSWORD, NULL, 0);
-  curl_url_set(h, CURLUPART_OPTIONS, NULL, 0);
-  curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
+  /* Userinfo and fragment go: they are never sent, never credentials. A URL
+   * without '@' or '#' has neither (libcurl takes both from nothing else). */
+  if (strchr(url, '@') != NULL || (base != NULL && strchr(base, '@') != NULL)) {
+    curl_url_set(h, CURLUPART_USER, NULL, 0);
+    curl_url_set(h, CURLUPART_PASSWORD, NULL, 0);
+    curl_url_set(h, CURLUPART_OPTIONS, NULL, 0);
+  }
+  if (strchr(url, '#') != NULL || (base != NULL && strchr(base, '#') != NULL))
+    curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
 
   uc = curl_url_get(h, CURLUPART_HOST, &host, 0);
   if (uc != CURLUE_OK || host == NULL || host[0] == '\0') {
@@ -129,13 +133,24 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
       goto out;
     }
   }
-  coreapi__host_lower(host);
-  if (host[0] == '\0' || strcmp(host, ".") == 0) {
-    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has an empty host");
-    goto out;
+  {
+    size_t before = strlen(host);
+    int upper = 0;
+    for (const char *p = host; *p; p++)
+      upper |= (*p >= 'A' && *p <= 'Z');
+    coreapi__host_lower(host);
+    if (host[0] == '\0' || strcmp(host, ".") == 0) {
+      rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has an empty host");
+      goto out;
+    }
+    /* Put the normalised host back only when normalising changed it. */
+    if ((upper || strlen(host) != before) &&
+        curl_url_set(h, CURLUPART_HOST, host, 0) != CURLUE_OK) {
+      rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
+      goto out;
+    }
   }
-  if (curl_url_set(h, CURLUPART_HOST, host, 0) != CURLUE_OK ||
-      curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK ||
+  if (curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK ||
       curl_url_get(h, CURLUPART_URL, &full, 0) != CURLUE_OK) {
     rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
     goto out;

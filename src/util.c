@@ -187,7 +187,7 @@ int coreapi__buf_appendf(coreapi__buf *b, const char *fmt, ...) {
 
 void coreapi__buf_free(coreapi__buf *b) {
   if (b->data != NULL) {
-    coreapi__wipe(b->data, b->cap);
+    coreapi__wipe(b->data, b->len); /* the rest was never written */
     free(b->data);
   }
   b->data = NULL;

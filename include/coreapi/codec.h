@@ -62,6 +62,36 @@ COREAPI_EXTERN char *coreapi_json_encode(const coreapi_node *node, int indent, i
 COREAPI_EXTERN coreapi_node *coreapi_text_decode(const char *data, size_t len,
                                                  coreapi_error *err);
 
+/* --- negotiation ------------------------------------------------------------
+ * Codecs are named by their format, as the reference names them: "corejson",
+ * "json", "text" and "download". A list of formats is a client's decoders, in
+ * order of preference; NULL (with n 0) is the reference's default list:
+ * corejson, json, text, download. */
+
+/* The media types a format decodes ("corejson": application/coreapi+json and
+ * application/vnd.coreapi+json; "json": application/json; "text": text/ *
+ * written without the space; "download": any), as a NULL-terminated static
+ * list; NULL for an unknown format. */
+COREAPI_EXTERN const char *const *coreapi_format_media_types(const char *format);
+
+/* The Accept header for a list of decoders, built as the reference builds it:
+ * the first decoder's media types, then * / * (without spaces) unless already
+ * there, joined by ", ". Written to buf (size bytes, NUL-terminated).
+ * Returns OK, ERR_INVALID_ARGUMENT for an unknown format or a buffer too
+ * small. */
+COREAPI_EXTERN coreapi_code coreapi_accept_header(const char *const *formats, size_t n,
+                                                  char *buf, size_t size, coreapi_error *err);
+
+/* Which decoder of the list handles a response with this Content-Type: the
+ * first with exactly the media type (parameters and case ignored), else the
+ * first with "type/ *", else the first with "* / *". No Content-Type (NULL)
+ * picks the first decoder, as the reference does. Returns the format (a
+ * static string), or NULL with ERR_NO_CODEC and a message naming the content
+ * type. */
+COREAPI_EXTERN const char *coreapi_negotiate_decoder(const char *const *formats, size_t n,
+                                                     const char *content_type,
+                                                     coreapi_error *err);
+
 #ifdef __cplusplus
 }
 #endif
