@@ -17,6 +17,7 @@
 #define DEFAULT_USER_AGENT "coreapi"
 #define DEFAULT_TIMEOUT_MS 30000L
 #define DEFAULT_MAX_REDIRECTS 20u
+#define DEFAULT_MAX_BODY ((size_t)64 << 20)
 
 /* Caller headers that go along to a hop outside the first origin. */
 static const char *const portable_headers[] = {"Accept", "Accept-Language", "Content-Type",
@@ -32,6 +33,12 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
       return 0;
     }
     return n;
+  }
+  if (c->max_body > 0 && (n > c->max_body || c->current->body.len > c->max_body - n)) {
+    coreapi_error_set(&c->sink_error, COREAPI_ERR_TOO_LARGE,
+                      "the response body is larger than %zu bytes (the client's limit)",
+                      c->max_body);
+    return 0;
   }
   if (coreapi__buf_append(&c->current->body, data, n) != 0) {
     c->header_error = 1;
@@ -125,6 +132,7 @@ coreapi_client *coreapi_client_new(coreapi_error *err) {
   }
   c->timeout_ms = DEFAULT_TIMEOUT_MS;
   c->verify_tls = 1;
+  c->max_body = DEFAULT_MAX_BODY;
   c->max_redirects = DEFAULT_MAX_REDIRECTS;
   c->curl = curl_easy_init();
   c->jar = curl_share_init();
@@ -151,6 +159,15 @@ coreapi_client *coreapi_client_new(coreapi_error *err) {
     coreapi_client_free(c);
     coreapi_error_set(err, COREAPI_ERR_INTERNAL, "libcurl lacks a required feature");
     return NULL;
+  }
+  /* libcurl's own CA bundle and directory, to restore after a caller's. */
+  {
+    char *info = NULL;
+    if (curl_easy_getinfo(c->curl, CURLINFO_CAINFO, &info) == CURLE_OK && info != NULL)
+      c->default_cainfo = coreapi__strdup(info);
+    info = NULL;
+    if (curl_easy_getinfo(c->curl, CURLINFO_CAPATH, &info) == CURLE_OK && info != NULL)
+      c->default_capath = coreapi__strdup(info);
   }
   /* Turn the cookie engine on with the (in-memory) jar attached: an empty
    * "file" name, loaded at once. Then clear the file list: libcurl re-reads
@@ -184,6 +201,8 @@ void coreapi_client_free(coreapi_client *c) {
   free(c->user_agent);
   coreapi__headers_free(&c->extra);
   free(c->ca_bundle);
+  free(c->default_cainfo);
+  free(c->default_capath);
   curl_slist_free_all(c->resolve);
   for (size_t i = 0; i < c->auth_count; i++)
     coreapi_auth_free(c->auths[i]);
@@ -192,11 +211,16 @@ void coreapi_client_free(coreapi_client *c) {
   free(c);
 }
 
+/* Setters refuse a NULL client, and a client in the middle of a request (a
+ * callback calling back into it). */
 #define CHECK_CLIENT(c, err)                                                          \
   do {                                                                                \
     coreapi_error_clear(err);                                                         \
     if ((c) == NULL)                                                                  \
       return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "client is NULL"); \
+    if ((c)->busy)                                                                    \
+      return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,                     \
+                               "the client is in the middle of a request");           \
   } while (0)
 
 coreapi_code coreapi_client_set_timeout_ms(coreapi_client *c, long ms, coreapi_error *err) {
@@ -237,7 +261,13 @@ coreapi_code coreapi_client_add_header(coreapi_client *c, const char *name, cons
 }
 
 size_t coreapi_client_remove_header(coreapi_client *c, const char *name) {
-  return c ? coreapi__headers_remove(&c->extra, name) : 0;
+  return c && !c->busy ? coreapi__headers_remove(&c->extra, name) : 0;
+}
+
+coreapi_code coreapi_client_set_max_body(coreapi_client *c, size_t bytes, coreapi_error *err) {
+  CHECK_CLIENT(c, err);
+  c->max_body = bytes;
+  return COREAPI_OK;
 }
 
 coreapi_code coreapi_client_set_ca_bundle(coreapi_client *c, const char *path,
@@ -491,7 +521,7 @@ static struct curl_slist *curl_headers(const coreapi_request *req) {
   }
   coreapi__buf_free(&line);
   if (!ok) {
-    curl_slist_free_all(list);
+    coreapi__slist_free_secret(list);
     return NULL;
   }
   return list;
@@ -529,7 +559,7 @@ static coreapi_code perform(coreapi_client *c, const coreapi_request *req, int c
   headers = curl_headers(req);
   resp = coreapi__response_new();
   if (headers == NULL || resp == NULL) {
-    curl_slist_free_all(headers);
+    coreapi__slist_free_secret(headers);
     coreapi_response_free(resp);
     return COREAPI__OOM(err);
   }
@@ -540,7 +570,10 @@ static coreapi_code perform(coreapi_client *c, const coreapi_request *req, int c
   curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
   curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, c->verify_tls ? 1L : 0L);
   curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST, c->verify_tls ? 2L : 0L);
-  curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->ca_bundle);
+  /* The caller's bundle replaces every system CA (the directory too);
+   * without one, libcurl's own settings. */
+  curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->ca_bundle ? c->ca_bundle : c->default_cainfo);
+  curl_easy_setopt(c->curl, CURLOPT_CAPATH, c->ca_bundle ? NULL : c->default_capath);
   c->current = resp;
   c->current_req = req;
   c->header_error = 0;
@@ -553,7 +586,7 @@ static coreapi_code perform(coreapi_client *c, const coreapi_request *req, int c
   c->streaming = 0;
   curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
   curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
-  curl_slist_free_all(headers);
+  coreapi__slist_free_secret(headers);
 
   if (c->header_error)
     rc = COREAPI__OOM(err);
@@ -593,6 +626,32 @@ static coreapi_code perform(coreapi_client *c, const coreapi_request *req, int c
   return COREAPI_OK;
 }
 
+/* Show resp to the authentications: the chosen one (which may ask for a
+ * resend), and every other one in scope that allows cookies, so that a
+ * Session learns the CSRF token from every response it could have sent
+ * cookies with (a resend it asks for is ignored). */
+static coreapi_code run_on_response(coreapi_client *c, const chain *ch, coreapi_auth *chosen,
+                                    coreapi_request *req, const coreapi_response *resp,
+                                    int *resend, coreapi_error *err) {
+  for (size_t i = 0; i < c->auth_count; i++) {
+    coreapi_auth *a = c->auths[i];
+    const coreapi_auth_ops *ops = coreapi__auth_ops(a);
+    int ignored = 0;
+    coreapi_code rc;
+    if (ops->on_response == NULL || ch->auth_left[i] ||
+        (a != chosen && !ops->allow_cookies))
+      continue;
+    req->memo = &c->memo;
+    req->memo_owner = a;
+    rc = ops->on_response(coreapi__auth_state(a), req, resp, a == chosen ? resend : &ignored, err);
+    req->memo = NULL;
+    if (rc != COREAPI_OK)
+      return coreapi_error_set(err, rc, "%s authentication failed the response: %s",
+                               ops->name, coreapi_strerror(rc));
+  }
+  return COREAPI_OK;
+}
+
 /* Apply auth to a fresh hop request and send it; run on_response, and send
  * once more if it asks. */
 static coreapi_code send_hop(coreapi_client *c, const chain *ch, const coreapi_request *base,
@@ -620,14 +679,9 @@ static coreapi_code send_hop(coreapi_client *c, const chain *ch, const coreapi_r
     }
     if (rc == COREAPI_OK)
       rc = perform(c, req, cookies, &resp, err);
-    if (rc == COREAPI_OK && auth != NULL && coreapi__auth_ops(auth)->on_response != NULL) {
-      resend = 0;
-      rc = coreapi__auth_ops(auth)->on_response(coreapi__auth_state(auth), req, resp, &resend,
-                                                err);
-      if (rc != COREAPI_OK)
-        coreapi_error_set(err, rc, "%s authentication failed the response: %s",
-                          coreapi_auth_name(auth), coreapi_strerror(rc));
-    }
+    resend = 0;
+    if (rc == COREAPI_OK)
+      rc = run_on_response(c, ch, auth, req, resp, &resend, err);
     req->memo = NULL;
     coreapi_request_free(req);
     if (rc != COREAPI_OK) {
@@ -725,14 +779,23 @@ coreapi_code coreapi_client_send_to(coreapi_client *c, const coreapi_request *re
     return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
                              "a body sink needs begin and write functions");
   }
+  if (c != NULL && c->busy) {
+    coreapi_error_clear(err);
+    if (out != NULL)
+      *out = NULL;
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                             "the client is in the middle of a request");
+  }
   if (c != NULL) {
     c->sink = sink;
     c->sink_data = userdata;
+    c->busy = 1;
   }
   rc = send_chain(c, req, out, err);
   if (c != NULL) {
     c->sink = NULL;
     c->sink_data = NULL;
+    c->busy = 0;
   }
   return rc;
 }
@@ -742,6 +805,9 @@ coreapi_code coreapi_client_request(coreapi_client *c, const char *method, const
                                     coreapi_response **out, coreapi_error *err) {
   coreapi_request *req;
   coreapi_code rc = COREAPI_OK;
+  coreapi_error local;
+  if (err == NULL)
+    err = &local; /* to know the code of a failure below */
   coreapi_error_clear(err);
   if (out != NULL)
     *out = NULL;
@@ -749,7 +815,7 @@ coreapi_code coreapi_client_request(coreapi_client *c, const char *method, const
     return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "client and out must not be NULL");
   req = coreapi_request_new(method, url, err);
   if (req == NULL)
-    return err ? err->code : COREAPI_ERR_INVALID_ARGUMENT;
+    return err->code;
   if (body != NULL)
     rc = coreapi_request_set_body(req, body, len, err);
   if (rc == COREAPI_OK && body != NULL && content_type != NULL)

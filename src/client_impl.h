@@ -34,7 +34,11 @@ struct coreapi_client {
   char *user_agent;    /* NULL: "coreapi" */
   coreapi__headers extra;
   char *ca_bundle;
+  char *default_cainfo; /* libcurl's own CA settings, restored when the */
+  char *default_capath; /* caller's bundle is taken away */
   int verify_tls;
+  size_t max_body;      /* bytes of a body kept in memory; 0: no limit */
+  int busy;             /* a request is under way (callbacks may not reconfigure) */
   struct curl_slist *resolve;
   unsigned max_redirects;
 

@@ -36,12 +36,12 @@ coreapi_code coreapi_client_save_cookies(coreapi_client *c, const char *path,
   for (struct curl_slist *l = list; l != NULL; l = l->next)
     if (coreapi__buf_appendf(&text, "%s\n", l->data) != 0)
       goto oom;
-  curl_slist_free_all(list);
+  coreapi__slist_free_secret(list);
   rc = coreapi__write_file_atomic(path, text.data, text.len, 0600, err);
   coreapi__buf_free(&text);
   return rc;
 oom:
-  curl_slist_free_all(list);
+  coreapi__slist_free_secret(list);
   coreapi__buf_free(&text);
   return COREAPI__OOM(err);
 }

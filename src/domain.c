@@ -132,6 +132,14 @@ coreapi_code coreapi__pattern_parse(coreapi__pattern *out, const char *pattern,
   rc = normalize_host(host, &norm, err);
   if (rc != COREAPI_OK)
     return rc;
+  /* Again after normalisation: libcurl reads "0x7f" or "127.0.0x1" as IPv4. */
+  if (out->kind == COREAPI__PATTERN_WILDCARD && (norm[0] == '[' || last_label_numeric(norm))) {
+    free(norm);
+    return coreapi_error_set(err, COREAPI_ERR_BAD_DOMAIN,
+                             "invalid domain pattern '%.64s': a wildcard never covers IP "
+                             "addresses; name the address exactly",
+                             pattern);
+  }
   if (out->kind == COREAPI__PATTERN_WILDCARD) {
     size_t n = strlen(norm) + 3;
     out->text = malloc(n);

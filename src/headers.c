@@ -8,6 +8,15 @@
 
 #include "internal.h"
 
+/* Headers that frame the message or the connection. The library and libcurl
+ * set them from the request itself; a caller's value could desynchronise
+ * the framing ("Content-Length: 5" with a longer body smuggles a second
+ * request onto a kept-alive connection) or redirect it (Host). */
+static const char *const reserved_headers[] = {
+    "Host", "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive",
+    "Proxy-Connection", "Upgrade", "TE", "Trailer", "Expect",
+};
+
 coreapi_code coreapi__header_check(const char *name, const char *value, coreapi_error *err) {
   if (name == NULL || value == NULL)
     return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
@@ -15,6 +24,11 @@ coreapi_code coreapi__header_check(const char *name, const char *value, coreapi_
   if (!coreapi__is_token(name))
     return coreapi_error_set(err, COREAPI_ERR_BAD_HEADER,
                              "header name is not an RFC 9110 token");
+  for (size_t i = 0; i < sizeof(reserved_headers) / sizeof(reserved_headers[0]); i++)
+    if (coreapi__strcaseeq(name, reserved_headers[i]))
+      return coreapi_error_set(err, COREAPI_ERR_BAD_HEADER,
+                               "header %s is set by the library from the request itself",
+                               reserved_headers[i]);
   for (const unsigned char *p = (const unsigned char *)value; *p; p++)
     if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
       return coreapi_error_set(err, COREAPI_ERR_BAD_HEADER,
@@ -117,12 +131,19 @@ size_t coreapi__headers_remove(coreapi__headers *h, const char *name) {
 }
 
 int coreapi__headers_copy(coreapi__headers *dst, const coreapi__headers *src) {
+  size_t start = dst->count;
   for (size_t i = 0; i < src->count; i++) {
     char *n = coreapi__strdup(src->items[i].name);
     char *v = coreapi__strdup(src->items[i].value);
     if (n == NULL || v == NULL || headers_push(dst, n, v, src->items[i].flags) != 0) {
       free(n);
       coreapi__free_secret(v);
+      /* Undo the partial copy: dst is as it was. */
+      while (dst->count > start) {
+        dst->count--;
+        free(dst->items[dst->count].name);
+        coreapi__free_secret(dst->items[dst->count].value);
+      }
       return -1;
     }
   }

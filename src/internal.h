@@ -49,6 +49,11 @@ int coreapi__buf_appendf(coreapi__buf *b, const char *fmt, ...)
     ;
 void coreapi__buf_free(coreapi__buf *b);
 
+/* Wipe every string of a libcurl list, then free it (header lines and
+ * cookie lines hold secrets). NULL does nothing. */
+struct curl_slist;
+void coreapi__slist_free_secret(struct curl_slist *list);
+
 /* --- headers.c: an ordered, case-insensitive list of name/value pairs ---- */
 
 typedef struct coreapi__header {

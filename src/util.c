@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
+
 #include "internal.h"
 
 void coreapi__wipe(void *p, size_t n) {
@@ -147,9 +149,15 @@ int coreapi__buf_append(coreapi__buf *b, const void *p, size_t n) {
         return -1;
       cap *= 2;
     }
-    d = realloc(b->data, cap);
+    /* Not realloc: the old block may hold secrets, and is wiped first. */
+    d = malloc(cap);
     if (d == NULL)
       return -1;
+    if (b->data != NULL) {
+      memcpy(d, b->data, b->len);
+      coreapi__wipe(b->data, b->len);
+      free(b->data);
+    }
     b->data = d;
     b->cap = cap;
   }
@@ -169,8 +177,11 @@ int coreapi__buf_appendf(coreapi__buf *b, const char *fmt, ...) {
   va_end(ap);
   if (n < 0)
     return -1;
-  if ((size_t)n < sizeof(small))
-    return coreapi__buf_append(b, small, (size_t)n);
+  if ((size_t)n < sizeof(small)) {
+    int rc = coreapi__buf_append(b, small, (size_t)n);
+    coreapi__wipe(small, (size_t)n);
+    return rc;
+  }
   {
     char *big = malloc((size_t)n + 1);
     int rc;
@@ -180,6 +191,7 @@ int coreapi__buf_appendf(coreapi__buf *b, const char *fmt, ...) {
     vsnprintf(big, (size_t)n + 1, fmt, ap);
     va_end(ap);
     rc = coreapi__buf_append(b, big, (size_t)n);
+    coreapi__wipe(big, (size_t)n);
     free(big);
     return rc;
   }
@@ -192,4 +204,11 @@ void coreapi__buf_free(coreapi__buf *b) {
   }
   b->data = NULL;
   b->len = b->cap = 0;
+}
+
+void coreapi__slist_free_secret(struct curl_slist *list) {
+  for (struct curl_slist *l = list; l != NULL; l = l->next)
+    if (l->data != NULL)
+      coreapi__wipe(l->data, strlen(l->data));
+  curl_slist_free_all(list);
 }

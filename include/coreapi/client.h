@@ -30,7 +30,9 @@
  *     the caller's headers remain.
  *
  * One client is used by one thread at a time; different clients may run in
- * parallel threads. No global state is kept.
+ * parallel threads. No global state is kept. Callbacks that run during a
+ * request (authentication, debug, body sink) may not reconfigure the client
+ * or send with it: those calls fail with ERR_INVALID_ARGUMENT.
  */
 #ifndef COREAPI_CLIENT_H
 #define COREAPI_CLIENT_H
@@ -67,8 +69,9 @@ typedef void (*coreapi_debug_fn)(void *userdata, coreapi_debug_type type, const 
 COREAPI_EXTERN coreapi_client *coreapi_client_new(coreapi_error *err);
 
 /* Free client: its libcurl handle, cookies (not saved unless asked), the
- * references it holds to authentication objects; per-client secrets are wiped.
- * NULL does nothing. */
+ * references it holds to authentication objects; the secrets this library
+ * holds are wiped (libcurl's own cookie jar and request buffers are freed by
+ * libcurl, which does not wipe them). NULL does nothing. */
 COREAPI_EXTERN void coreapi_client_free(coreapi_client *client);
 
 /* Total time one hop may take, in milliseconds; 0 means no limit. */
@@ -90,7 +93,8 @@ COREAPI_EXTERN coreapi_code coreapi_client_add_header(coreapi_client *client, co
 COREAPI_EXTERN size_t coreapi_client_remove_header(coreapi_client *client, const char *name);
 
 /* A file of CA certificates (PEM) to verify servers with, instead of the
- * system's. NULL restores the system's. Copied. */
+ * system's: only these CAs are trusted (libcurl's CA directory is not used
+ * meanwhile). NULL restores libcurl's own CA bundle and directory. Copied. */
 COREAPI_EXTERN coreapi_code coreapi_client_set_ca_bundle(coreapi_client *client,
                                                          const char *path,
                                                          coreapi_error *err);
@@ -110,6 +114,12 @@ COREAPI_EXTERN coreapi_code coreapi_client_add_resolve(coreapi_client *client,
 COREAPI_EXTERN coreapi_code coreapi_client_set_max_redirects(coreapi_client *client,
                                                              unsigned max,
                                                              coreapi_error *err);
+
+/* The largest response body kept in memory, in bytes (default 64 MiB; 0 for
+ * no limit). A larger body fails the request with ERR_TOO_LARGE; bodies
+ * streamed to a sink (coreapi_client_send_to) are not limited. */
+COREAPI_EXTERN coreapi_code coreapi_client_set_max_body(coreapi_client *client, size_t bytes,
+                                                        coreapi_error *err);
 
 /* Add an authentication. The client takes its own reference: the caller keeps
  * (and eventually frees) its own. Several may be added, each with its own

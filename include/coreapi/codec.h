@@ -92,6 +92,14 @@ COREAPI_EXTERN const char *coreapi_negotiate_decoder(const char *const *formats,
                                                      const char *content_type,
                                                      coreapi_error *err);
 
+/* Decode a body with the codec of format ("corejson", "json", "text"), as
+ * negotiated or forced: coreapi_corejson_decode, coreapi_json_decode or
+ * coreapi_text_decode. "download" cannot decode from memory (its body goes to
+ * a file as it arrives): ERR_INVALID_ARGUMENT, as for an unknown format.
+ * Returns a new reference, or NULL with err filled. */
+COREAPI_EXTERN coreapi_node *coreapi_decode(const char *format, const char *data, size_t len,
+                                            const char *base_url, coreapi_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -47,7 +47,8 @@ extern "C" {
   XX(ERR_INTERNAL, 17, "internal error")                                    \
   XX(ERR_NOT_FOUND, 18, "not found")                                        \
   XX(ERR_PARSE, 19, "parse error")                                          \
-  XX(ERR_NO_CODEC, 20, "no codec for the content type")
+  XX(ERR_NO_CODEC, 20, "no codec for the content type")                     \
+  XX(ERR_TOO_LARGE, 21, "response body too large")
 
 typedef enum coreapi_code {
 #define COREAPI__CODE_ENUM(name, num, msg) COREAPI_##name = num,

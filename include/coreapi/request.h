@@ -10,7 +10,10 @@
  * becomes credentials. Only http and https URLs are accepted.
  *
  * Header names compare case-insensitively. A header value may be empty; it may
- * not contain CR, LF or NUL, and a name must be an RFC 9110 token.
+ * not contain CR, LF or NUL, and a name must be an RFC 9110 token. Headers
+ * that frame the message or the connection (Host, Content-Length,
+ * Transfer-Encoding, Connection, Keep-Alive, Proxy-Connection, Upgrade, TE,
+ * Trailer, Expect) are the library's to set and are refused.
  */
 #ifndef COREAPI_REQUEST_H
 #define COREAPI_REQUEST_H
@@ -63,8 +66,9 @@ COREAPI_EXTERN const char *coreapi_request_header(const coreapi_request *req,
                                                   const char *name);
 
 /* Set header name to value, replacing every header of that name. Both are
- * copied. Returns OK, or ERR_BAD_HEADER for a name that is not a token or a
- * value with CR, LF or another control character except tab,
+ * copied. Returns OK, or ERR_BAD_HEADER for a name that is not a token, a
+ * framing header (above), or a value with CR, LF or another control
+ * character except tab,
  * ERR_INVALID_ARGUMENT for NULL, ERR_OUT_OF_MEMORY. */
 COREAPI_EXTERN coreapi_code coreapi_request_set_header(coreapi_request *req, const char *name,
                                                        const char *value, coreapi_error *err);

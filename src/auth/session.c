@@ -5,8 +5,8 @@
  *
  * The object itself holds only configuration, so it can be shared by clients
  * in several threads. The token learnt from a client's responses is kept in
- * that client's memory (coreapi_request_memo_*): each client has its own
- * cookie jar and so its own token. Whenever a response in scope sets the CSRF
+ * that client's memory (coreapi_request_memo_*), per host: each client has its
+ * own cookie jar and so its own tokens, and each host its own. Whenever a response in scope sets the CSRF
  * cookie the token is replaced, following the rotation Django does at login.
  *
  * Over https, Django also checks the Referer of unsafe requests (and newer
@@ -21,7 +21,12 @@
 
 #include "../internal.h"
 
-#define MEMO_TOKEN "csrf-token"
+/* The token is kept per host, as the cookie it comes from is (a cookie without
+ * a Domain attribute belongs to its host only): a token one host set never
+ * goes to another. */
+static void token_key(const coreapi_request *req, char *key, size_t size) {
+  snprintf(key, size, "csrf-token %s", coreapi_request_host(req));
+}
 
 typedef struct session_state {
   char *cookie_name; /* may be NULL: no CSRF handling */
@@ -32,10 +37,12 @@ static coreapi_code session_apply(void *state, coreapi_request *req, coreapi_err
   session_state *s = state;
   coreapi_code rc = COREAPI_OK;
   const char *token;
+  char key[300];
 
   if (coreapi_request_is_safe_method(req))
     return COREAPI_OK;
-  token = coreapi_request_memo_get(req, MEMO_TOKEN);
+  token_key(req, key, sizeof(key));
+  token = coreapi_request_memo_get(req, key);
   if (s->header_name != NULL && token != NULL && token[0] != '\0')
     rc = coreapi_request_set_header(req, s->header_name, token, err);
   if (rc == COREAPI_OK && strcmp(coreapi_request_scheme(req), "https") == 0) {
@@ -68,11 +75,13 @@ static coreapi_code session_on_response(void *state, const coreapi_request *req,
   (void)resend;
   if (s->cookie_name == NULL)
     return COREAPI_OK;
+  char key[300];
   token = coreapi_response_cookie(resp, s->cookie_name);
   if (token == NULL)
     return COREAPI_OK;
+  token_key(req, key, sizeof(key));
   /* An empty value is how a server deletes the cookie: forget the token. */
-  return coreapi_request_memo_set(req, MEMO_TOKEN, token[0] ? token : NULL, err);
+  return coreapi_request_memo_set(req, key, token[0] ? token : NULL, err);
 }
 
 static void session_describe(void *state, char *buf, size_t size) {

@@ -130,3 +130,19 @@ const char *coreapi_negotiate_decoder(const char *const *formats, size_t n,
                     type);
   return NULL;
 }
+
+coreapi_node *coreapi_decode(const char *format, const char *data, size_t len,
+                             const char *base_url, coreapi_error *err) {
+  coreapi_error_clear(err);
+  if (format != NULL && strcmp(format, "corejson") == 0)
+    return coreapi_corejson_decode(data, len, base_url, err);
+  if (format != NULL && strcmp(format, "json") == 0)
+    return coreapi_json_decode(data, len, err);
+  if (format != NULL && strcmp(format, "text") == 0)
+    return coreapi_text_decode(data, len, err);
+  coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                    find_format(format) ? "the download codec writes to a file, not to memory"
+                                        : "unknown format '%.40s'",
+                    format ? format : "(null)");
+  return NULL;
+}

@@ -102,8 +102,99 @@ static void test_errors(void) {
             COREAPI_ERR_BAD_HEADER);
   CHECK_INT(coreapi_client_set_user_agent(c, "ua\n", &err), COREAPI_ERR_BAD_HEADER);
   CHECK_INT(coreapi_client_add_auth(c, NULL, &err), COREAPI_ERR_INVALID_ARGUMENT);
+  /* Headers that frame the message are the library's: a caller's
+   * Content-Length could smuggle a second request onto the connection. */
+  CHECK_INT(coreapi_client_add_header(c, "Content-Length", "5", &err), COREAPI_ERR_BAD_HEADER);
+  CHECK_INT(coreapi_client_add_header(c, "transfer-encoding", "chunked", &err),
+            COREAPI_ERR_BAD_HEADER);
+  CHECK_INT(coreapi_client_add_header(c, "Host", "evil.test", &err), COREAPI_ERR_BAD_HEADER);
+  CHECK_INT(coreapi_client_add_header(c, "Connection", "close", &err), COREAPI_ERR_BAD_HEADER);
+  /* Without err, the code is still the precise one. */
+  CHECK_INT(coreapi_client_request(c, "GET", "ftp://x/", NULL, NULL, 0, &resp, NULL),
+            COREAPI_ERR_UNSUPPORTED_SCHEME);
   coreapi_client_free(c);
   coreapi_client_free(NULL);
+}
+
+/* A debug callback that tries to reconfigure the client mid-request. */
+typedef struct reentry {
+  coreapi_client *client;
+  coreapi_code add_auth, add_header, send;
+} reentry;
+
+static void reenter(void *userdata, coreapi_debug_type type, const char *text, size_t len) {
+  reentry *r = userdata;
+  coreapi_auth *a = coreapi_auth_token_new("t", NULL, NULL, NULL);
+  coreapi_response *resp = NULL;
+  (void)text;
+  (void)len;
+  if (type != COREAPI_DEBUG_INFO)
+    return;
+  r->add_auth = coreapi_client_add_auth(r->client, a, NULL);
+  r->add_header = coreapi_client_add_header(r->client, "X-Late", "1", NULL);
+  r->send = coreapi_client_request(r->client, "GET", "http://api.test/", NULL, NULL, 0, &resp,
+                                   NULL);
+  coreapi_response_free(resp);
+  coreapi_auth_free(a);
+}
+
+static void test_limits_and_reentry(void) {
+  char url[256];
+  coreapi_error err;
+  coreapi_response *resp = NULL;
+  coreapi_client *c = new_client();
+  reentry r = {c, COREAPI_OK, COREAPI_OK, COREAPI_OK};
+
+  /* A body larger than the client's limit fails cleanly. */
+  snprintf(url, sizeof(url), "http://api.test:%s/some/long/path/for/a/body", http_port);
+  REQUIRE(coreapi_client_set_max_body(c, 10, NULL) == COREAPI_OK);
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_ERR_TOO_LARGE);
+  CHECK(resp == NULL);
+  REQUIRE(coreapi_client_set_max_body(c, 0, NULL) == COREAPI_OK);
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_OK);
+  coreapi_response_free(resp);
+
+  /* Callbacks cannot reconfigure the client or send with it meanwhile. */
+  REQUIRE(coreapi_client_set_debug(c, reenter, &r, NULL) == COREAPI_OK);
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_OK);
+  coreapi_response_free(resp);
+  CHECK_INT(r.add_auth, COREAPI_ERR_INVALID_ARGUMENT);
+  CHECK_INT(r.add_header, COREAPI_ERR_INVALID_ARGUMENT);
+  CHECK_INT(r.send, COREAPI_ERR_INVALID_ARGUMENT);
+  coreapi_client_free(c);
+}
+
+/* A CSRF token belongs to the host that set it: a Session for every host
+ * ("*") never sends api.test's token to evil.test. */
+static void test_csrf_per_host(void) {
+  char url[256], entry[64];
+  coreapi_error err;
+  coreapi_response *resp;
+  coreapi_client *c = new_client();
+  coreapi_auth *session = coreapi_auth_session_new("csrftoken", "X-CSRFToken", NULL, NULL);
+  REQUIRE(session != NULL && coreapi_client_add_auth(c, session, NULL) == COREAPI_OK);
+  coreapi_auth_free(session);
+  snprintf(entry, sizeof(entry), "evil.test:%s:127.0.0.1", http_port);
+  REQUIRE(coreapi_client_add_resolve(c, entry, NULL) == COREAPI_OK);
+  snprintf(url, sizeof(url), "http://api.test:%s/__clear", http_port);
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_OK);
+  coreapi_response_free(resp);
+  snprintf(url, sizeof(url), "http://api.test:%s/set-cookie?name=csrftoken&value=T-api",
+           http_port);
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_OK);
+  coreapi_response_free(resp);
+  snprintf(url, sizeof(url), "http://evil.test:%s/post-evil", http_port);
+  CHECK_INT(coreapi_client_request(c, "POST", url, "text/plain", "x", 1, &resp, &err), COREAPI_OK);
+  coreapi_response_free(resp);
+  snprintf(url, sizeof(url), "http://api.test:%s/post-api", http_port);
+  CHECK_INT(coreapi_client_request(c, "POST", url, "text/plain", "x", 1, &resp, &err), COREAPI_OK);
+  coreapi_response_free(resp);
+  snprintf(url, sizeof(url), "http://api.test:%s/__log", http_port);
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_OK);
+  CHECK(strstr(coreapi_response_body(resp, NULL), "/post-evil auth=0 csrf=0 cookie=-") != NULL);
+  CHECK(strstr(coreapi_response_body(resp, NULL), "/post-api auth=0 csrf=1 cookie=csrftoken=T-api") != NULL);
+  coreapi_response_free(resp);
+  coreapi_client_free(c);
 }
 
 typedef struct debug_log {
@@ -284,5 +375,7 @@ int main(void) {
   test_errors();
   test_debug_redaction();
   test_cookie_file();
+  test_limits_and_reentry();
+  test_csrf_per_host();
   return check_done("test_transport");
 }
