@@ -8,8 +8,11 @@
  * when the hop has left the first origin, client-level extra headers are added
  * only within it, then the most specific authentication in scope applies.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "client_impl.h"
 #include "redirect.h"
@@ -208,6 +211,10 @@ void coreapi_client_free(coreapi_client *c) {
     coreapi_auth_free(c->auths[i]);
   free(c->auths);
   coreapi__memo_free(&c->memo);
+  for (size_t i = 0; i < c->decoder_count; i++)
+    free(c->decoders[i]);
+  free(c->decoders);
+  free(c->download_dir);
   free(c);
 }
 
@@ -485,6 +492,10 @@ static coreapi_code map_curl_error(coreapi_client *c, CURLcode cc, const char *u
       break;
     case CURLE_OUT_OF_MEMORY:
       return COREAPI__OOM(err);
+    case CURLE_READ_ERROR:
+    case CURLE_ABORTED_BY_CALLBACK:
+      code = COREAPI_ERR_IO;
+      break;
     default:
       code = COREAPI_ERR_NETWORK;
       break;
@@ -527,13 +538,126 @@ static struct curl_slist *curl_headers(const coreapi_request *req) {
   return list;
 }
 
-static void set_method(CURL *curl, const coreapi_request *req) {
+/* Reading a File node for libcurl: from disk (fp) or from the caller's
+ * stream. */
+typedef struct file_reader {
+  const coreapi_node *file;
+  FILE *fp;
+} file_reader;
+
+static size_t read_file(char *buf, size_t size, size_t nitems, void *userp) {
+  file_reader *r = userp;
+  size_t n;
+  if (r->fp != NULL) {
+    n = fread(buf, 1, size * nitems, r->fp);
+    return (n == 0 && ferror(r->fp)) ? CURL_READFUNC_ABORT : n;
+  }
+  n = coreapi__file_read(r->file, buf, size * nitems);
+  return n == (size_t)-1 ? CURL_READFUNC_ABORT : n;
+}
+
+static int seek_file(void *userp, curl_off_t offset, int origin) {
+  file_reader *r = userp;
+  if (offset != 0 || origin != SEEK_SET)
+    return CURL_SEEKFUNC_CANTSEEK;
+  if (r->fp != NULL)
+    return fseek(r->fp, 0, SEEK_SET) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
+  return coreapi__file_rewind(r->file) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_CANTSEEK;
+}
+
+/* libcurl MIME callbacks over a stream File (userdata: the node). */
+static size_t mime_read(char *buf, size_t size, size_t nitems, void *userdata) {
+  size_t n = coreapi__file_read(userdata, buf, size * nitems);
+  return n == (size_t)-1 ? CURL_READFUNC_ABORT : n;
+}
+
+static int mime_seek(void *userdata, curl_off_t offset, int origin) {
+  if (offset != 0 || origin != SEEK_SET)
+    return CURL_SEEKFUNC_CANTSEEK;
+  return coreapi__file_rewind(userdata) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_CANTSEEK;
+}
+
+/* libcurl's multipart (MIME API) body for req's parts; files are streamed
+ * from disk or from their stream when the request is sent. */
+static curl_mime *build_mime(CURL *curl, const coreapi_request *req, coreapi_error *err) {
+  curl_mime *mime = curl_mime_init(curl);
+  if (mime == NULL) {
+    COREAPI__OOM(err);
+    return NULL;
+  }
+  for (size_t i = 0; i < req->part_count; i++) {
+    const coreapi__part *p = &req->parts[i];
+    curl_mimepart *part = curl_mime_addpart(mime);
+    CURLcode cc = part ? curl_mime_name(part, p->name) : CURLE_OUT_OF_MEMORY;
+    if (cc == CURLE_OK && p->value != NULL) {
+      cc = curl_mime_data(part, p->value, CURL_ZERO_TERMINATED);
+    } else if (cc == CURLE_OK) {
+      const char *path = coreapi_file_path(p->file);
+      const char *type = coreapi_file_content_type(p->file);
+      if (path != NULL)
+        cc = curl_mime_filedata(part, path);
+      else
+        cc = curl_mime_data_cb(part, coreapi_file_size(p->file), mime_read, mime_seek, NULL, (void *)p->file);
+      if (cc == CURLE_OK)
+        cc = curl_mime_filename(part, coreapi_file_name(p->file));
+      if (cc == CURLE_OK && type != NULL && type[0] != '\0')
+        cc = curl_mime_type(part, type);
+    }
+    if (cc != CURLE_OK) {
+      curl_mime_free(mime);
+      coreapi_error_set(err, cc == CURLE_OUT_OF_MEMORY ? COREAPI_ERR_OUT_OF_MEMORY : COREAPI_ERR_IO,
+                        "cannot build the multipart body (part %s): %s", p->name,
+                        curl_easy_strerror(cc));
+      return NULL;
+    }
+  }
+  return mime;
+}
+
+/* Method and body. Streamed bodies (multipart, file) need *mime or *reader,
+ * which the caller releases after the transfer. */
+static coreapi_code set_method(CURL *curl, const coreapi_request *req, curl_mime **mime,
+                               file_reader *reader, coreapi_error *err) {
   const char *m = req->method;
   int is_post = strcmp(m, "POST") == 0;
   curl_easy_setopt(curl, CURLOPT_NOBODY, 0L);
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, NULL);
+  curl_easy_setopt(curl, CURLOPT_MIMEPOST, NULL);
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, NULL);
+  curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, NULL);
   if (strcmp(m, "HEAD") == 0) {
     curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (req->multipart) {
+    *mime = build_mime(curl, req, err);
+    if (*mime == NULL)
+      return err ? err->code : COREAPI_ERR_IO;
+    curl_easy_setopt(curl, CURLOPT_MIMEPOST, *mime);
+    if (!is_post)
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m);
+  } else if (req->body_file != NULL) {
+    const char *path = coreapi_file_path(req->body_file);
+    curl_off_t size = coreapi_file_size(req->body_file);
+    reader->file = req->body_file;
+    if (path != NULL) {
+      struct stat st;
+      reader->fp = fopen(path, "rb");
+      if (reader->fp == NULL || fstat(fileno(reader->fp), &st) != 0)
+        return coreapi_error_set(err, COREAPI_ERR_IO, "cannot read %s: %s", path,
+                                 strerror(errno));
+      size = st.st_size;
+    } else if (coreapi__file_rewind(req->body_file) != 0 && req->hop > 0) {
+      return coreapi_error_set(err, COREAPI_ERR_IO,
+                               "the upload stream cannot be rewound to send it again");
+    }
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, NULL);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, read_file);
+    curl_easy_setopt(curl, CURLOPT_READDATA, reader);
+    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, seek_file);
+    curl_easy_setopt(curl, CURLOPT_SEEKDATA, reader);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, size);
+    if (!is_post)
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m);
   } else if (req->body != NULL || is_post || strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body ? (const char *)req->body : "");
@@ -544,6 +668,7 @@ static void set_method(CURL *curl, const coreapi_request *req) {
     if (strcmp(m, "GET") != 0)
       curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m);
   }
+  return COREAPI_OK;
 }
 
 /* Send one hop, as it is, and return its response in *out. */
@@ -554,6 +679,8 @@ static coreapi_code perform(coreapi_client *c, const coreapi_request *req, int c
   CURLcode cc;
   long status = 0;
   coreapi_code rc = COREAPI_OK;
+  curl_mime *mime = NULL;
+  file_reader reader = {NULL, NULL};
 
   *out = NULL;
   headers = curl_headers(req);
@@ -565,7 +692,14 @@ static coreapi_code perform(coreapi_client *c, const coreapi_request *req, int c
   }
   coreapi__client_use_jar(c, cookies);
   curl_easy_setopt(c->curl, CURLOPT_URL, req->url.url);
-  set_method(c->curl, req);
+  rc = set_method(c->curl, req, &mime, &reader, err);
+  if (rc != COREAPI_OK) {
+    if (reader.fp != NULL)
+      fclose(reader.fp);
+    coreapi__slist_free_secret(headers);
+    coreapi_response_free(resp);
+    return rc;
+  }
   curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
   curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, c->verify_tls ? 1L : 0L);
@@ -586,6 +720,10 @@ static coreapi_code perform(coreapi_client *c, const coreapi_request *req, int c
   c->streaming = 0;
   curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
   curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
+  curl_easy_setopt(c->curl, CURLOPT_MIMEPOST, NULL);
+  curl_mime_free(mime);
+  if (reader.fp != NULL)
+    fclose(reader.fp);
   coreapi__slist_free_secret(headers);
 
   if (c->header_error)

@@ -49,6 +49,11 @@ struct coreapi_client {
   coreapi_debug_fn debug;
   void *debug_data;
 
+  /* Core API operations (transitions/). */
+  char **decoders; /* formats; NULL: the default list */
+  size_t decoder_count;
+  char *download_dir;
+
   /* During one request (coreapi_client_send_to). */
   const coreapi_body_sink *sink; /* NULL: bodies are kept in memory */
   void *sink_data;

@@ -135,12 +135,25 @@ size_t coreapi__pattern_rank(const coreapi__pattern *p);
 
 typedef struct coreapi__memo coreapi__memo; /* client.c: per-client auth memory */
 
+/* A part of a multipart/form-data body: a text value or a File node. */
+typedef struct coreapi__part {
+  char *name;
+  char *value;        /* NULL for a file */
+  coreapi_node *file; /* a reference, or NULL */
+} coreapi__part;
+
 struct coreapi_request {
   char *method;
   coreapi__url url;
   coreapi__headers headers;
   unsigned char *body; /* NULL when there is no body */
   size_t body_len;
+  /* Bodies that are streamed rather than held: at most one of these, and
+   * then body is NULL. */
+  coreapi__part *parts; /* multipart/form-data */
+  size_t part_count;
+  int multipart;
+  coreapi_node *body_file; /* a raw upload (a File node reference) */
   unsigned hop;
   /* Set by the client while an authentication's callbacks run. */
   coreapi__memo *memo;
@@ -149,6 +162,17 @@ struct coreapi_request {
 };
 
 coreapi_request *coreapi__request_clone(const coreapi_request *req);
+/* Remove every kind of body (wiping bytes). */
+void coreapi__request_drop_body(coreapi_request *req);
+/* Make req's body multipart/form-data (empty until parts are added), or add
+ * a part: a text value (copied) or a File (a reference is taken). */
+coreapi_code coreapi__request_set_multipart(coreapi_request *req, coreapi_error *err);
+coreapi_code coreapi__request_add_part(coreapi_request *req, const char *name,
+                                       const char *value, coreapi_node *file,
+                                       coreapi_error *err);
+/* Make req's body the contents of a File node (a reference is taken). */
+coreapi_code coreapi__request_set_body_file(coreapi_request *req, coreapi_node *file,
+                                            coreapi_error *err);
 /* Turn req into a request for a redirect target (already parsed url, moved). */
 void coreapi__request_retarget(coreapi_request *req, coreapi__url *url);
 
@@ -189,6 +213,13 @@ coreapi_code coreapi__auth_run_apply(const coreapi_auth *auth, coreapi_request *
 const char *coreapi__memo_get(const coreapi__memo *memo, const void *owner, const char *key);
 coreapi_code coreapi__memo_set(coreapi__memo *memo, const void *owner, const char *key,
                                const char *value, coreapi_error *err);
+
+/* --- document/file.c: reading File nodes that are streams --------------- */
+
+/* Read up to n bytes of a stream File; (size_t)-1 on error. */
+size_t coreapi__file_read(const coreapi_node *file, char *buf, size_t n);
+/* Rewind a stream File: 0, or -1 when it cannot. */
+int coreapi__file_rewind(const coreapi_node *file);
 
 /* --- fileio.c ------------------------------------------------------------ */
 

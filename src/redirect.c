@@ -61,12 +61,7 @@ coreapi_code coreapi__redirect_next(coreapi_request *req, long status, const cha
     }
     free(req->method);
     req->method = get;
-    if (req->body != NULL) {
-      coreapi__wipe(req->body, req->body_len);
-      free(req->body);
-      req->body = NULL;
-      req->body_len = 0;
-    }
+    coreapi__request_drop_body(req);
     coreapi__headers_remove(&req->headers, "Content-Type");
     coreapi__headers_remove(&req->headers, "Content-Length");
     coreapi__headers_remove(&req->headers, "Content-Encoding");

@@ -43,17 +43,73 @@ coreapi_request *coreapi_request_new(const char *method, const char *url, coreap
   return req;
 }
 
+void coreapi__request_drop_body(coreapi_request *req) {
+  if (req->body != NULL) {
+    coreapi__wipe(req->body, req->body_len);
+    free(req->body);
+  }
+  req->body = NULL;
+  req->body_len = 0;
+  for (size_t i = 0; i < req->part_count; i++) {
+    free(req->parts[i].name);
+    coreapi__free_secret(req->parts[i].value);
+    coreapi_node_free(req->parts[i].file);
+  }
+  free(req->parts);
+  req->parts = NULL;
+  req->part_count = 0;
+  req->multipart = 0;
+  coreapi_node_free(req->body_file);
+  req->body_file = NULL;
+}
+
 void coreapi_request_free(coreapi_request *req) {
   if (req == NULL)
     return;
   free(req->method);
   coreapi__url_free(&req->url);
   coreapi__headers_free(&req->headers);
-  if (req->body != NULL) {
-    coreapi__wipe(req->body, req->body_len);
-    free(req->body);
-  }
+  coreapi__request_drop_body(req);
   free(req);
+}
+
+coreapi_code coreapi__request_set_multipart(coreapi_request *req, coreapi_error *err) {
+  (void)err;
+  coreapi__request_drop_body(req);
+  req->multipart = 1;
+  return COREAPI_OK;
+}
+
+coreapi_code coreapi__request_add_part(coreapi_request *req, const char *name,
+                                       const char *value, coreapi_node *file,
+                                       coreapi_error *err) {
+  coreapi__part *parts, *p;
+  if (!req->multipart)
+    coreapi__request_set_multipart(req, err);
+  parts = realloc(req->parts, (req->part_count + 1) * sizeof(*parts));
+  if (parts == NULL)
+    return COREAPI__OOM(err);
+  req->parts = parts;
+  p = &parts[req->part_count];
+  p->name = coreapi__strdup(name);
+  p->value = value ? coreapi__strdup(value) : NULL;
+  p->file = file ? coreapi_node_ref(file) : NULL;
+  if (p->name == NULL || (value != NULL && p->value == NULL)) {
+    free(p->name);
+    free(p->value);
+    coreapi_node_free(p->file);
+    return COREAPI__OOM(err);
+  }
+  req->part_count++;
+  return COREAPI_OK;
+}
+
+coreapi_code coreapi__request_set_body_file(coreapi_request *req, coreapi_node *file,
+                                            coreapi_error *err) {
+  (void)err;
+  coreapi__request_drop_body(req);
+  req->body_file = coreapi_node_ref(file);
+  return COREAPI_OK;
 }
 
 coreapi_request *coreapi__request_clone(const coreapi_request *src) {
@@ -72,6 +128,14 @@ coreapi_request *coreapi__request_clone(const coreapi_request *src) {
     memcpy(req->body, src->body, src->body_len);
     req->body_len = src->body_len;
   }
+  if (src->multipart) {
+    req->multipart = 1;
+    for (size_t i = 0; i < src->part_count; i++)
+      if (coreapi__request_add_part(req, src->parts[i].name, src->parts[i].value,
+                                    src->parts[i].file, NULL) != COREAPI_OK)
+        goto fail;
+  }
+  req->body_file = coreapi_node_ref(src->body_file);
   return req;
 fail:
   coreapi_request_free(req);
@@ -160,10 +224,7 @@ coreapi_code coreapi_request_set_body(coreapi_request *req, const void *data, si
     return COREAPI__OOM(err);
   if (len > 0)
     memcpy(copy, data, len);
-  if (req->body != NULL) {
-    coreapi__wipe(req->body, req->body_len);
-    free(req->body);
-  }
+  coreapi__request_drop_body(req);
   req->body = copy;
   req->body_len = len;
   return COREAPI_OK;

@@ -49,11 +49,13 @@ COREAPI_EXTERN coreapi_node *coreapi_json_decode(const char *data, size_t len,
                                                  coreapi_error *err);
 
 /* Encode plain data as JSON the way Python's json.dumps does: indent 0 is
- * compact (",", ":"), otherwise that many spaces per level with ", " and
- * ": "; keys in insertion order; ascii non-zero escapes non-ASCII characters
- * as \uXXXX (json.dumps' default), zero writes them as they are. Documents,
- * links and errors are written as their content. Returns a new string (free()
- * it) or NULL with err filled. */
+ * compact (",", ":"); -1 is one line with json.dumps' default separators
+ * (", ", ": "), as requests sends a JSON body; a positive indent is that many
+ * spaces per level with "," and ": "; keys in insertion order; ascii non-zero
+ * escapes non-ASCII characters as \uXXXX (json.dumps' default), zero writes
+ * them as they are. Documents and errors are written as their content, links
+ * as {}; a File is ERR_INVALID_ARGUMENT. Returns a new string (free() it) or
+ * NULL with err filled. */
 COREAPI_EXTERN char *coreapi_json_encode(const coreapi_node *node, int indent, int ascii,
                                          size_t *len, coreapi_error *err);
 

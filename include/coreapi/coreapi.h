@@ -13,5 +13,9 @@
 #include "client.h"
 #include "document.h"
 #include "codec.h"
+#include "download.h"
+#include "transitions.h"
+#include "display.h"
+#include "uritemplate.h"
 
 #endif /* COREAPI_COREAPI_H */

@@ -43,7 +43,8 @@ typedef enum coreapi_node_type {
   COREAPI_NODE_INTEGER = 7,
   COREAPI_NODE_REAL = 8,
   COREAPI_NODE_BOOLEAN = 9,
-  COREAPI_NODE_NULL = 10
+  COREAPI_NODE_NULL = 10,
+  COREAPI_NODE_FILE = 11 /* a file to upload: only ever a parameter value */
 } coreapi_node_type;
 
 typedef struct coreapi_node coreapi_node;
@@ -219,6 +220,43 @@ COREAPI_EXTERN const char *coreapi_field_schema_description(const coreapi_field 
 /* The allowed values of an enum schema (an Array, borrowed), or NULL. */
 COREAPI_EXTERN coreapi_node *coreapi_field_schema_enum(const coreapi_field *field);
 
+/* --- files (parameters only) -------------------------------------------------------- */
+
+/* A readable stream for a file parameter. read fills buf with up to size
+ * bytes and returns how many (0 at the end, (size_t)-1 on error); rewind goes
+ * back to the start (0, or -1 when it cannot: the request then cannot be sent
+ * twice, as a 307 redirect or an authentication's resend would need); free
+ * releases userdata (optional). */
+typedef struct coreapi_stream {
+  size_t (*read)(void *userdata, char *buf, size_t size);
+  int (*rewind)(void *userdata);
+  void (*free)(void *userdata);
+} coreapi_stream;
+
+/* A File parameter read from path (copied; opened when the request is sent,
+ * streamed from disk). name is the file name sent (NULL: the last component
+ * of path); content_type may be NULL (guessed from the name where the
+ * encoding needs one). Returns a new reference or NULL with err filled
+ * (ERR_IO when path cannot be read). Files are parameter values; documents
+ * and codecs never contain them. */
+COREAPI_EXTERN coreapi_node *coreapi_file_new(const char *path, const char *name,
+                                              const char *content_type, coreapi_error *err);
+
+/* A File parameter read from a stream of size bytes (-1 when unknown). ops
+ * must outlive the node; userdata is owned by the node from now on (ops->free
+ * releases it, also on failure). name and content_type may be NULL. */
+COREAPI_EXTERN coreapi_node *coreapi_file_new_stream(const coreapi_stream *ops, void *userdata,
+                                                     int64_t size, const char *name,
+                                                     const char *content_type,
+                                                     coreapi_error *err);
+
+/* A File's name, content type ("" when none), path (NULL for a stream) and
+ * size (-1 when unknown). Borrowed. */
+COREAPI_EXTERN const char *coreapi_file_name(const coreapi_node *file);
+COREAPI_EXTERN const char *coreapi_file_content_type(const coreapi_node *file);
+COREAPI_EXTERN const char *coreapi_file_path(const coreapi_node *file);
+COREAPI_EXTERN int64_t coreapi_file_size(const coreapi_node *file);
+
 /* --- lookup --------------------------------------------------------------------- */
 
 /* One step of a path: a key of a map (name not NULL, NUL-terminated), or an
@@ -235,6 +273,22 @@ typedef struct coreapi_key {
 COREAPI_EXTERN coreapi_node *coreapi_node_lookup(const coreapi_node *root,
                                                  const coreapi_key *keys, size_t n,
                                                  coreapi_error *err);
+
+/* A copy of root with the node at keys replaced by value (new reference; the
+ * parts not on the path are shared, not copied). Every step but the last must
+ * exist; the last may add a new key to a map. n = 0 returns value itself.
+ * Documents keep their url, title and so on. NULL with err filled
+ * (ERR_NOT_FOUND, ERR_INVALID_ARGUMENT) otherwise. root and value are
+ * borrowed. */
+COREAPI_EXTERN coreapi_node *coreapi_node_set_in(const coreapi_node *root,
+                                                 const coreapi_key *keys, size_t n,
+                                                 coreapi_node *value, coreapi_error *err);
+
+/* A copy of root without the node at keys (new reference). n must be at
+ * least 1 and the node must exist (ERR_NOT_FOUND otherwise). */
+COREAPI_EXTERN coreapi_node *coreapi_node_delete_in(const coreapi_node *root,
+                                                    const coreapi_key *keys, size_t n,
+                                                    coreapi_error *err);
 
 #ifdef __cplusplus
 }

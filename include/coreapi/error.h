@@ -48,7 +48,10 @@ extern "C" {
   XX(ERR_NOT_FOUND, 18, "not found")                                        \
   XX(ERR_PARSE, 19, "parse error")                                          \
   XX(ERR_NO_CODEC, 20, "no codec for the content type")                     \
-  XX(ERR_TOO_LARGE, 21, "response body too large")
+  XX(ERR_TOO_LARGE, 21, "response body too large")                          \
+  XX(ERR_LINK_LOOKUP, 22, "link lookup failed")                             \
+  XX(ERR_PARAMETER, 23, "invalid parameters")                               \
+  XX(ERR_ERROR_RESPONSE, 24, "the server returned an error")
 
 typedef enum coreapi_code {
 #define COREAPI__CODE_ENUM(name, num, msg) COREAPI_##name = num,

@@ -88,7 +88,9 @@ COREAPI_EXTERN coreapi_code coreapi_request_set_body(coreapi_request *req, const
                                                      size_t len, coreapi_error *err);
 
 /* The body, read-only: returns a pointer to it (borrowed) and its length in
- * *len, or NULL (and *len 0) when the request has no body. len may be NULL. */
+ * *len, or NULL (and *len 0) when the request has no body, or a body that is
+ * streamed rather than held (a multipart form or a file upload made by
+ * coreapi_client_action). len may be NULL. */
 COREAPI_EXTERN const void *coreapi_request_body(const coreapi_request *req, size_t *len);
 
 /* Which hop of a redirect chain this request is: 0 for the request as the

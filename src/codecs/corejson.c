@@ -19,7 +19,6 @@
 /* --- decoding -------------------------------------------------------------- */
 
 typedef struct decoder {
-  coreapi__resolver resolver;
   coreapi_error *err;
 } decoder;
 
@@ -80,7 +79,7 @@ static coreapi_node *convert_link(decoder *d, json_t *v, const char *base) {
   char *url;
   size_t n = 0;
 
-  url = coreapi__resolve(&d->resolver, base, get_string(v, "url"));
+  url = coreapi__urljoin(base, get_string(v, "url"));
   if (url == NULL)
     return NULL;
   spec.url = url;
@@ -149,7 +148,7 @@ static coreapi_node *convert(decoder *d, json_t *v, const char *base, int plain)
         return NULL;
       if (strcmp(type, "document") == 0) {
         json_t *meta = get_object(v, "_meta");
-        char *url = coreapi__resolve(&d->resolver, base, get_string(meta, "url"));
+        char *url = coreapi__urljoin(base, get_string(meta, "url"));
         coreapi_node *doc = NULL;
         if (url != NULL && fill_content(d, b, v, url, 0) == 0) {
           doc = coreapi_map_builder_document(b, url, get_string(meta, "title"),
@@ -217,9 +216,8 @@ json_t *coreapi__json_parse(const char *data, size_t len, coreapi_error *err) {
 
 coreapi_node *coreapi__json_to_node(json_t *root, const char *base_url, int plain,
                                     coreapi_error *err) {
-  decoder d = {{NULL, NULL}, err};
+  decoder d = {err};
   coreapi_node *node = convert(&d, root, base_url, plain);
-  coreapi__resolver_free(&d.resolver);
   if (node == NULL)
     COREAPI__OOM(err);
   return node;
@@ -274,6 +272,8 @@ typedef struct encoder {
   int indent;
   int corejson; /* Core JSON (_type, _meta, escaped keys) or plain data */
   int ascii;
+  int found_file; /* a File node was met: not encodable */
+  int spaced;     /* one line with ", " and ": " (json.dumps' defaults) */
 } encoder;
 
 static int put(encoder *e, const char *s) { return coreapi__buf_append(&e->out, s, strlen(s)); }
@@ -281,7 +281,7 @@ static int put(encoder *e, const char *s) { return coreapi__buf_append(&e->out, 
 /* Python's separators: "," and ":" compact; "," and ": " indented (the
  * newline carries the space). */
 static int item_sep(encoder *e, int first, int depth) {
-  if (!first && put(e, ",") != 0)
+  if (!first && put(e, e->spaced ? ", " : ",") != 0)
     return -1;
   return coreapi__json_newline(&e->out, e->indent, depth);
 }
@@ -290,7 +290,7 @@ static int item_sep(encoder *e, int first, int depth) {
 static int key_raw(encoder *e, const char *key) {
   if (coreapi__json_string(&e->out, key, strlen(key), e->ascii) != 0)
     return -1;
-  return put(e, e->indent ? ": " : ":");
+  return put(e, (e->indent || e->spaced) ? ": " : ":");
 }
 
 /* A content key, escaped as the reference escapes it. */
@@ -315,7 +315,7 @@ static int key_out(encoder *e, const char *key, size_t len) {
   }
   if (rc != 0)
     return -1;
-  return put(e, e->indent ? ": " : ":");
+  return put(e, (e->indent || e->spaced) ? ": " : ":");
 }
 
 static int str_member(encoder *e, int *first, int depth, const char *key, const char *value) {
@@ -330,10 +330,11 @@ static int str_member(encoder *e, int *first, int depth, const char *key, const 
 
 static int encode_node(encoder *e, const coreapi_node *n, const char *base, int depth);
 
-static int close_container(encoder *e, int first, int depth, const char *empty,
-                           const char *close) {
+/* Close a container whose opening bracket is written: on its own line when
+ * it had items (indented output), right after the bracket when empty. */
+static int close_container(encoder *e, int first, int depth, const char *close) {
   if (first)
-    return put(e, empty);
+    return put(e, close);
   if (coreapi__json_newline(&e->out, e->indent, depth) != 0)
     return -1;
   return put(e, close);
@@ -383,7 +384,7 @@ static int encode_schema(encoder *e, const coreapi_field *f, int depth) {
     if (rc != 0)
       return -1;
   }
-  return close_container(e, first, depth, "{}", "}");
+  return close_container(e, first, depth, "}");
 }
 
 static int encode_link(encoder *e, const coreapi_node *n, const char *base, int depth) {
@@ -420,13 +421,13 @@ static int encode_link(encoder *e, const coreapi_node *n, const char *base, int 
           (item_sep(e, 0, depth + 3) != 0 || key_out(e, "schema", 6) != 0 ||
            encode_schema(e, f, depth + 3) != 0))
         return -1;
-      if (close_container(e, ffirst, depth + 2, "{}", "}") != 0)
+      if (close_container(e, ffirst, depth + 2, "}") != 0)
         return -1;
     }
-    if (close_container(e, 0, depth + 1, "[]", "]") != 0)
+    if (close_container(e, 0, depth + 1, "]") != 0)
       return -1;
   }
-  return close_container(e, first, depth, "{}", "}");
+  return close_container(e, first, depth, "}");
 }
 
 static int encode_node(encoder *e, const coreapi_node *n, const char *base, int depth) {
@@ -450,23 +451,23 @@ static int encode_node(encoder *e, const coreapi_node *n, const char *base, int 
               str_member(e, &mfirst, depth + 2, "title", m->title) != 0 ||
               (is_doc && str_member(e, &mfirst, depth + 2, "description", m->description) != 0))
             return -1;
-          if (close_container(e, mfirst, depth + 1, "{}", "}") != 0)
+          if (close_container(e, mfirst, depth + 1, "}") != 0)
             return -1;
         }
         /* The reference passes the document's relative URL down as the
          * base of its content; an Error passes its own base on. */
         if (encode_content(e, n, url, depth, &first) != 0)
           return -1;
-        return close_container(e, first, depth, "{}", "}");
+        return close_container(e, first, depth, "}");
       }
       /* Plain data writes a document or an error as its content. */
       if (put(e, "{") != 0 || encode_content(e, n, base, depth, &first) != 0)
         return -1;
-      return close_container(e, first, depth, "{}", "}");
+      return close_container(e, first, depth, "}");
     case COREAPI_NODE_OBJECT:
       if (put(e, "{") != 0 || encode_content(e, n, base, depth, &first) != 0)
         return -1;
-      return close_container(e, first, depth, "{}", "}");
+      return close_container(e, first, depth, "}");
     case COREAPI_NODE_ARRAY:
       if (put(e, "[") != 0)
         return -1;
@@ -477,7 +478,7 @@ static int encode_node(encoder *e, const coreapi_node *n, const char *base, int 
           return -1;
         first = 0;
       }
-      return close_container(e, first, depth, "[]", "]");
+      return close_container(e, first, depth, "]");
     case COREAPI_NODE_LINK:
       if (e->corejson)
         return encode_link(e, n, base, depth);
@@ -492,28 +493,41 @@ static int encode_node(encoder *e, const coreapi_node *n, const char *base, int 
       return put(e, AS_NUMBER(n)->v.b ? "true" : "false");
     case COREAPI_NODE_NULL:
       return put(e, "null");
+    case COREAPI_NODE_FILE:
+      e->found_file = 1; /* not data */
+      return -1;
   }
   return -1;
 }
 
 char *coreapi__encode(const coreapi_node *node, int indent, int corejson, int ascii, size_t *len,
                       coreapi_error *err) {
-  encoder e = {{NULL, 0, 0}, indent, corejson, ascii};
+  encoder e = {{NULL, 0, 0}, indent < 0 ? 0 : indent, corejson, ascii, 0, indent < 0};
   if (len)
     *len = 0;
   if (node == NULL) {
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "node is NULL");
     return NULL;
   }
-  if (indent < 0 || indent > 64) {
-    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "indent must be 0 to 64");
+  if (indent < -1 || indent > 64) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "indent must be -1 to 64");
     return NULL;
   }
-  if (coreapi__buf_append(&e.out, "", 0) != 0 || encode_node(&e, node, NULL, 0) != 0) {
+  if (coreapi__buf_append(&e.out, "", 0) == 0) {
+    int rc = encode_node(&e, node, NULL, 0);
+    if (rc == 0)
+      goto done;
     free(e.out.data);
-    COREAPI__OOM(err);
+    if (e.found_file)
+      coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "a file cannot be encoded as JSON");
+    else
+      COREAPI__OOM(err);
     return NULL;
   }
+  free(e.out.data);
+  COREAPI__OOM(err);
+  return NULL;
+done:
   if (len)
     *len = e.out.len;
   return e.out.data;

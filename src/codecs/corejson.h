@@ -15,7 +15,8 @@ json_t *coreapi__json_parse(const char *data, size_t len, coreapi_error *err);
 coreapi_node *coreapi__json_to_node(json_t *root, const char *base_url, int plain,
                                     coreapi_error *err);
 
-/* Encode node as JSON text: Core JSON (corejson) or plain data. */
+/* Encode node as JSON text: Core JSON (corejson) or plain data. indent -1 is
+ * one line with json.dumps' default separators ", " and ": ". */
 char *coreapi__encode(const coreapi_node *node, int indent, int corejson, int ascii,
                       size_t *len, coreapi_error *err);
 

@@ -51,6 +51,8 @@ int coreapi__json_string(coreapi__buf *b, const char *str, size_t len, int ascii
         if (c < 0x20) {
           snprintf(tmp, sizeof(tmp), "\\u%04x", c);
           esc = tmp;
+        } else if (c == 0x7f && ascii) {
+          esc = "\\u007f"; /* ensure_ascii escapes all but 0x20 to 0x7e */
         } else if (c >= 0x80 && ascii) {
           uint32_t cp = utf8_next(s + i, &adv);
           if (cp >= 0x10000) {
@@ -104,8 +106,10 @@ int coreapi__json_real(coreapi__buf *b, double d) {
       *o++ = '-';
       q++;
     }
+    /* Digits only: the decimal point is the locale's (strtod above reads
+     * it back in the same locale), and is not copied. */
     for (; *q != 'e'; q++)
-      if (*q != '.')
+      if (*q >= '0' && *q <= '9')
         digits[nd++] = *q;
     exp10 = atoi(q + 1);
   }

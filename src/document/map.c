@@ -155,6 +155,17 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "map builder is NULL");
     return NULL;
   }
+  {
+    const char *attrs[4] = {url, title, description, media_type};
+    for (int i = 0; i < 4; i++) {
+      if (attrs[i] != NULL && !coreapi__is_utf8(attrs[i], strlen(attrs[i]))) {
+        coreapi_map_builder_free(b);
+        coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                          "document and error attributes must be valid UTF-8");
+        return NULL;
+      }
+    }
+  }
   n = b->count;
   if (n > UINT32_MAX) {
     coreapi_map_builder_free(b);

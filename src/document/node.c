@@ -38,6 +38,9 @@ static void node_destroy(coreapi_node *n) {
       for (size_t i = 0; i < AS_LINK(n)->field_count; i++)
         coreapi_node_free(AS_LINK(n)->fields[i].schema_enum);
       break;
+    case COREAPI_NODE_FILE:
+      coreapi__file_release(n);
+      break;
     case COREAPI_NODE_STRING:
     case COREAPI_NODE_INTEGER:
     case COREAPI_NODE_REAL:
@@ -71,6 +74,7 @@ const char *coreapi_node_type_name(coreapi_node_type type) {
     case COREAPI_NODE_REAL: return "real";
     case COREAPI_NODE_BOOLEAN: return "boolean";
     case COREAPI_NODE_NULL: return "null";
+    case COREAPI_NODE_FILE: return "file";
   }
   return "unknown";
 }
@@ -262,6 +266,8 @@ int coreapi_node_equal(const coreapi_node *a, const coreapi_node *b) {
       return AS_NUMBER(a)->v.b == AS_NUMBER(b)->v.b;
     case COREAPI_NODE_NULL:
       return 1;
+    case COREAPI_NODE_FILE:
+      return 0; /* distinct files are distinct, even with the same name */
   }
   return 0;
 }

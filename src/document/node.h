@@ -66,6 +66,17 @@ typedef struct link_node {
   struct coreapi_field *fields;
 } link_node;
 
+typedef struct file_node {
+  coreapi_node base;
+  char *path;          /* NULL for a stream */
+  const coreapi_stream *ops;
+  void *userdata;
+  int64_t size;
+  const char *name;    /* in the allocation */
+  const char *content_type;
+} file_node;
+
+#define AS_FILE(n) ((file_node *)(n))
 #define AS_STRING(n) ((string_node *)(n))
 #define AS_NUMBER(n) ((number_node *)(n))
 #define AS_MAP(n) ((map_node *)(n))
@@ -89,6 +100,9 @@ coreapi_node *coreapi__string_new_trusted(const char *s, size_t len);
  * ownership of value. Returns 0, or -1 on ENOMEM (value released). */
 int coreapi__map_builder_add_unique(coreapi_map_builder *b, const char *key, size_t key_len,
                                     coreapi_node *value);
+
+/* Release what a File node holds (its stream, its path). */
+void coreapi__file_release(coreapi_node *n);
 
 /* Link priority of an action in iteration order (get 0 ... delete 4, else 5). */
 int coreapi__action_priority(const char *action);

@@ -24,6 +24,15 @@ Behaviour by path (any method):
   /redirect?code=N&to=URL  -> status N (301/302/303/307/308), Location: URL
   /set-cookie?name=N&value=V -> 200, Set-Cookie: N=V; Path=/, body "ok"
   /status?code=N           -> status N with a short text body
+  /download[/NAME]?size=N&type=T&name=F&disposition=D&stall=1
+                           -> 200, N bytes (at most 64 MiB) of the pattern
+                              byte i = (PATTERN[i % 65536] + i // 65536) % 256
+                              (PATTERN[j] = ((j * 167) ^ (j >> 8)) % 256),
+                              Content-Type T (application/octet-stream),
+                              Content-Disposition D, or attachment;
+                              filename="F" with name (none without either);
+                              with stall=1 half the body, then silence for
+                              30 s and the connection is closed
   anything else            -> 200 application/json {"ok": true, "path": ...}
 """
 import argparse
@@ -36,10 +45,13 @@ import socketserver
 import ssl
 import sys
 import threading
+import time
 import urllib.parse
 
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 MAX_BODY = 64 * 1024 * 1024
+# /download's body: block k (64 KiB) is PATTERN with k added to every byte.
+PATTERN = bytes(((j * 167) ^ (j >> 8)) & 0xFF for j in range(65536))
 
 
 class RequestLog:
@@ -243,9 +255,46 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self._send(400, b'need code=200..599\n')
                 return
             self._send(code, ('status %d\n' % code).encode())
+        elif path_only == '/download' or path_only.startswith('/download/'):
+            self._download(params)
         else:
             self._send(200, json.dumps({'ok': True, 'path': self.path}).encode(),
                        content_type='application/json')
+
+    def _download(self, params):
+        try:
+            size = int(params.get('size', '0'))
+        except ValueError:
+            size = -1
+        if not 0 <= size <= MAX_BODY:
+            self._send(400, b'need size=0..67108864\n')
+            return
+        disposition = params.get('disposition')
+        if disposition is None and params.get('name'):
+            disposition = 'attachment; filename="%s"' % params['name']
+        stall = params.get('stall') == '1'
+        self.send_response(200)
+        self.send_header('Content-Type', params.get('type', 'application/octet-stream'))
+        if disposition is not None:
+            # send_header encodes as Latin-1: this sends the UTF-8 bytes.
+            self.send_header('Content-Disposition',
+                             disposition.encode('utf-8').decode('latin-1'))
+        self.send_header('Content-Length', str(size))
+        self.end_headers()
+        if self.command == 'HEAD':
+            return
+        end = size // 2 if stall else size
+        pos = 0
+        while pos < end:
+            k = pos // 65536
+            block = PATTERN.translate(bytes((b + k) & 0xFF for b in range(256)))
+            n = min(65536, end - pos)
+            self.wfile.write(block[:n])
+            pos += n
+        if stall:
+            self.wfile.flush()
+            time.sleep(30)
+            self.close_connection = True
 
 
 class Server(http.server.ThreadingHTTPServer):

@@ -393,6 +393,7 @@ def make_certs(tmpdir):
 def django_env(tmpdir):
     env = dict(os.environ)
     env['COREAPI_EXAMPLE_DB'] = os.path.join(tmpdir, 'example.sqlite3')
+    env['COREAPI_EXAMPLE_MEDIA'] = os.path.join(tmpdir, 'media')
     env['DJANGO_SETTINGS_MODULE'] = 'exampleapi.settings'
     env['PYTHONUNBUFFERED'] = '1'
     env['PYTHONDONTWRITEBYTECODE'] = '1'
@@ -404,10 +405,12 @@ def django_env(tmpdir):
 
 CREATE_USERS = r'''
 from django.contrib.auth import get_user_model
+from library.seed import create_books
 User = get_user_model()
 for name, password in ((%r, %r), (%r, %r)):
     User.objects.create_user(name, password=password)
-''' % (USER, PASSWORD, USER2, PASSWORD2)
+create_books(User.objects.get(username=%r))
+''' % (USER, PASSWORD, USER2, PASSWORD2, USER)
 
 
 def start_django(tmpdir, procs):

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     'rest_framework',
     'rest_framework.authtoken',
     'exampleapi',
+    'library',
 ]
 
 MIDDLEWARE = [
@@ -48,6 +49,14 @@ DATABASES = {
 }
 
 DEFAULT_AUTO_FIELD = 'django.db.models.AutoField'
+
+# Uploaded files (book covers). The test harness points this into its
+# private temporary directory. Served at MEDIA_URL by exampleapi/urls.py.
+MEDIA_ROOT = os.environ.get(
+    'COREAPI_EXAMPLE_MEDIA',
+    os.path.join(tempfile.gettempdir(), 'coreapi-media'),
+)
+MEDIA_URL = '/media/'
 
 # The example is driven by tests that do many Basic-auth requests
 # concurrently; keep PBKDF2 but with a cost suitable for a throw-away test
@@ -89,6 +98,9 @@ REST_FRAMEWORK = {
     'DEFAULT_RENDERER_CLASSES': [
         'rest_framework.renderers.JSONRenderer',
     ],
+    # Core API schemas (served as Core JSON at /schema/); needs the
+    # coreapi and coreschema Python packages.
+    'DEFAULT_SCHEMA_CLASS': 'rest_framework.schemas.coreapi.AutoSchema',
 }
 
 # Quiet: no per-request lines on stderr, only errors (5xx, exceptions).

@@ -1,7 +1,31 @@
-from django.urls import path
+from django.conf import settings
+from django.urls import path, re_path
+from django.views.static import serve
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import CoreJSONRenderer
+from rest_framework.routers import DefaultRouter
+from rest_framework.schemas import get_schema_view
+
+from library.views import BookViewSet
 
 from . import views
+
+router = DefaultRouter()
+# "/" is RootView below; no router root view competing for it.
+router.include_root_view = False
+router.register('books', BookViewSet, basename='books')
+
+# The Core API schema of everything below, as Core JSON
+# (application/coreapi+json). Public: no authentication, and public=True so
+# that links are listed whatever the requesting user may do.
+schema_view = get_schema_view(
+    title='Example API',
+    renderer_classes=[CoreJSONRenderer],
+    public=True,
+    authentication_classes=[],
+    permission_classes=[AllowAny],
+)
 
 urlpatterns = [
     path('', views.RootView.as_view(), name='root'),
@@ -13,7 +37,11 @@ urlpatterns = [
     path('api-token-auth/', obtain_auth_token, name='api-token-auth'),
     path('inspect/', views.InspectView.as_view(), name='inspect'),
     path('signed/', views.signed, name='signed'),
-]
+    path('schema/', schema_view, name='schema'),
+    # Uploaded covers (no authentication; a throw-away test server).
+    re_path(r'^media/(?P<path>.+)$', serve,
+            {'document_root': settings.MEDIA_ROOT}, name='media'),
+] + router.urls
 
 handler404 = 'exampleapi.views.not_found'
 handler500 = 'exampleapi.views.server_error'

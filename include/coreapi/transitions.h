@@ -1,0 +1,113 @@
+/*
+ * coreapi/transitions.h - what a Core API client does: fetch a document, and
+ * act on its links with parameters (the reference client's get, reload and
+ * action; ../shared/reference/coreapi-docs/client.md and transports.md).
+ *
+ * Results come back in a coreapi_result: the decoded node (a Document, plain
+ * data or a String), or the path of a downloaded file, or nothing for an empty
+ * body. The same result carries the details of some errors:
+ *   ERR_ERROR_RESPONSE  the server answered with an Error (any 4xx or 5xx
+ *                       response is coerced into one, titled "<status>
+ *                       <reason>" when it has no title): result->node is the
+ *                       Error, err->http_status the status;
+ *   ERR_PARAMETER       result->node is an Object mapping each parameter name
+ *                       to what is wrong with it ("This parameter is
+ *                       required.", "Unknown parameter.", "Must be a
+ *                       primitive type." ...);
+ *   ERR_LINK_LOOKUP     the keys did not lead to a link (err->text says which
+ *                       key, as the reference does);
+ * and the transport's codes (ERR_CONNECT, ERR_TIMEOUT, ERR_TLS ...),
+ * ERR_NO_CODEC and ERR_PARSE.
+ */
+#ifndef COREAPI_TRANSITIONS_H
+#define COREAPI_TRANSITIONS_H
+
+#include <stddef.h>
+#include "client.h"
+#include "document.h"
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct coreapi_result {
+  coreapi_node *node; /* new reference, or NULL */
+  char *file;         /* path of a downloaded file (free()), or NULL */
+  long status;        /* HTTP status of the final response, 0 when none */
+} coreapi_result;
+
+/* Release what result holds and zero it. Only for a result a coreapi_client_
+ * function filled (they initialise it first); NULL does nothing. */
+COREAPI_EXTERN void coreapi_result_clear(coreapi_result *result);
+
+/* The client's decoders, by format, in order of preference (see codec.h);
+ * NULL restores the default: corejson, json, text, download. The list and its
+ * strings are copied. */
+COREAPI_EXTERN coreapi_code coreapi_client_set_decoders(coreapi_client *client,
+                                                        const char *const *formats, size_t n,
+                                                        coreapi_error *err);
+
+/* Where downloads are saved (copied); NULL: the system's temporary directory
+ * ($TMPDIR, else /tmp). */
+COREAPI_EXTERN coreapi_code coreapi_client_set_download_dir(coreapi_client *client,
+                                                            const char *dir, coreapi_error *err);
+
+/* GET url with the Accept header of the client's decoders and decode the
+ * response by its Content-Type; with format (not NULL) that decoder is used
+ * whatever the Content-Type. Fills *result (initialised first). */
+COREAPI_EXTERN coreapi_code coreapi_client_get(coreapi_client *client, const char *url,
+                                               const char *format, coreapi_result *result,
+                                               coreapi_error *err);
+
+/* coreapi_client_get of the document's URL. */
+COREAPI_EXTERN coreapi_code coreapi_client_reload(coreapi_client *client,
+                                                  const coreapi_node *document,
+                                                  const char *format, coreapi_result *result,
+                                                  coreapi_error *err);
+
+/* Options of an action. Zero-initialise, then set what you need. */
+typedef struct coreapi_action_options {
+  int no_validate;       /* skip checking parameters against the link's fields */
+  const char *url;       /* overrides of the link's attributes; NULL: the link's */
+  const char *action;
+  const char *encoding;
+  const char *transform;
+  const coreapi_field_spec *fields; /* with override_fields: the fields to use */
+  size_t field_count;
+  int override_fields;
+} coreapi_action_options;
+
+/* Act on the link at keys (n steps from document) with params (an Object
+ * mapping parameter names to values: strings, numbers, booleans, null, arrays,
+ * objects, and Files; NULL for none), as the reference client does:
+ *   - method: the link's action upper-cased, GET when empty; encoding: the
+ *     link's, application/json when empty;
+ *   - each parameter goes where its field's location says, else to the query
+ *     for GET and DELETE and to the form otherwise (the body for
+ *     application/octet-stream); path parameters expand the link's URL as an
+ *     RFC 6570 template; query lists repeat their key, booleans are
+ *     true/false, null is empty;
+ *   - form and body parameters are encoded as application/json,
+ *     application/x-www-form-urlencoded, multipart/form-data (files streamed
+ *     from disk) or application/octet-stream (a raw file upload, Content-Type
+ *     from the file, else its name, with Content-Disposition: attachment;
+ *     filename="..."); a value the encoding cannot carry is a parameter error,
+ *     found before anything is sent.
+ * The result: an empty body gives no node; an Error (or any 4xx/5xx) gives
+ * ERR_ERROR_RESPONSE. For a link inside a nested document, PUT, PATCH and
+ * DELETE replace that nested document in place with the result (or, with an
+ * empty result, remove it) and give the new root; other actions give the new
+ * document; the link's transform ("new", "inplace") decides when set.
+ * opts may be NULL. Fills *result (initialised first). */
+COREAPI_EXTERN coreapi_code coreapi_client_action(coreapi_client *client,
+                                                  const coreapi_node *document,
+                                                  const coreapi_key *keys, size_t n,
+                                                  const coreapi_node *params,
+                                                  const coreapi_action_options *opts,
+                                                  coreapi_result *result, coreapi_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* COREAPI_TRANSITIONS_H */

@@ -1,0 +1,388 @@
+/*
+ * transitions/params.c - checking and sorting an action's parameters (the
+ * reference client's _get_params and the validate_* functions of its utils),
+ * and the urlencoding of form and query values.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../codecs/jsonout.h"
+#include "params.h"
+
+static int add_error(coreapi__params *p, const char *name, const char *message) {
+  coreapi_node *m = coreapi_string_new(message, strlen(message), NULL);
+  if (m == NULL || coreapi_map_builder_set(p->errors, name, strlen(name), m, NULL) != COREAPI_OK)
+    return -1;
+  p->error_count++;
+  return 0;
+}
+
+int coreapi__number_text(coreapi__buf *b, const coreapi_node *n) {
+  if (coreapi_node_type_of(n) == COREAPI_NODE_INTEGER)
+    return coreapi__json_integer(b, coreapi_integer_value(n));
+  {
+    double d = coreapi_real_value(n);
+    /* str(float): as repr, but nan and inf as Python spells them */
+    if (isnan(d))
+      return coreapi__buf_append(b, "nan", 3);
+    if (isinf(d))
+      return d > 0 ? coreapi__buf_append(b, "inf", 3) : coreapi__buf_append(b, "-inf", 4);
+    return coreapi__json_real(b, d);
+  }
+}
+
+int coreapi__truthy(const coreapi_node *v) {
+  switch (coreapi_node_type_of(v)) {
+    case COREAPI_NODE_NULL: return 0;
+    case COREAPI_NODE_BOOLEAN: return coreapi_boolean_value(v);
+    case COREAPI_NODE_INTEGER: return coreapi_integer_value(v) != 0;
+    case COREAPI_NODE_REAL: return coreapi_real_value(v) != 0.0;
+    case COREAPI_NODE_STRING: {
+      size_t len;
+      coreapi_string_value(v, &len);
+      return len > 0;
+    }
+    case COREAPI_NODE_ARRAY: return coreapi_array_size(v) > 0;
+    case COREAPI_NODE_OBJECT:
+    case COREAPI_NODE_DOCUMENT:
+    case COREAPI_NODE_ERROR: return coreapi_map_size(v) > 0;
+    default: return 1;
+  }
+}
+
+/* The text of a primitive as a form value (str, "true"/"false", "" for
+ * null, str() of a number), or -1 when it is not one. */
+static int scalar_text(const coreapi_node *v, char **out) {
+  coreapi__buf b = {0};
+  int rc = 0;
+  switch (coreapi_node_type_of(v)) {
+    case COREAPI_NODE_STRING: {
+      size_t len;
+      const char *s = coreapi_string_value(v, &len);
+      rc = coreapi__buf_append(&b, s, len);
+      break;
+    }
+    case COREAPI_NODE_BOOLEAN:
+      rc = coreapi__buf_append(&b, coreapi_boolean_value(v) ? "true" : "false",
+                               coreapi_boolean_value(v) ? 4 : 5);
+      break;
+    case COREAPI_NODE_NULL:
+      rc = coreapi__buf_append(&b, "", 0);
+      break;
+    case COREAPI_NODE_INTEGER:
+    case COREAPI_NODE_REAL:
+      rc = coreapi__number_text(&b, v);
+      break;
+    default:
+      return -1;
+  }
+  if (rc != 0) {
+    coreapi__buf_free(&b);
+    return -2;
+  }
+  *out = b.data;
+  return 0;
+}
+
+/* _validate_form_field: a primitive, or (allow_list) a list of primitives,
+ * or (allow_files) a file. Returns 0, -1 with *message, -2 on ENOMEM. */
+static int form_field(const coreapi_node *v, int allow_files, int allow_list, coreapi__value *out,
+                      const char **message) {
+  coreapi_node_type t = coreapi_node_type_of(v);
+  char *text;
+  int rc = scalar_text(v, &text);
+  if (rc == 0) {
+    out->strings = malloc(sizeof(char *));
+    if (out->strings == NULL) {
+      free(text);
+      return -2;
+    }
+    out->strings[0] = text;
+    out->count = 1;
+    return 0;
+  }
+  if (rc == -2)
+    return -2;
+  if (allow_list && t == COREAPI_NODE_ARRAY) {
+    size_t n = coreapi_array_size(v);
+    out->is_list = 1;
+    out->strings = calloc(n ? n : 1, sizeof(char *));
+    if (out->strings == NULL)
+      return -2;
+    for (size_t i = 0; i < n; i++) {
+      rc = scalar_text(coreapi_array_get(v, i), &out->strings[i]);
+      if (rc != 0) {
+        *message = "Must be a primitive type.";
+        return rc;
+      }
+      out->count++;
+    }
+    return 0;
+  }
+  if (allow_files && t == COREAPI_NODE_FILE) {
+    out->file = coreapi_node_ref((coreapi_node *)v);
+    return 0;
+  }
+  *message = "Must be a primitive type.";
+  return -1;
+}
+
+/* _validate_json_data: JSON primitives, lists and objects only. */
+static int json_ok(const coreapi_node *v) {
+  switch (coreapi_node_type_of(v)) {
+    case COREAPI_NODE_STRING:
+    case COREAPI_NODE_INTEGER:
+    case COREAPI_NODE_REAL:
+    case COREAPI_NODE_BOOLEAN:
+    case COREAPI_NODE_NULL:
+      return 1;
+    case COREAPI_NODE_ARRAY:
+      for (size_t i = 0; i < coreapi_array_size(v); i++)
+        if (!json_ok(coreapi_array_get(v, i)))
+          return 0;
+      return 1;
+    case COREAPI_NODE_OBJECT:
+      for (size_t i = 0; i < coreapi_map_size(v); i++)
+        if (!json_ok(coreapi_map_entry_inserted(v, i, NULL, NULL)))
+          return 0;
+      return 1;
+    default:
+      return 0;
+  }
+}
+
+static void value_free(coreapi__value *v) {
+  free(v->name);
+  for (size_t i = 0; i < v->count; i++)
+    coreapi__free_secret(v->strings[i]);
+  free(v->strings);
+  coreapi_node_free(v->file);
+  memset(v, 0, sizeof(*v));
+}
+
+static coreapi__value *push_value(coreapi__value **list, size_t *count, const char *name) {
+  coreapi__value *l = realloc(*list, (*count + 1) * sizeof(**list)), *v;
+  if (l == NULL)
+    return NULL;
+  *list = l;
+  v = &l[*count];
+  memset(v, 0, sizeof(*v));
+  v->name = coreapi__strdup(name);
+  if (v->name == NULL)
+    return NULL;
+  (*count)++;
+  return v;
+}
+
+/* Form fields of an object body (multipart or urlencoded body parameter). */
+static int form_object(coreapi__params *p, const coreapi_node *obj, int allow_files,
+                       const char **message) {
+  if (coreapi_node_type_of(obj) != COREAPI_NODE_OBJECT) {
+    *message = "Must be an object.";
+    return -1;
+  }
+  for (size_t i = 0; i < coreapi_map_size(obj); i++) {
+    const char *key;
+    coreapi_node *item = coreapi_map_entry_inserted(obj, i, &key, NULL);
+    coreapi__value tmp = {0}, *v;
+    int rc = form_field(item, allow_files, 1, &tmp, message);
+    if (rc != 0) {
+      value_free(&tmp);
+      return rc;
+    }
+    v = push_value(&p->form, &p->form_count, key);
+    if (v == NULL) {
+      value_free(&tmp);
+      return -2;
+    }
+    tmp.name = v->name;
+    *v = tmp;
+  }
+  return 0;
+}
+
+static const char *field_location(const coreapi_node *link, const coreapi_field_spec *ov,
+                                  size_t ov_count, int use_ov, const char *name) {
+  if (use_ov) {
+    for (size_t i = 0; i < ov_count; i++)
+      if (ov[i].name != NULL && strcmp(ov[i].name, name) == 0)
+        return ov[i].location ? ov[i].location : "";
+    return NULL;
+  }
+  for (size_t i = 0; i < coreapi_link_field_count(link); i++) {
+    const coreapi_field *f = coreapi_link_field(link, i);
+    if (strcmp(coreapi_field_name(f), name) == 0)
+      return coreapi_field_location(f);
+  }
+  return NULL;
+}
+
+coreapi_code coreapi__params_sort(coreapi__params *p, const coreapi_node *params,
+                                  const coreapi_node *link, const coreapi_field_spec *ov,
+                                  size_t ov_count, int use_ov, const char *method,
+                                  const char *encoding, coreapi_error *err) {
+  int seen_body = 0;
+  memset(p, 0, sizeof(*p));
+  p->path = coreapi_map_builder_new();
+  p->json = coreapi_map_builder_new();
+  p->errors = coreapi_map_builder_new();
+  if (p->path == NULL || p->json == NULL || p->errors == NULL)
+    return COREAPI__OOM(err);
+  for (size_t i = 0; i < coreapi_map_size(params); i++) {
+    const char *key, *message = NULL, *location;
+    coreapi_node *value = coreapi_map_entry_inserted(params, i, &key, NULL);
+    int rc = 0;
+    location = field_location(link, ov, ov_count, use_ov, key);
+    if (location == NULL || location[0] == '\0')
+      location = (strcmp(method, "GET") == 0 || strcmp(method, "DELETE") == 0) ? "query" : "form";
+    if (strcmp(location, "form") == 0 && strcmp(encoding, "application/octet-stream") == 0)
+      location = "body";
+
+    if (strcmp(location, "path") == 0) {
+      coreapi__value tmp = {0};
+      rc = form_field(value, 0, 0, &tmp, &message);
+      if (rc == 0 && tmp.strings[0][0] == '\0') {
+        message = "May not be empty.";
+        rc = -1;
+      }
+      if (rc == 0) {
+        coreapi_node *s = coreapi_string_new(tmp.strings[0], strlen(tmp.strings[0]), NULL);
+        rc = (s != NULL && coreapi_map_builder_set(p->path, key, strlen(key), s, NULL) == COREAPI_OK)
+                 ? 0 : -2;
+        p->path_count++;
+      }
+      value_free(&tmp);
+    } else if (strcmp(location, "query") == 0) {
+      coreapi__value tmp = {0}, *v;
+      rc = form_field(value, 0, 1, &tmp, &message);
+      if (rc == 0) {
+        v = push_value(&p->query, &p->query_count, key);
+        if (v == NULL) {
+          rc = -2;
+        } else {
+          tmp.name = v->name;
+          *v = tmp;
+          memset(&tmp, 0, sizeof(tmp));
+        }
+      }
+      value_free(&tmp);
+    } else if (strcmp(location, "body") == 0 || strcmp(location, "form") == 0) {
+      int is_body = strcmp(location, "body") == 0;
+      if (!is_body && seen_body)
+        continue; /* the reference ignores form fields after a body */
+      if (strcmp(encoding, "application/json") == 0) {
+        if (!json_ok(value)) {
+          message = "Must be a JSON primitive.";
+          rc = -1;
+        } else if (is_body) {
+          coreapi_node_free(p->body);
+          p->body = coreapi_node_ref(value);
+        } else if (coreapi_map_builder_set(p->json, key, strlen(key), coreapi_node_ref(value),
+                                           NULL) != COREAPI_OK) {
+          rc = -2;
+        } else {
+          p->json_count++;
+        }
+      } else if (strcmp(encoding, "multipart/form-data") == 0 ||
+                 strcmp(encoding, "application/x-www-form-urlencoded") == 0) {
+        int files = encoding[0] == 'm';
+        if (is_body) {
+          /* A body parameter replaces the form collected so far. */
+          for (size_t k = 0; k < p->form_count; k++)
+            value_free(&p->form[k]);
+          p->form_count = 0;
+          rc = form_object(p, value, files, &message);
+          if (rc == 0) {
+            coreapi_node_free(p->body);
+            p->body = coreapi_node_ref(value);
+          }
+        } else {
+          coreapi__value tmp = {0}, *v;
+          rc = form_field(value, files, 1, &tmp, &message);
+          if (rc == 0) {
+            v = push_value(&p->form, &p->form_count, key);
+            if (v == NULL) {
+              rc = -2;
+            } else {
+              tmp.name = v->name;
+              *v = tmp;
+              memset(&tmp, 0, sizeof(tmp));
+            }
+          }
+          value_free(&tmp);
+        }
+      } else if (strcmp(encoding, "application/octet-stream") == 0 && is_body) {
+        if (coreapi_node_type_of(value) != COREAPI_NODE_FILE) {
+          message = "Must be an file upload.";
+          rc = -1;
+        } else {
+          coreapi_node_free(p->body);
+          p->body = coreapi_node_ref(value);
+        }
+      } else {
+        return coreapi_error_set(err, COREAPI_ERR_PARAMETER,
+                                 "Unsupported encoding \"%.80s\" for outgoing request.", encoding);
+      }
+      if (rc == 0 && is_body)
+        seen_body = 1;
+    }
+    if (rc == -2)
+      return COREAPI__OOM(err);
+    if (rc == -1 && add_error(p, key, message) != 0)
+      return COREAPI__OOM(err);
+  }
+  return COREAPI_OK;
+}
+
+void coreapi__params_free(coreapi__params *p) {
+  coreapi_map_builder_free(p->path);
+  coreapi_map_builder_free(p->json);
+  coreapi_map_builder_free(p->errors);
+  for (size_t i = 0; i < p->query_count; i++)
+    value_free(&p->query[i]);
+  free(p->query);
+  for (size_t i = 0; i < p->form_count; i++)
+    value_free(&p->form[i]);
+  free(p->form);
+  coreapi_node_free(p->body);
+  memset(p, 0, sizeof(*p));
+}
+
+/* quote_plus of s: RFC 3986 unreserved kept, space as '+', the rest %XX. */
+static int quote_plus(coreapi__buf *b, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    unsigned char c = *p;
+    char esc[3];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        c == '_' || c == '.' || c == '-' || c == '~') {
+      if (coreapi__buf_append(b, p, 1) != 0)
+        return -1;
+    } else if (c == ' ') {
+      if (coreapi__buf_append(b, "+", 1) != 0)
+        return -1;
+    } else {
+      esc[0] = '%';
+      esc[1] = hex[c >> 4];
+      esc[2] = hex[c & 15];
+      if (coreapi__buf_append(b, esc, 3) != 0)
+        return -1;
+    }
+  }
+  return 0;
+}
+
+int coreapi__urlencode(coreapi__buf *b, const coreapi__value *values, size_t count) {
+  int first = 1;
+  for (size_t i = 0; i < count; i++) {
+    for (size_t k = 0; k < values[i].count; k++) {
+      if ((!first && coreapi__buf_append(b, "&", 1) != 0) || quote_plus(b, values[i].name) != 0 ||
+          coreapi__buf_append(b, "=", 1) != 0 || quote_plus(b, values[i].strings[k]) != 0)
+        return -1;
+      first = 0;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,56 @@
+/*
+ * transitions/params.h - parameters of an action, checked and sorted by
+ * location as the reference client's _get_params does, then turned into the
+ * parts of a request (URL, query, body).
+ */
+#ifndef COREAPI_TRANSITIONS_PARAMS_H
+#define COREAPI_TRANSITIONS_PARAMS_H
+
+#include "../internal.h"
+
+/* A form or query value after validation: one string, a list of strings
+ * (query and form lists repeat their key), or a file (multipart only). */
+typedef struct coreapi__value {
+  char *name;
+  char **strings; /* count strings */
+  size_t count;
+  int is_list;
+  coreapi_node *file; /* a reference, or NULL */
+} coreapi__value;
+
+typedef struct coreapi__params {
+  coreapi_map_builder *path; /* name -> String, for the URI template */
+  size_t path_count;
+  coreapi__value *query;
+  size_t query_count;
+  coreapi__value *form; /* urlencoded and multipart form fields */
+  size_t form_count;
+  coreapi_map_builder *json; /* JSON form data: name -> value */
+  size_t json_count;
+  coreapi_node *body; /* the body parameter's value, or NULL */
+  coreapi_map_builder *errors; /* name -> message */
+  size_t error_count;
+} coreapi__params;
+
+/* Sort params (an Object or NULL) for a link with fields, method and
+ * encoding. Problems with values go to p->errors (ERR_PARAMETER is the
+ * caller's to raise); an encoding that cannot carry a body is
+ * ERR_PARAMETER at once. Returns OK or an error with err filled. */
+coreapi_code coreapi__params_sort(coreapi__params *p, const coreapi_node *params,
+                                  const coreapi_node *fields_link,
+                                  const coreapi_field_spec *override_fields,
+                                  size_t override_count, int use_override, const char *method,
+                                  const char *encoding, coreapi_error *err);
+void coreapi__params_free(coreapi__params *p);
+
+/* Append "k=v" pairs to b as Python's urlencode(doseq=True) writes them
+ * (quote_plus: space as "+", "_.-~" and alphanumerics kept). */
+int coreapi__urlencode(coreapi__buf *b, const coreapi__value *values, size_t count);
+
+/* Python's str() of a number, as the reference formats form values. */
+int coreapi__number_text(coreapi__buf *b, const coreapi_node *n);
+
+/* Is value truthy as Python sees it (None, False, 0, "", [], {} are not)? */
+int coreapi__truthy(const coreapi_node *value);
+
+#endif
