@@ -124,12 +124,13 @@ typedef struct reentry {
 
 static void reenter(void *userdata, coreapi_debug_type type, const char *text, size_t len) {
   reentry *r = userdata;
-  coreapi_auth *a = coreapi_auth_token_new("t", NULL, NULL, NULL);
+  coreapi_auth *a;
   coreapi_response *resp = NULL;
   (void)text;
   (void)len;
   if (type != COREAPI_DEBUG_INFO)
     return;
+  a = coreapi_auth_token_new("t", NULL, NULL, NULL);
   r->add_auth = coreapi_client_add_auth(r->client, a, NULL);
   r->add_header = coreapi_client_add_header(r->client, "X-Late", "1", NULL);
   r->send = coreapi_client_request(r->client, "GET", "http://api.test/", NULL, NULL, 0, &resp,
