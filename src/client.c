@@ -806,6 +806,7 @@ static coreapi_code send_hop(coreapi_client *c, const chain *ch, const coreapi_r
       return COREAPI__OOM(err);
     if (attempt == 0)
       explain_choice(c, ch, req, auth, cookies);
+    req->jar_client = cookies ? c : NULL;
     if (auth != NULL) {
       /* Headers set while the authentication runs are marked, so that debug
        * output redacts them. */

@@ -159,6 +159,8 @@ struct coreapi_request {
   coreapi__memo *memo;
   const void *memo_owner;
   unsigned set_flags; /* COREAPI__HDR_* given to headers set meanwhile */
+  coreapi_client *jar_client; /* set while cookies are allowed on this hop */
+  coreapi__headers cookie_cache; /* values coreapi_request_cookie returned */
 };
 
 coreapi_request *coreapi__request_clone(const coreapi_request *req);
@@ -175,6 +177,10 @@ coreapi_code coreapi__request_set_body_file(coreapi_request *req, coreapi_node *
                                             coreapi_error *err);
 /* Turn req into a request for a redirect target (already parsed url, moved). */
 void coreapi__request_retarget(coreapi_request *req, coreapi__url *url);
+
+/* Look up cookie name in client's jar for req (client.c); a new string or
+ * NULL. */
+char *coreapi__jar_cookie(coreapi_client *client, const coreapi_request *req, const char *name);
 
 /* --- response.c ---------------------------------------------------------- */
 

@@ -69,6 +69,7 @@ void coreapi_request_free(coreapi_request *req) {
   free(req->method);
   coreapi__url_free(&req->url);
   coreapi__headers_free(&req->headers);
+  coreapi__headers_free(&req->cookie_cache);
   coreapi__request_drop_body(req);
   free(req);
 }
@@ -251,4 +252,20 @@ coreapi_code coreapi_request_memo_set(const coreapi_request *req, const char *ke
                              "request memory is only available inside a client's "
                              "authentication callbacks");
   return coreapi__memo_set(req->memo, req->memo_owner, key, value, err);
+}
+
+const char *coreapi_request_cookie(const coreapi_request *req, const char *name) {
+  coreapi_request *r = (coreapi_request *)req; /* the cache is not the request's content */
+  char *value;
+  if (req == NULL || name == NULL || req->jar_client == NULL || req->memo == NULL)
+    return NULL;
+  value = coreapi__jar_cookie(req->jar_client, req, name);
+  if (value == NULL)
+    return NULL;
+  if (coreapi__headers_set(&r->cookie_cache, name, value, COREAPI__HDR_SECRET) != 0) {
+    coreapi__free_secret(value);
+    return NULL;
+  }
+  coreapi__free_secret(value);
+  return coreapi__headers_get(&r->cookie_cache, name);
 }

@@ -43,6 +43,10 @@ static coreapi_code session_apply(void *state, coreapi_request *req, coreapi_err
     return COREAPI_OK;
   token_key(req, key, sizeof(key));
   token = coreapi_request_memo_get(req, key);
+  /* Not seen in a response yet (cookies loaded from a file, say): the
+   * cookie the jar holds for this host is the token. */
+  if (token == NULL && s->cookie_name != NULL)
+    token = coreapi_request_cookie(req, s->cookie_name);
   if (s->header_name != NULL && token != NULL && token[0] != '\0')
     rc = coreapi_request_set_header(req, s->header_name, token, err);
   if (rc == COREAPI_OK && strcmp(coreapi_request_scheme(req), "https") == 0) {

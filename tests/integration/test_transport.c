@@ -367,6 +367,47 @@ static void test_cookie_file(void) {
   coreapi_auth_free(session);
 }
 
+/* A session continued in another client (another run of a program): the
+ * CSRF token comes from the loaded cookie jar, for its host only. */
+static void test_csrf_from_saved_jar(void) {
+  char url[256], path[512], entry[64];
+  coreapi_error err;
+  coreapi_response *resp;
+  coreapi_auth *session = coreapi_auth_session_new("csrftoken", "X-CSRFToken", NULL, NULL);
+  coreapi_client *c = new_client();
+  REQUIRE(session != NULL && coreapi_client_add_auth(c, session, NULL) == COREAPI_OK);
+  snprintf(url, sizeof(url), "http://api.test:%s/set-cookie?name=csrftoken&value=JARTOKEN",
+           http_port);
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_OK);
+  coreapi_response_free(resp);
+  snprintf(path, sizeof(path), "%s/session-jar.txt", tmpdir);
+  CHECK_INT(coreapi_client_save_cookies(c, path, &err), COREAPI_OK);
+  coreapi_client_free(c);
+
+  c = new_client();
+  REQUIRE(coreapi_client_add_auth(c, session, NULL) == COREAPI_OK);
+  snprintf(entry, sizeof(entry), "evil.test:%s:127.0.0.1", http_port);
+  REQUIRE(coreapi_client_add_resolve(c, entry, NULL) == COREAPI_OK);
+  CHECK_INT(coreapi_client_load_cookies(c, path, &err), COREAPI_OK);
+  snprintf(url, sizeof(url), "http://api.test:%s/__clear", http_port);
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_OK);
+  coreapi_response_free(resp);
+  snprintf(url, sizeof(url), "http://api.test:%s/post-after-load", http_port);
+  CHECK_INT(coreapi_client_request(c, "POST", url, "text/plain", "x", 1, &resp, &err), COREAPI_OK);
+  coreapi_response_free(resp);
+  snprintf(url, sizeof(url), "http://evil.test:%s/post-evil-after-load", http_port);
+  CHECK_INT(coreapi_client_request(c, "POST", url, "text/plain", "x", 1, &resp, &err), COREAPI_OK);
+  coreapi_response_free(resp);
+  snprintf(url, sizeof(url), "http://api.test:%s/__log", http_port);
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_OK);
+  CHECK(strstr(coreapi_response_body(resp, NULL),
+               "/post-after-load auth=0 csrf=1 cookie=csrftoken=JARTOKEN") != NULL);
+  CHECK(strstr(coreapi_response_body(resp, NULL), "/post-evil-after-load auth=0 csrf=0 cookie=-") != NULL);
+  coreapi_response_free(resp);
+  coreapi_client_free(c);
+  coreapi_auth_free(session);
+}
+
 int main(void) {
   http_port = getenv("COREAPI_TEST_REDIRECT_HTTP_PORT");
   https_port = getenv("COREAPI_TEST_REDIRECT_HTTPS_PORT");
@@ -378,5 +419,6 @@ int main(void) {
   test_cookie_file();
   test_limits_and_reentry();
   test_csrf_per_host();
+  test_csrf_from_saved_jar();
   return check_done("test_transport");
 }
