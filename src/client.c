@@ -524,7 +524,13 @@ static struct curl_slist *curl_headers(const coreapi_request *req) {
     list = next;
   else
     ok = 0;
-  if (ok && req->body != NULL && coreapi__headers_get(&req->headers, "Content-Type") == NULL) {
+  /* A body sent as POSTFIELDS (also an empty one) without a Content-Type:
+   * none is sent, where libcurl would claim form encoding. */
+  if (ok && (req->body != NULL || (!req->multipart && req->body_file == NULL &&
+                                   (strcmp(req->method, "POST") == 0 ||
+                                    strcmp(req->method, "PUT") == 0 ||
+                                    strcmp(req->method, "PATCH") == 0))) &&
+      coreapi__headers_get(&req->headers, "Content-Type") == NULL) {
     if ((next = curl_slist_append(list, "Content-Type:")) != NULL)
       list = next;
     else
@@ -577,6 +583,18 @@ static int mime_seek(void *userdata, curl_off_t offset, int origin) {
   return coreapi__file_rewind(userdata) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_CANTSEEK;
 }
 
+/* libcurl MIME callbacks over a file on disk (userdata: the FILE). */
+static size_t disk_read(char *buf, size_t size, size_t nitems, void *userdata) {
+  size_t n = fread(buf, 1, size * nitems, userdata);
+  return (n == 0 && ferror((FILE *)userdata)) ? CURL_READFUNC_ABORT : n;
+}
+
+static int disk_seek(void *userdata, curl_off_t offset, int origin) {
+  return fseeko(userdata, (off_t)offset, origin) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
+}
+
+static void disk_close(void *userdata) { fclose(userdata); }
+
 /* libcurl's multipart (MIME API) body for req's parts; files are streamed
  * from disk or from their stream when the request is sent. */
 static curl_mime *build_mime(CURL *curl, const coreapi_request *req, coreapi_error *err) {
@@ -594,9 +612,23 @@ static curl_mime *build_mime(CURL *curl, const coreapi_request *req, coreapi_err
     } else if (cc == CURLE_OK) {
       const char *path = coreapi_file_path(p->file);
       const char *type = coreapi_file_content_type(p->file);
-      if (path != NULL)
-        cc = curl_mime_filedata(part, path);
-      else
+      if (path != NULL) {
+        /* Read through a callback rather than curl_mime_filedata, which
+         * labels every file application/octet-stream; the reference sends
+         * no part Content-Type unless the file has one. */
+        FILE *fp = fopen(path, "rb");
+        struct stat st;
+        if (fp == NULL || fstat(fileno(fp), &st) != 0) {
+          if (fp != NULL)
+            fclose(fp);
+          curl_mime_free(mime);
+          coreapi_error_set(err, COREAPI_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+          return NULL;
+        }
+        cc = curl_mime_data_cb(part, (curl_off_t)st.st_size, disk_read, disk_seek, disk_close, fp);
+        if (cc != CURLE_OK)
+          fclose(fp);
+      } else
         cc = curl_mime_data_cb(part, coreapi_file_size(p->file), mime_read, mime_seek, NULL, (void *)p->file);
       if (cc == CURLE_OK)
         cc = curl_mime_filename(part, coreapi_file_name(p->file));

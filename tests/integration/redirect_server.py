@@ -24,6 +24,14 @@ Behaviour by path (any method):
   /redirect?code=N&to=URL  -> status N (301/302/303/307/308), Location: URL
   /set-cookie?name=N&value=V -> 200, Set-Cookie: N=V; Path=/, body "ok"
   /status?code=N           -> status N with a short text body
+  /echo[ANYTHING]          -> 200 application/json {"method": ..., "path": the
+                              raw request target (query included),
+                              "headers": {lowercased name: value},
+                              "body": the raw body decoded as Latin-1
+                              (so byte b is code point b)}; with a query
+                              parameter status=N instead: status N, body
+                              body=B (UTF-8, default empty), Content-Type
+                              type=T (default application/json)
   /download[/NAME]?size=N&type=T&name=F&disposition=D&stall=1
                            -> 200, N bytes (at most 64 MiB) of the pattern
                               byte i = (PATTERN[i % 65536] + i // 65536) % 256
@@ -133,8 +141,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise BodyError('short body')
         return data
 
-    def _read_body(self):
-        """Read (and discard) the request body; return its length."""
+    def _read_body(self, keep=None):
+        """Read (and discard, unless keep is a bytearray to append it to)
+        the request body; return its length."""
         te = self.headers.get('Transfer-Encoding', '')
         if 'chunked' in te.lower():
             total = 0
@@ -152,7 +161,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 total += size
                 if total > MAX_BODY:
                     raise BodyError('body too large')
-                self._read_exact(size)
+                data = self._read_exact(size)
+                if keep is not None:
+                    keep += data
                 if self._read_exact(2) != b'\r\n':
                     raise BodyError('missing CRLF after chunk')
             # Trailers, up to the empty line.
@@ -177,6 +188,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             chunk = self.rfile.read(min(remaining, 65536))
             if not chunk:
                 raise BodyError('short body')
+            if keep is not None:
+                keep += chunk
             remaining -= len(chunk)
         return n
 
@@ -197,9 +210,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def handle_any(self):
         path_only = urllib.parse.urlsplit(self.path).path
+        body = bytearray() if path_only.startswith('/echo') else None
 
         try:
-            body_len = self._read_body()
+            body_len = self._read_body(body)
         except BodyError as exc:
             self.close_connection = True
             self._send(400, ('bad request body: %s\n' % exc).encode(),
@@ -255,11 +269,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self._send(400, b'need code=200..599\n')
                 return
             self._send(code, ('status %d\n' % code).encode())
+        elif path_only.startswith('/echo'):
+            self._echo(params, bytes(body))
         elif path_only == '/download' or path_only.startswith('/download/'):
             self._download(params)
         else:
             self._send(200, json.dumps({'ok': True, 'path': self.path}).encode(),
                        content_type='application/json')
+
+    def _echo(self, params, body):
+        if 'status' in params:
+            try:
+                code = int(params['status'])
+            except ValueError:
+                code = 0
+            if not 200 <= code <= 599:
+                self._send(400, b'need status=200..599\n')
+                return
+            self._send(code, params.get('body', '').encode('utf-8'),
+                       content_type=params.get('type', 'application/json'))
+            return
+        self._send(200, json.dumps({
+            'method': self.command,
+            'path': self.path,
+            'headers': {name.lower(): value for name, value in self.headers.items()},
+            'body': body.decode('latin-1'),
+        }).encode(), content_type='application/json')
 
     def _download(self, params):
         try:
