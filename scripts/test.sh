@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test, as CI runs them: the suite built with gcc, again with clang,
 # again under AddressSanitizer + UndefinedBehaviorSanitizer (leak detection
-# on), and the threads test under ThreadSanitizer. Each build directory is
+# on), the threads test under ThreadSanitizer, and the libFuzzer targets. Each build directory is
 # separate; all are under build-test/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,9 +29,12 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run asan-ubsan -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DCOREAPI_SANITIZE=address,undefined
 TSAN_OPTIONS=halt_on_error=1 CTEST_ARGS="-L threads" \
   run tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCOREAPI_SANITIZE=thread
+# libFuzzer: the Core JSON decoder and the Content-Disposition parser, 30 s each.
+CTEST_ARGS="-L fuzz" \
+  run fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCOREAPI_FUZZ=ON
 
 if [ ${#failed[@]} -ne 0 ]; then
   echo "FAILED: ${failed[*]}"
   exit 1
 fi
-echo "All test builds passed: gcc, clang, asan-ubsan, tsan"
+echo "All test builds passed: gcc, clang, asan-ubsan, tsan, fuzz"
