@@ -34,6 +34,11 @@ int coreapi__is_utf8(const char *s, size_t n);
 /* Base64 (RFC 4648, padded) of n bytes into a new NUL-terminated string. */
 char *coreapi__base64(const unsigned char *in, size_t n);
 
+/* Strings packed into one allocation: the bytes a string needs there (NULL
+ * counts as ""), and copying it to *blob, advancing it. */
+size_t coreapi__blob_size(const char *s);
+const char *coreapi__blob_put(char **blob, const char *s);
+
 /* A growable byte buffer, always NUL-terminated when data is not NULL. */
 typedef struct coreapi__buf {
   char *data;

@@ -212,3 +212,15 @@ void coreapi__slist_free_secret(struct curl_slist *list) {
       coreapi__wipe(l->data, strlen(l->data));
   curl_slist_free_all(list);
 }
+
+size_t coreapi__blob_size(const char *s) { return (s ? strlen(s) : 0) + 1; }
+
+const char *coreapi__blob_put(char **blob, const char *s) {
+  size_t n = s ? strlen(s) : 0;
+  char *d = *blob;
+  if (n)
+    memcpy(d, s, n);
+  d[n] = '\0';
+  *blob += n + 1;
+  return d;
+}

@@ -7,17 +7,6 @@
 
 #include "node.h"
 
-static size_t str_size(const char *s) { return (s ? strlen(s) : 0) + 1; }
-
-static const char *put_str(char **blob, const char *s) {
-  size_t n = s ? strlen(s) : 0;
-  char *d = *blob;
-  if (n)
-    memcpy(d, s, n);
-  d[n] = '\0';
-  *blob += n + 1;
-  return d;
-}
 
 static int utf8_or_null(const char *s) { return s == NULL || coreapi__is_utf8(s, strlen(s)); }
 
@@ -31,9 +20,9 @@ coreapi_node *coreapi_link_new(const coreapi_link_spec *spec, coreapi_error *err
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "link spec is NULL");
     return NULL;
   }
-  size = sizeof(link_node) + spec->field_count * sizeof(coreapi_field) + str_size(spec->url) +
-         str_size(spec->action) + str_size(spec->encoding) + str_size(spec->transform) +
-         str_size(spec->title) + str_size(spec->description);
+  size = sizeof(link_node) + spec->field_count * sizeof(coreapi_field) + coreapi__blob_size(spec->url) +
+         coreapi__blob_size(spec->action) + coreapi__blob_size(spec->encoding) + coreapi__blob_size(spec->transform) +
+         coreapi__blob_size(spec->title) + coreapi__blob_size(spec->description);
   if (!utf8_or_null(spec->url) || !utf8_or_null(spec->action) || !utf8_or_null(spec->encoding) ||
       !utf8_or_null(spec->transform) || !utf8_or_null(spec->title) ||
       !utf8_or_null(spec->description)) {
@@ -49,8 +38,8 @@ coreapi_node *coreapi_link_new(const coreapi_link_spec *spec, coreapi_error *err
                         "field %zu: strings must be UTF-8 and an enum must be an array", i);
       return NULL;
     }
-    size += str_size(f->name) + str_size(f->location) + str_size(f->schema_type) +
-            str_size(f->schema_title) + str_size(f->schema_description);
+    size += coreapi__blob_size(f->name) + coreapi__blob_size(f->location) + coreapi__blob_size(f->schema_type) +
+            coreapi__blob_size(f->schema_title) + coreapi__blob_size(f->schema_description);
   }
   l = (link_node *)coreapi__node_alloc(size, COREAPI_NODE_LINK);
   if (l == NULL) {
@@ -60,21 +49,21 @@ coreapi_node *coreapi_link_new(const coreapi_link_spec *spec, coreapi_error *err
   l->field_count = spec->field_count;
   l->fields = (coreapi_field *)(l + 1);
   blob = (char *)(l->fields + spec->field_count);
-  l->url = put_str(&blob, spec->url);
-  l->action = put_str(&blob, spec->action);
-  l->encoding = put_str(&blob, spec->encoding);
-  l->transform = put_str(&blob, spec->transform);
-  l->title = put_str(&blob, spec->title);
-  l->description = put_str(&blob, spec->description);
+  l->url = coreapi__blob_put(&blob, spec->url);
+  l->action = coreapi__blob_put(&blob, spec->action);
+  l->encoding = coreapi__blob_put(&blob, spec->encoding);
+  l->transform = coreapi__blob_put(&blob, spec->transform);
+  l->title = coreapi__blob_put(&blob, spec->title);
+  l->description = coreapi__blob_put(&blob, spec->description);
   for (size_t i = 0; i < spec->field_count; i++) {
     const coreapi_field_spec *f = &spec->fields[i];
     coreapi_field *d = &l->fields[i];
-    d->name = put_str(&blob, f->name);
+    d->name = coreapi__blob_put(&blob, f->name);
     d->required = f->required != 0;
-    d->location = put_str(&blob, f->location);
-    d->schema_type = put_str(&blob, f->schema_type);
-    d->schema_title = put_str(&blob, f->schema_title);
-    d->schema_description = put_str(&blob, f->schema_description);
+    d->location = coreapi__blob_put(&blob, f->location);
+    d->schema_type = coreapi__blob_put(&blob, f->schema_type);
+    d->schema_title = coreapi__blob_put(&blob, f->schema_title);
+    d->schema_description = coreapi__blob_put(&blob, f->schema_description);
     d->schema_enum = coreapi_node_ref(f->schema_enum);
   }
   return &l->base;

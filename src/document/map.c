@@ -131,17 +131,6 @@ static int by_key_cmp(const void *pa, const void *pb) {
   return key_cmp(a->e, b->e);
 }
 
-static size_t str_size(const char *s) { return (s ? strlen(s) : 0) + 1; }
-
-static const char *put_str(char **blob, const char *s) {
-  size_t n = s ? strlen(s) : 0;
-  char *d = *blob;
-  if (n)
-    memcpy(d, s, n);
-  d[n] = '\0';
-  *blob += n + 1;
-  return d;
-}
 
 static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, const char *url,
                             const char *title, const char *description,
@@ -173,7 +162,7 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
     return NULL;
   }
   size = sizeof(map_node) + n * sizeof(map_entry) + 2 * n * sizeof(uint32_t) + b->key_bytes +
-         str_size(url) + str_size(title) + str_size(description) + str_size(media_type);
+         coreapi__blob_size(url) + coreapi__blob_size(title) + coreapi__blob_size(description) + coreapi__blob_size(media_type);
   m = (map_node *)coreapi__node_alloc(size, type);
   if (n > 1)
     items = malloc(n * sizeof(*items));
@@ -203,10 +192,10 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
       m->data_count++;
     free(b->items[i].key);
   }
-  m->url = put_str(&blob, url);
-  m->title = put_str(&blob, title);
-  m->description = put_str(&blob, description);
-  m->media_type = put_str(&blob, media_type);
+  m->url = coreapi__blob_put(&blob, url);
+  m->title = coreapi__blob_put(&blob, title);
+  m->description = coreapi__blob_put(&blob, description);
+  m->media_type = coreapi__blob_put(&blob, media_type);
   free(b->items);
   free(b);
 

@@ -176,6 +176,26 @@ static coreapi__value *push_value(coreapi__value **list, size_t *count, const ch
   return v;
 }
 
+/* Validate value as a form field (lists allowed) and append it to the list
+ * under name. Returns 0, -1 with *message, -2 on ENOMEM. */
+static int add_field(coreapi__value **list, size_t *count, const char *name,
+                     const coreapi_node *value, int allow_files, const char **message) {
+  coreapi__value tmp = {0}, *v;
+  int rc = form_field(value, allow_files, 1, &tmp, message);
+  if (rc == 0) {
+    v = push_value(list, count, name);
+    if (v == NULL) {
+      rc = -2;
+    } else {
+      tmp.name = v->name;
+      *v = tmp;
+      return 0;
+    }
+  }
+  value_free(&tmp);
+  return rc;
+}
+
 /* Form fields of an object body (multipart or urlencoded body parameter). */
 static int form_object(coreapi__params *p, const coreapi_node *obj, int allow_files,
                        const char **message) {
@@ -186,19 +206,9 @@ static int form_object(coreapi__params *p, const coreapi_node *obj, int allow_fi
   for (size_t i = 0; i < coreapi_map_size(obj); i++) {
     const char *key;
     coreapi_node *item = coreapi_map_entry_inserted(obj, i, &key, NULL);
-    coreapi__value tmp = {0}, *v;
-    int rc = form_field(item, allow_files, 1, &tmp, message);
-    if (rc != 0) {
-      value_free(&tmp);
+    int rc = add_field(&p->form, &p->form_count, key, item, allow_files, message);
+    if (rc != 0)
       return rc;
-    }
-    v = push_value(&p->form, &p->form_count, key);
-    if (v == NULL) {
-      value_free(&tmp);
-      return -2;
-    }
-    tmp.name = v->name;
-    *v = tmp;
   }
   return 0;
 }
@@ -255,19 +265,7 @@ coreapi_code coreapi__params_sort(coreapi__params *p, const coreapi_node *params
       }
       value_free(&tmp);
     } else if (strcmp(location, "query") == 0) {
-      coreapi__value tmp = {0}, *v;
-      rc = form_field(value, 0, 1, &tmp, &message);
-      if (rc == 0) {
-        v = push_value(&p->query, &p->query_count, key);
-        if (v == NULL) {
-          rc = -2;
-        } else {
-          tmp.name = v->name;
-          *v = tmp;
-          memset(&tmp, 0, sizeof(tmp));
-        }
-      }
-      value_free(&tmp);
+      rc = add_field(&p->query, &p->query_count, key, value, 0, &message);
     } else if (strcmp(location, "body") == 0 || strcmp(location, "form") == 0) {
       int is_body = strcmp(location, "body") == 0;
       if (!is_body && seen_body)
@@ -299,19 +297,7 @@ coreapi_code coreapi__params_sort(coreapi__params *p, const coreapi_node *params
             p->body = coreapi_node_ref(value);
           }
         } else {
-          coreapi__value tmp = {0}, *v;
-          rc = form_field(value, files, 1, &tmp, &message);
-          if (rc == 0) {
-            v = push_value(&p->form, &p->form_count, key);
-            if (v == NULL) {
-              rc = -2;
-            } else {
-              tmp.name = v->name;
-              *v = tmp;
-              memset(&tmp, 0, sizeof(tmp));
-            }
-          }
-          value_free(&tmp);
+          rc = add_field(&p->form, &p->form_count, key, value, files, &message);
         }
       } else if (strcmp(encoding, "application/octet-stream") == 0 && is_body) {
         if (coreapi_node_type_of(value) != COREAPI_NODE_FILE) {
