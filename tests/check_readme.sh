@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 awk -v dir="$tmp" '/^```c$/ { on = 1; n++; next } /^```$/ { on = 0; next }
   on { print > (dir "/block" n ".c") }' "$1"
 test -s "$tmp/block1.c" || { echo "readme: no C example found"; exit 1; }
-libs="$(pkg-config --libs libcurl libidn2 jansson)"
+libs="$(pkg-config --libs libcurl libidn2 yajl)"
 ${CC:-cc} ${CFLAGS:-} -std=c11 -Wall -Wextra -Werror -I"$2" "$tmp/block1.c" "$3" $libs \
   -o "$tmp/example"
 n=1

@@ -1,10 +1,9 @@
 /*
  * codecs/corejson.c - the Core JSON codec (application/coreapi+json), with
- * the meaning of the reference client's CoreJSONCodec: jansson parses, the
- * tree is turned into document nodes; encoding writes what the reference's
- * json.dumps would, byte for byte.
+ * the meaning of the reference client's CoreJSONCodec: YAJL parses (see
+ * jsonparse.c), the tree is turned into document nodes; encoding writes what
+ * the reference's json.dumps would, byte for byte.
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "../document/node.h"
 #include "corejson.h"
 #include "jsonout.h"
+#include "jsonparse.h"
 #include "urls.h"
 
 #define COREJSON_MEDIA_TYPE "application/coreapi+json"
@@ -22,59 +22,62 @@ typedef struct decoder {
   coreapi_error *err;
 } decoder;
 
-static const char *get_string(json_t *obj, const char *key) {
-  json_t *v = json_is_object(obj) ? json_object_get(obj, key) : NULL;
-  return json_is_string(v) ? json_string_value(v) : "";
+/* Liberal lookups, as the reference's _get_string, _get_dict: a member of
+ * the wrong type is its empty default. */
+static const char *get_string(const coreapi__jv *obj, const char *key) {
+  const coreapi__jv *v = coreapi__jv_get(obj, key);
+  return v != NULL && v->type == COREAPI__JV_STRING ? v->u.s : "";
 }
 
-static json_t *get_object(json_t *obj, const char *key) {
-  json_t *v = json_object_get(obj, key);
-  return json_is_object(v) ? v : NULL;
+static const coreapi__jv *get_object(const coreapi__jv *obj, const char *key) {
+  const coreapi__jv *v = coreapi__jv_get(obj, key);
+  return v != NULL && v->type == COREAPI__JV_OBJECT ? v : NULL;
 }
 
-static int is_reserved(const char *key) {
-  return strcmp(key, "_type") == 0 || strcmp(key, "_meta") == 0;
+static int is_reserved(const char *key, size_t len) {
+  return len == 5 && (memcmp(key, "_type", 5) == 0 || memcmp(key, "_meta", 5) == 0);
 }
 
 /* "__type" -> "_type", "___meta" -> "__meta": one underscore less on a key
  * that is underscores followed by "type" or "meta". */
 static const char *unescape_key(const char *key, size_t *len) {
   size_t u = 0;
-  while (key[u] == '_')
+  while (u < *len && key[u] == '_')
     u++;
-  if (u >= 2 && (strcmp(key + u, "type") == 0 || strcmp(key + u, "meta") == 0)) {
+  if (u >= 2 && *len - u == 4 &&
+      (memcmp(key + u, "type", 4) == 0 || memcmp(key + u, "meta", 4) == 0)) {
     (*len)--;
     return key + 1;
   }
   return key;
 }
 
-static coreapi_node *convert(decoder *d, json_t *v, const char *base, int plain);
+static coreapi_node *convert(decoder *d, const coreapi__jv *v, const char *base, int plain);
 
-static int fill_content(decoder *d, coreapi_map_builder *b, json_t *obj, const char *base,
-                        int plain) {
-  const char *key;
-  json_t *value;
-  /* json_object_foreach walks by key: key itself must not be changed. */
-  json_object_foreach(obj, key, value) {
-    size_t klen = strlen(key);
-    const char *name = key;
+static int fill_content(decoder *d, coreapi_map_builder *b, const coreapi__jv *obj,
+                        const char *base, int plain) {
+  for (size_t i = 0; i < obj->count; i++) {
+    const coreapi__jmember *m = &obj->u.members[i];
+    size_t klen = m->klen;
+    const char *name = m->key;
     coreapi_node *n;
-    if (!plain && is_reserved(key))
+    if (!plain && is_reserved(m->key, klen))
       continue;
     if (!plain)
-      name = unescape_key(key, &klen);
-    n = convert(d, value, base, plain);
+      name = unescape_key(m->key, &klen);
+    n = convert(d, m->value, base, plain);
     if (n == NULL || coreapi__map_builder_add_unique(b, name, klen, n) != 0)
       return -1;
   }
   return 0;
 }
 
-static coreapi_node *convert_link(decoder *d, json_t *v, const char *base) {
+static coreapi_node *convert_link(decoder *d, const coreapi__jv *v, const char *base) {
+  static const char *const known[] = {"object", "array", "number", "integer", "string",
+                                      "boolean", "null", "enum", "anything"};
   coreapi_link_spec spec = {0};
   coreapi_field_spec *fields = NULL;
-  json_t *list = json_object_get(v, "fields");
+  const coreapi__jv *list = coreapi__jv_get(v, "fields");
   coreapi_node *link = NULL;
   char *url;
   size_t n = 0;
@@ -88,22 +91,21 @@ static coreapi_node *convert_link(decoder *d, json_t *v, const char *base) {
   spec.transform = get_string(v, "transform");
   spec.title = get_string(v, "title");
   spec.description = get_string(v, "description");
-  if (json_is_array(list) && json_array_size(list) > 0) {
-    fields = calloc(json_array_size(list), sizeof(*fields));
+  if (list != NULL && list->type == COREAPI__JV_ARRAY && list->count > 0) {
+    fields = calloc(list->count, sizeof(*fields));
     if (fields == NULL)
       goto out;
-    for (size_t i = 0; i < json_array_size(list); i++) {
-      json_t *item = json_array_get(list, i), *schema;
+    for (size_t i = 0; i < list->count; i++) {
+      const coreapi__jv *item = list->u.items[i], *schema, *required;
       coreapi_field_spec *f = &fields[n];
-      if (!json_is_object(item))
+      if (item->type != COREAPI__JV_OBJECT)
         continue;
       f->name = get_string(item, "name");
-      f->required = json_is_true(json_object_get(item, "required"));
+      required = coreapi__jv_get(item, "required");
+      f->required = required != NULL && required->type == COREAPI__JV_TRUE;
       f->location = get_string(item, "location");
       schema = get_object(item, "schema");
-      if (schema != NULL && json_object_size(schema) > 0) {
-        static const char *const known[] = {"object", "array", "number", "integer", "string",
-                                            "boolean", "null", "enum", "anything"};
+      if (schema != NULL && schema->count > 0) {
         const char *type = get_string(schema, "_type");
         f->schema_type = "anything";
         for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
@@ -112,10 +114,10 @@ static coreapi_node *convert_link(decoder *d, json_t *v, const char *base) {
         f->schema_title = get_string(schema, "title");
         f->schema_description = get_string(schema, "description");
         if (strcmp(f->schema_type, "enum") == 0) {
-          json_t *values = json_object_get(schema, "enum");
-          json_t *empty = json_array();
-          f->schema_enum = convert(d, json_is_array(values) ? values : empty, NULL, 1);
-          json_decref(empty);
+          static const coreapi__jv empty = {COREAPI__JV_ARRAY, 0, {0}};
+          const coreapi__jv *values = coreapi__jv_get(schema, "enum");
+          f->schema_enum = convert(d, values && values->type == COREAPI__JV_ARRAY ? values : &empty,
+                                   NULL, 1);
           if (f->schema_enum == NULL)
             goto out;
         }
@@ -136,9 +138,9 @@ out:
 
 /* The reference's _primitive_to_document. plain: enum values, which the
  * reference keeps as raw JSON (no _type handling, no key escaping). */
-static coreapi_node *convert(decoder *d, json_t *v, const char *base, int plain) {
-  switch (json_typeof(v)) {
-    case JSON_OBJECT: {
+static coreapi_node *convert(decoder *d, const coreapi__jv *v, const char *base, int plain) {
+  switch (v->type) {
+    case COREAPI__JV_OBJECT: {
       const char *type = plain ? "" : get_string(v, "_type");
       coreapi_map_builder *b;
       if (strcmp(type, "link") == 0)
@@ -147,7 +149,7 @@ static coreapi_node *convert(decoder *d, json_t *v, const char *base, int plain)
       if (b == NULL)
         return NULL;
       if (strcmp(type, "document") == 0) {
-        json_t *meta = get_object(v, "_meta");
+        const coreapi__jv *meta = get_object(v, "_meta");
         char *url = coreapi__urljoin(base, get_string(meta, "url"));
         coreapi_node *doc = NULL;
         if (url != NULL && fill_content(d, b, v, url, 0) == 0) {
@@ -168,14 +170,12 @@ static coreapi_node *convert(decoder *d, json_t *v, const char *base, int plain)
         return coreapi_map_builder_error(b, get_string(get_object(v, "_meta"), "title"), d->err);
       return coreapi_map_builder_object(b, d->err);
     }
-    case JSON_ARRAY: {
+    case COREAPI__JV_ARRAY: {
       coreapi_array_builder *b = coreapi_array_builder_new();
-      size_t i;
-      json_t *item;
       if (b == NULL)
         return NULL;
-      json_array_foreach(v, i, item) {
-        coreapi_node *n = convert(d, item, base, plain);
+      for (size_t i = 0; i < v->count; i++) {
+        coreapi_node *n = convert(d, v->u.items[i], base, plain);
         if (n == NULL || coreapi_array_builder_append(b, n, d->err) != COREAPI_OK) {
           coreapi_array_builder_free(b);
           return NULL;
@@ -183,41 +183,32 @@ static coreapi_node *convert(decoder *d, json_t *v, const char *base, int plain)
       }
       return coreapi_array_builder_finish(b, d->err);
     }
-    case JSON_STRING:
-      return coreapi__string_new_trusted(json_string_value(v), json_string_length(v));
-    case JSON_INTEGER:
-      return coreapi_integer_new(json_integer_value(v), d->err);
-    case JSON_REAL:
-      return coreapi_real_new(json_real_value(v), d->err);
-    case JSON_TRUE:
+    case COREAPI__JV_STRING:
+      return coreapi__string_new_trusted(v->u.s, v->count);
+    case COREAPI__JV_INTEGER:
+      return coreapi_integer_new(v->u.i, d->err);
+    case COREAPI__JV_REAL:
+      return coreapi_real_new(v->u.r, d->err);
+    case COREAPI__JV_TRUE:
       return coreapi_boolean_new(1, d->err);
-    case JSON_FALSE:
+    case COREAPI__JV_FALSE:
       return coreapi_boolean_new(0, d->err);
-    case JSON_NULL:
+    case COREAPI__JV_NULL:
       return coreapi_null_new(d->err);
   }
   return NULL;
 }
 
-json_t *coreapi__json_parse(const char *data, size_t len, coreapi_error *err) {
-  json_error_t jerr;
-  json_t *root;
-  if (data == NULL && len > 0) {
-    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "no data");
-    return NULL;
-  }
-  root = json_loadb(data ? data : "", len,
-                    JSON_DECODE_ANY | JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-  if (root == NULL)
-    coreapi_error_set(err, COREAPI_ERR_PARSE, "Malformed JSON. %s (line %d, column %d)",
-                      jerr.text, jerr.line, jerr.column);
-  return root;
-}
-
-coreapi_node *coreapi__json_to_node(json_t *root, const char *base_url, int plain,
-                                    coreapi_error *err) {
+coreapi_node *coreapi__json_decode_tree(const char *data, size_t len, const char *base_url,
+                                        int plain, coreapi_error *err) {
+  const coreapi__jv *root;
+  coreapi__jdoc *doc = coreapi__json_parse(data, len, &root, err);
   decoder d = {err};
-  coreapi_node *node = convert(&d, root, base_url, plain);
+  coreapi_node *node;
+  if (doc == NULL)
+    return NULL;
+  node = convert(&d, root, base_url, plain);
+  coreapi__jdoc_free(doc);
   if (node == NULL)
     COREAPI__OOM(err);
   return node;
@@ -225,14 +216,9 @@ coreapi_node *coreapi__json_to_node(json_t *root, const char *base_url, int plai
 
 coreapi_node *coreapi_corejson_decode(const char *data, size_t len, const char *base_url,
                                       coreapi_error *err) {
-  json_t *root;
   coreapi_node *node;
   coreapi_error_clear(err);
-  root = coreapi__json_parse(data, len, err);
-  if (root == NULL)
-    return NULL;
-  node = coreapi__json_to_node(root, base_url, 0, err);
-  json_decref(root);
+  node = coreapi__json_decode_tree(data, len, base_url, 0, err);
   if (node == NULL)
     return NULL;
   if (node->type == COREAPI_NODE_OBJECT) {

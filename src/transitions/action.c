@@ -107,7 +107,10 @@ static coreapi_code receive_begin(void *userdata, const coreapi_response *resp,
   /* A download goes to a file as it arrives; an error response never does. */
   if (r->format != NULL && strcmp(r->format, "download") == 0 &&
       coreapi_response_status(resp) < 400) {
-    r->download = coreapi_download_new(r->client->download_dir, err);
+    const char *dir = r->client->download_dir;
+    if (dir == NULL && ((dir = getenv("TMPDIR")) == NULL || dir[0] == '\0'))
+      dir = "/tmp";
+    r->download = coreapi_download_new(dir, err);
     if (r->download == NULL)
       return err ? err->code : COREAPI_ERR_IO;
     return coreapi_download_sink()->begin(r->download, resp, err);

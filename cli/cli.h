@@ -1,0 +1,215 @@
+/*
+ * cli.h - the coreapi command-line tool: what its files share.
+ *
+ * The tool uses only the library's public header, as curl's src/tool_*.c use
+ * only libcurl. Its parts:
+ *   main.c                 global options, dispatch, help, exit codes
+ *   state.c                the config directory and its files (atomic writes)
+ *   credentials.c          the credentials file and the authentications made from it
+ *   header_auth.c          a raw Authorization value as a custom authentication
+ *   client.c               a client configured from the state and the options
+ *   output.c               printing results and errors
+ *   debug.c                --debug output
+ *   progress.c             upload progress on a terminal
+ *   commands_document.c    get, show, describe, reload, load, dump, clear
+ *   commands_action.c      action
+ *   commands_credentials.c credentials show|add|remove|which
+ *   commands_headers.c     headers show|add|remove
+ *   commands_bookmarks.c   bookmarks show|add|remove|get
+ *   commands_history.c     history show|back|forward
+ *   commands_codecs.c      codecs show
+ */
+#ifndef COREAPI_CLI_H
+#define COREAPI_CLI_H
+
+#include <coreapi/coreapi.h>
+#include <stddef.h>
+
+/* Exit codes (documented in --help and coreapi.1). */
+enum {
+  CLI_OK = 0,
+  CLI_ERROR_RESPONSE = 1, /* the server answered with an Error */
+  CLI_USAGE = 2,          /* usage or invalid input */
+  CLI_NETWORK = 3,        /* network or TLS failure */
+  CLI_OTHER = 4           /* anything else */
+};
+
+/* Global options and the state they lead to. */
+typedef struct cli_options {
+  const char *config_dir; /* resolved config directory (owned by main) */
+  const char **resolve;   /* --resolve entries */
+  size_t resolve_count;
+  const char *cacert;
+  int debug;
+  int color; /* colour on stdout */
+} cli_options;
+
+/* A command: argc/argv start at the command's own arguments (argv[0] is the
+ * command name). Returns an exit code. */
+typedef int (*cli_command_fn)(cli_options *opts, int argc, char **argv);
+
+/* --- output.c ---------------------------------------------------------------- */
+
+/* Print "coreapi: <message>" on stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+/* The exit code for a library error code. */
+int cli_exit_code(coreapi_code code);
+/* Report a library failure: the Error document for ERR_ERROR_RESPONSE (on
+ * stdout), each parameter problem for ERR_PARAMETER, else the message. Returns
+ * the exit code. result may be NULL. */
+int cli_report(const cli_options *opts, const coreapi_result *result, const coreapi_error *err);
+/* Print a node the way the reference prints a value: documents, errors,
+ * objects, arrays and links in the display format (when display_all; else
+ * only documents and errors), strings as they are, other data as 4-space
+ * indented JSON. NULL prints an empty line. Returns an exit code. */
+int cli_print_node(const cli_options *opts, const coreapi_node *node, int display_all);
+/* Print a transition's result: the downloaded file's path, or the node. */
+int cli_print_result(const cli_options *opts, const coreapi_result *result);
+/* Print a bold heading ("Credentials") when colour is on, else plain. */
+void cli_heading(const cli_options *opts, const char *text);
+
+/* --- state.c ----------------------------------------------------------------- */
+
+/* The config directory: --config-dir, $COREAPI_CONFIG_DIR,
+ * $XDG_CONFIG_HOME/coreapi, ~/.coreapi. Returns a new string or NULL. */
+char *cli_config_dir_default(void);
+/* Create the config directory (mode 0700) when missing. Returns an exit code. */
+int cli_state_init(const cli_options *opts);
+/* The path of a state file in the config directory (a new string). */
+char *cli_state_path(const cli_options *opts, const char *name);
+/* Read a whole file: a new NUL-terminated buffer, length in *len; NULL with
+ * errno set when it cannot be read. */
+char *cli_read_file(const char *path, size_t *len);
+/* Write data atomically with mode 0600 (temporary file in the same
+ * directory, fsync, rename). Returns 0, or -1 with an error printed. */
+int cli_write_file(const char *path, const char *data, size_t len);
+/* Read a JSON state file (an Object); a missing file gives an empty Object.
+ * NULL (error printed) when it cannot be read or parsed. */
+coreapi_node *cli_state_load_json(const cli_options *opts, const char *name);
+/* Write node as a JSON state file. Returns 0 or -1 (error printed). */
+int cli_state_save_json(const cli_options *opts, const char *name, const coreapi_node *node);
+/* Remove a state file; missing is fine. */
+void cli_state_remove(const cli_options *opts, const char *name);
+
+/* The current document (NULL when none; error printed and *code set when it
+ * cannot be read). */
+coreapi_node *cli_document_load(const cli_options *opts, int *code);
+int cli_document_save(const cli_options *opts, const coreapi_node *doc);
+/* The current document or an error "No current document" (exit code in *code). */
+coreapi_node *cli_document_require(const cli_options *opts, int *code);
+
+/* History: newest first, idx the current entry, at most 20 entries. */
+typedef struct cli_history_item {
+  char *url;
+  char *title;
+} cli_history_item;
+typedef struct cli_history {
+  cli_history_item *items;
+  size_t count;
+  size_t idx;
+} cli_history;
+int cli_history_load(const cli_options *opts, cli_history *h);
+int cli_history_save(const cli_options *opts, const cli_history *h);
+/* Add doc as the newest, current entry, dropping the forward history. */
+void cli_history_add(cli_history *h, const coreapi_node *doc);
+void cli_history_free(cli_history *h);
+/* Store doc as the current document and add it to the history. */
+int cli_document_visit(const cli_options *opts, const coreapi_node *doc);
+
+/* Map helpers on Objects (the library's map builders). */
+/* A copy of map with key set to value (value consumed). */
+coreapi_node *cli_map_with(const coreapi_node *map, const char *key, coreapi_node *value);
+/* A copy of map without key (a new reference to map when absent). */
+coreapi_node *cli_map_without(const coreapi_node *map, const char *key);
+/* A new String node (abort on failure: only out of memory). */
+coreapi_node *cli_string(const char *s);
+/* The string at map[key], or NULL. */
+const char *cli_map_string(const coreapi_node *map, const char *key);
+/* Sorted keys of a map (a new array of borrowed strings; free() it). */
+const char **cli_sorted_keys(const coreapi_node *map, size_t *n);
+
+/* Wipe a secret from memory. */
+void cli_wipe(void *p, size_t len);
+/* Free a string holding a secret, wiping it first. */
+void cli_free_secret(char *s);
+
+/* --- credentials.c ----------------------------------------------------------- */
+
+/* The credentials file (an Object: normalised domain -> entry). Refuses a file
+ * others can access. NULL with *code set on failure. */
+coreapi_node *cli_credentials_load(const cli_options *opts, int *code);
+int cli_credentials_save(const cli_options *opts, const coreapi_node *creds);
+/* An authentication for one stored entry (NULL with err filled). */
+coreapi_auth *cli_credential_auth(const char *domain, const coreapi_node *entry,
+                                  coreapi_error *err);
+/* Does the file hold a session credential? */
+int cli_credentials_have_session(const coreapi_node *creds);
+
+/* --- header_auth.c ------------------------------------------------------------ */
+
+/* A custom authentication sending value as the Authorization header. */
+coreapi_auth *cli_header_auth_new(const char *value, const char *domain, coreapi_error *err);
+
+/* --- client.c ------------------------------------------------------------------ */
+
+typedef struct cli_client {
+  coreapi_client *client;
+  char *cookie_jar; /* path of the cookie jar when a session credential exists */
+} cli_client;
+/* A client with the stored credentials, headers, cookies and the global
+ * options. Returns an exit code; cc filled on success. */
+int cli_client_open(const cli_options *opts, cli_client *cc);
+/* Save the cookie jar (when there is one) and free the client. */
+void cli_client_close(const cli_options *opts, cli_client *cc);
+
+/* --- debug.c ------------------------------------------------------------------- */
+
+void cli_debug_attach(const cli_options *opts, coreapi_client *client);
+
+/* --- progress.c ------------------------------------------------------------------ */
+
+/* A File parameter for path: streamed with a progress bar on stderr when
+ * stderr is a terminal and the file is large, else coreapi_file_new. */
+coreapi_node *cli_file_param(const char *path, coreapi_error *err);
+
+/* --- commands ---------------------------------------------------------------------- */
+
+int cmd_get(cli_options *opts, int argc, char **argv);
+int cmd_show(cli_options *opts, int argc, char **argv);
+int cmd_describe(cli_options *opts, int argc, char **argv);
+int cmd_reload(cli_options *opts, int argc, char **argv);
+int cmd_load(cli_options *opts, int argc, char **argv);
+int cmd_dump(cli_options *opts, int argc, char **argv);
+int cmd_clear(cli_options *opts, int argc, char **argv);
+int cmd_action(cli_options *opts, int argc, char **argv);
+int cmd_credentials(cli_options *opts, int argc, char **argv);
+int cmd_headers(cli_options *opts, int argc, char **argv);
+int cmd_bookmarks(cli_options *opts, int argc, char **argv);
+int cmd_history(cli_options *opts, int argc, char **argv);
+int cmd_codecs(cli_options *opts, int argc, char **argv);
+
+/* Shared by the commands. */
+/* Is arg "--help" or "-h"? */
+int cli_is_help(const char *arg);
+/* Print help text for a command and return 0. */
+int cli_help(const char *text);
+/* Usage error: message and a hint, returns CLI_USAGE. */
+int cli_usage(const char *command, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Turn PATH arguments into keys for doc, numbers indexing arrays (as the
+ * reference's coerce_key_types). keys is a new array (free()); names
+ * borrowed from argv. */
+coreapi_key *cli_path_keys(const coreapi_node *doc, char **path, size_t n);
+/* A valid --format for decoding? */
+int cli_format_ok(const char *format);
+/* GET url (or reload), print, store a Document; returns an exit code. */
+int cli_fetch(cli_options *opts, const char *url, const char *format);
+
+#endif /* COREAPI_CLI_H */

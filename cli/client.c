@@ -1,0 +1,109 @@
+/*
+ * client.c - a client configured from the state and the global options:
+ * every stored credential as an authentication scoped to its domain, the
+ * custom headers, --resolve, --cacert, --debug, and, when a session
+ * credential exists, the cookie jar (cookies.txt) loaded before and saved
+ * after, so that a login done by one invocation holds for the next.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static int fail(const coreapi_error *err) {
+  cli_error("%s", err->text);
+  return cli_exit_code(err->code);
+}
+
+int cli_client_open(const cli_options *opts, cli_client *cc) {
+  coreapi_error err;
+  int code;
+  memset(cc, 0, sizeof(*cc));
+  coreapi_node *creds = cli_credentials_load(opts, &code);
+  if (creds == NULL)
+    return code;
+  coreapi_node *headers = cli_state_load_json(opts, "headers.json");
+  if (headers == NULL) {
+    coreapi_node_free(creds);
+    return CLI_OTHER;
+  }
+  cc->client = coreapi_client_new(&err);
+  if (cc->client == NULL) {
+    code = fail(&err);
+    goto out;
+  }
+  for (size_t i = 0; i < opts->resolve_count; i++)
+    if (coreapi_client_add_resolve(cc->client, opts->resolve[i], &err) != COREAPI_OK) {
+      cli_error("--resolve %s: %s", opts->resolve[i], err.text);
+      code = CLI_USAGE;
+      goto out;
+    }
+  /* Downloads go to the system's temporary directory, as transitions.h
+   * promises for a NULL directory; set explicitly, since the library's
+   * coreapi_client_get currently refuses a download without one. */
+  const char *tmpdir = getenv("TMPDIR");
+  if (coreapi_client_set_download_dir(cc->client, tmpdir && tmpdir[0] ? tmpdir : "/tmp", &err) !=
+      COREAPI_OK) {
+    code = fail(&err);
+    goto out;
+  }
+  if (opts->cacert != NULL &&
+      coreapi_client_set_ca_bundle(cc->client, opts->cacert, &err) != COREAPI_OK) {
+    cli_error("--cacert %s: %s", opts->cacert, err.text);
+    code = CLI_USAGE;
+    goto out;
+  }
+  for (size_t i = 0, n = coreapi_map_size(creds); i < n; i++) {
+    const char *domain;
+    coreapi_node *entry = coreapi_map_entry_inserted(creds, i, &domain, NULL);
+    coreapi_auth *auth = cli_credential_auth(domain, entry, &err);
+    if (auth == NULL || coreapi_client_add_auth(cc->client, auth, &err) != COREAPI_OK) {
+      coreapi_auth_free(auth);
+      cli_error("credentials for %s: %s", domain, err.text);
+      code = cli_exit_code(err.code);
+      goto out;
+    }
+    coreapi_auth_free(auth);
+  }
+  for (size_t i = 0, n = coreapi_map_size(headers); i < n; i++) {
+    const char *name;
+    const char *value =
+        coreapi_string_value(coreapi_map_entry_inserted(headers, i, &name, NULL), NULL);
+    if (value != NULL &&
+        coreapi_client_add_header(cc->client, name, value, &err) != COREAPI_OK) {
+      cli_error("header %s: %s", name, err.text);
+      code = cli_exit_code(err.code);
+      goto out;
+    }
+  }
+  if (cli_credentials_have_session(creds)) {
+    cc->cookie_jar = cli_state_path(opts, "cookies.txt");
+    if (access(cc->cookie_jar, F_OK) == 0 &&
+        coreapi_client_load_cookies(cc->client, cc->cookie_jar, &err) != COREAPI_OK) {
+      cli_error("%s: %s", cc->cookie_jar, err.text);
+      code = CLI_OTHER;
+      goto out;
+    }
+  }
+  if (opts->debug)
+    cli_debug_attach(opts, cc->client);
+  code = CLI_OK;
+out:
+  coreapi_node_free(creds);
+  coreapi_node_free(headers);
+  if (code != CLI_OK)
+    cli_client_close(NULL, cc);
+  return code;
+}
+
+void cli_client_close(const cli_options *opts, cli_client *cc) {
+  coreapi_error err;
+  if (opts != NULL && cc->client != NULL && cc->cookie_jar != NULL &&
+      coreapi_client_save_cookies(cc->client, cc->cookie_jar, &err) != COREAPI_OK)
+    cli_error("cannot save cookies to %s: %s", cc->cookie_jar, err.text);
+  coreapi_client_free(cc->client);
+  free(cc->cookie_jar);
+  memset(cc, 0, sizeof(*cc));
+}

@@ -1,0 +1,346 @@
+/*
+ * commands_credentials.c - `coreapi credentials show|add|remove|which`.
+ *
+ * One credential per domain pattern (as the reference keys them), of any
+ * scheme of the library: a raw Authorization value (the reference's only
+ * kind; `--auth basic` makes it from user:password), a token, Basic with a
+ * password prompted for or read from stdin, or a session with CSRF. Secrets
+ * are never printed: `show` and `add` print what coreapi_auth_describe says.
+ * `which URL` tells which credential a request to URL would use, and why
+ * (coreapi_client_auth_for).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char credentials_help[] =
+    "Usage: coreapi credentials COMMAND [ARGS]...\n"
+    "\n"
+    "  Configure request credentials. Request credentials are associated with a\n"
+    "  given domain pattern (\"*\", \"api.example.com\", \"*.example.com\") and\n"
+    "  used only for requests to hosts it covers.\n"
+    "\n"
+    "Commands:\n"
+    "  show                               list stored credentials (no secrets)\n"
+    "  add DOMAIN VALUE [--auth none|basic]\n"
+    "                                     VALUE is the raw Authorization header\n"
+    "                                     value, or with --auth basic user:password\n"
+    "  add DOMAIN --token TOKEN [--scheme SCHEME]\n"
+    "  add DOMAIN --token-stdin [--scheme SCHEME]\n"
+    "                                     Authorization: SCHEME TOKEN (Bearer)\n"
+    "  add DOMAIN --basic USER [--password-stdin]\n"
+    "                                     HTTP Basic; the password is prompted for\n"
+    "                                     without echo, or read from stdin\n"
+    "  add DOMAIN --session [--csrf-cookie NAME] [--csrf-header NAME]\n"
+    "                                     cookies kept between invocations, CSRF\n"
+    "                                     token mirrored (csrftoken, X-CSRFToken)\n"
+    "  remove DOMAIN                      remove the credential for DOMAIN\n"
+    "  which URL                          which credential a request to URL uses\n";
+
+static int fail(const coreapi_error *err) {
+  cli_error("%s", err->text);
+  return cli_exit_code(err->code);
+}
+
+/* Read one line (without its line ending) from fd; a new string or NULL. */
+static char *read_line(int fd) {
+  size_t cap = 128, n = 0;
+  char *buf = malloc(cap);
+  char c;
+  if (buf == NULL)
+    return NULL;
+  for (;;) {
+    ssize_t r = read(fd, &c, 1);
+    if (r < 0 && errno == EINTR)
+      continue;
+    if (r <= 0 || c == '\n')
+      break;
+    if (n + 2 > cap) {
+      char *nb = malloc(cap * 2);
+      if (nb == NULL) {
+        cli_wipe(buf, n);
+        free(buf);
+        return NULL;
+      }
+      memcpy(nb, buf, n);
+      cli_wipe(buf, n);
+      free(buf);
+      buf = nb;
+      cap *= 2;
+    }
+    buf[n++] = c;
+  }
+  if (n > 0 && buf[n - 1] == '\r')
+    n--;
+  buf[n] = '\0';
+  return buf;
+}
+
+/* Prompt on the terminal without echo. NULL (error printed) without one. */
+static char *prompt_secret(const char *prompt) {
+  int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
+  struct termios old, quiet;
+  char *line;
+  if (fd < 0 || tcgetattr(fd, &old) != 0) {
+    if (fd >= 0)
+      close(fd);
+    cli_error("no terminal to prompt for the password on; use --password-stdin");
+    return NULL;
+  }
+  quiet = old;
+  quiet.c_lflag &= ~(tcflag_t)ECHO;
+  quiet.c_lflag |= ICANON;
+  if (write(fd, prompt, strlen(prompt)) < 0) {
+    /* the prompt is a courtesy */
+  }
+  tcsetattr(fd, TCSAFLUSH, &quiet);
+  line = read_line(fd);
+  tcsetattr(fd, TCSAFLUSH, &old);
+  if (write(fd, "\n", 1) < 0) {
+    /* as above */
+  }
+  close(fd);
+  return line;
+}
+
+/* The description of a stored credential (no secrets). */
+static void describe_entry(const char *domain, const coreapi_node *entry, char *buf,
+                           size_t size) {
+  coreapi_error err;
+  coreapi_auth *auth = cli_credential_auth(domain, entry, &err);
+  if (auth == NULL)
+    snprintf(buf, size, "<invalid: %.200s>", err.text);
+  else
+    coreapi_auth_describe(auth, buf, size);
+  coreapi_auth_free(auth);
+}
+
+static int credentials_show(cli_options *opts) {
+  int code;
+  size_t n, width = 0;
+  coreapi_node *creds = cli_credentials_load(opts, &code);
+  if (creds == NULL)
+    return code;
+  const char **keys = cli_sorted_keys(creds, &n);
+  for (size_t i = 0; i < n; i++)
+    if (strlen(keys[i]) > width)
+      width = strlen(keys[i]);
+  cli_heading(opts, "Credentials");
+  for (size_t i = 0; i < n; i++) {
+    char desc[256];
+    describe_entry(keys[i], coreapi_map_get(creds, keys[i], strlen(keys[i])), desc,
+                   sizeof(desc));
+    printf("%-*s %s\n", (int)width, keys[i], desc);
+  }
+  free(keys);
+  coreapi_node_free(creds);
+  return CLI_OK;
+}
+
+static coreapi_node *entry_new(const char *kind, const char *k1, const char *v1, const char *k2,
+                               const char *v2) {
+  coreapi_map_builder *b = coreapi_map_builder_new();
+  if (b == NULL)
+    return NULL;
+  coreapi_map_builder_set(b, "kind", 4, cli_string(kind), NULL);
+  if (k1 != NULL && v1 != NULL)
+    coreapi_map_builder_set(b, k1, strlen(k1), cli_string(v1), NULL);
+  if (k2 != NULL && v2 != NULL)
+    coreapi_map_builder_set(b, k2, strlen(k2), cli_string(v2), NULL);
+  return coreapi_map_builder_object(b, NULL);
+}
+
+static int credentials_add(cli_options *opts, int argc, char **argv) {
+  const char *domain = NULL, *value = NULL, *auth_kind = "none", *token = NULL,
+             *scheme = NULL, *basic_user = NULL, *csrf_cookie = NULL, *csrf_header = NULL;
+  int token_stdin = 0, password_stdin = 0, session = 0, code;
+  char *secret = NULL;
+  char norm[512];
+  coreapi_error err;
+  coreapi_node *entry = NULL;
+
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const char **target = NULL;
+    if (!strcmp(a, "--auth"))
+      target = &auth_kind;
+    else if (!strcmp(a, "--token"))
+      target = &token;
+    else if (!strcmp(a, "--scheme"))
+      target = &scheme;
+    else if (!strcmp(a, "--basic"))
+      target = &basic_user;
+    else if (!strcmp(a, "--csrf-cookie"))
+      target = &csrf_cookie;
+    else if (!strcmp(a, "--csrf-header"))
+      target = &csrf_header;
+    if (target != NULL) {
+      if (i + 1 >= argc)
+        return cli_usage("credentials", "%s needs a value", a);
+      *target = argv[++i];
+    } else if (!strcmp(a, "--token-stdin")) {
+      token_stdin = 1;
+    } else if (!strcmp(a, "--password-stdin")) {
+      password_stdin = 1;
+    } else if (!strcmp(a, "--session")) {
+      session = 1;
+    } else if (a[0] == '-' && a[1] == '-') {
+      return cli_usage("credentials", "no such option: %s", a);
+    } else if (domain == NULL) {
+      domain = a;
+    } else if (value == NULL) {
+      value = a;
+    } else {
+      return cli_usage("credentials", "unexpected argument: %s", a);
+    }
+  }
+  if (domain == NULL)
+    return cli_usage("credentials", "missing argument DOMAIN");
+  int kinds = (value != NULL) + (token != NULL || token_stdin) + (basic_user != NULL) + session;
+  if (kinds != 1)
+    return cli_usage("credentials",
+                     "give exactly one of VALUE, --token/--token-stdin, --basic USER, "
+                     "--session");
+  if ((scheme != NULL && token == NULL && !token_stdin) ||
+      ((csrf_cookie || csrf_header) && !session) || (password_stdin && basic_user == NULL) ||
+      (strcmp(auth_kind, "none") != 0 && value == NULL))
+    return cli_usage("credentials", "option does not apply to this kind of credential");
+  if (strcmp(auth_kind, "none") != 0 && strcmp(auth_kind, "basic") != 0)
+    return cli_usage("credentials", "--auth must be none or basic, not \"%s\"", auth_kind);
+  if (coreapi_domain_normalize(domain, norm, sizeof(norm), &err) != COREAPI_OK)
+    return fail(&err);
+
+  if (value != NULL && strcmp(auth_kind, "basic") == 0) {
+    const char *colon = strchr(value, ':');
+    if (colon == NULL)
+      return cli_usage("credentials", "--auth basic needs VALUE as user:password");
+    char *user = strndup(value, (size_t)(colon - value));
+    entry = entry_new("basic", "username", user, "password", colon + 1);
+    free(user);
+  } else if (value != NULL) {
+    entry = entry_new("header", "value", value, NULL, NULL);
+  } else if (token != NULL || token_stdin) {
+    if (token_stdin) {
+      secret = read_line(STDIN_FILENO);
+      token = secret;
+    }
+    entry = entry_new("token", "token", token ? token : "", "scheme",
+                      scheme ? scheme : "Bearer");
+  } else if (basic_user != NULL) {
+    if (password_stdin) {
+      secret = read_line(STDIN_FILENO);
+    } else {
+      char prompt[300];
+      snprintf(prompt, sizeof(prompt), "Password for %s: ", basic_user);
+      secret = prompt_secret(prompt);
+      if (secret == NULL)
+        return CLI_USAGE;
+    }
+    entry = entry_new("basic", "username", basic_user, "password", secret ? secret : "");
+  } else {
+    entry = entry_new("session", "csrf_cookie", csrf_cookie ? csrf_cookie : "csrftoken",
+                      "csrf_header", csrf_header ? csrf_header : "X-CSRFToken");
+  }
+  cli_free_secret(secret);
+  if (entry == NULL) {
+    cli_error("out of memory");
+    return CLI_OTHER;
+  }
+
+  /* The library validates the secret and the names: its error is the message. */
+  coreapi_auth *auth = cli_credential_auth(norm, entry, &err);
+  if (auth == NULL) {
+    coreapi_node_free(entry);
+    return fail(&err);
+  }
+  char desc[256];
+  coreapi_auth_describe(auth, desc, sizeof(desc));
+  coreapi_auth_free(auth);
+
+  coreapi_node *creds = cli_credentials_load(opts, &code);
+  if (creds == NULL) {
+    coreapi_node_free(entry);
+    return code;
+  }
+  coreapi_node *updated = cli_map_with(creds, norm, entry);
+  code = cli_credentials_save(opts, updated);
+  coreapi_node_free(updated);
+  coreapi_node_free(creds);
+  if (code != CLI_OK)
+    return code;
+  cli_heading(opts, "Added credentials");
+  printf("%s %s\n", norm, desc);
+  return CLI_OK;
+}
+
+static int credentials_remove(cli_options *opts, int argc, char **argv) {
+  char norm[512];
+  coreapi_error err;
+  int code;
+  if (argc != 1)
+    return cli_usage("credentials", "remove takes one argument: DOMAIN");
+  if (coreapi_domain_normalize(argv[0], norm, sizeof(norm), &err) != COREAPI_OK)
+    return fail(&err);
+  coreapi_node *creds = cli_credentials_load(opts, &code);
+  if (creds == NULL)
+    return code;
+  coreapi_node *updated = cli_map_without(creds, norm);
+  code = cli_credentials_save(opts, updated);
+  /* No session left: the cookies it kept go too. */
+  if (code == CLI_OK && !cli_credentials_have_session(updated))
+    cli_state_remove(opts, "cookies.txt");
+  coreapi_node_free(updated);
+  coreapi_node_free(creds);
+  if (code != CLI_OK)
+    return code;
+  cli_heading(opts, "Removed credentials");
+  printf("%s\n", norm);
+  return CLI_OK;
+}
+
+static int credentials_which(cli_options *opts, int argc, char **argv) {
+  cli_client cc;
+  coreapi_error err;
+  char why[512];
+  if (argc != 1)
+    return cli_usage("credentials", "which takes one argument: URL");
+  int code = cli_client_open(opts, &cc);
+  if (code != CLI_OK)
+    return code;
+  why[0] = '\0';
+  if (coreapi_client_auth_for(cc.client, argv[0], why, sizeof(why), &err) == NULL &&
+      err.code != COREAPI_OK) {
+    code = fail(&err);
+  } else {
+    printf("%s\n", why);
+  }
+  cli_client_close(NULL, &cc); /* nothing was sent: the jar is unchanged */
+  return code;
+}
+
+int cmd_credentials(cli_options *opts, int argc, char **argv) {
+  if (argc < 2 || cli_is_help(argv[1]))
+    return argc < 2 ? (fputs(credentials_help, stderr), CLI_USAGE) : cli_help(credentials_help);
+  for (int i = 2; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0)
+      return cli_help(credentials_help);
+  const char *sub = argv[1];
+  if (!strcmp(sub, "show")) {
+    if (argc != 2)
+      return cli_usage("credentials", "show takes no arguments");
+    return credentials_show(opts);
+  }
+  if (!strcmp(sub, "add"))
+    return credentials_add(opts, argc - 2, argv + 2);
+  if (!strcmp(sub, "remove"))
+    return credentials_remove(opts, argc - 2, argv + 2);
+  if (!strcmp(sub, "which"))
+    return credentials_which(opts, argc - 2, argv + 2);
+  return cli_usage("credentials", "no such command: %s", sub);
+}

@@ -1,0 +1,196 @@
+/*
+ * main.c - the coreapi command-line tool: global options, the command table,
+ * help and exit codes. The commands are those of the reference command-line
+ * client (coreapi-cli 1.0.9), with every authentication scheme of the library
+ * added to `credentials`.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char main_help[] =
+    "Usage: coreapi [GLOBAL OPTIONS] COMMAND [ARGS]...\n"
+    "\n"
+    "  Command line client for interacting with Core API services.\n"
+    "\n"
+    "Global options (before the command):\n"
+    "  --config-dir DIR        where state is kept (default $COREAPI_CONFIG_DIR, else\n"
+    "                          $XDG_CONFIG_HOME/coreapi, else ~/.coreapi)\n"
+    "  --resolve HOST:PORT:ADDRESS\n"
+    "                          resolve HOST:PORT to ADDRESS, as curl --resolve\n"
+    "                          (repeatable)\n"
+    "  --cacert FILE           trust only the CA certificates in FILE (PEM)\n"
+    "  --debug                 show each request and response (secrets redacted)\n"
+    "                          and which credential each hop used, on stderr\n"
+    "  --no-color              no colour, even on a terminal\n"
+    "  --version               print the version and exit\n"
+    "  --help                  print this help and exit\n"
+    "\n"
+    "Commands:\n"
+    "  get URL                 fetch a document from the given URL\n"
+    "  show [PATH]...          display the current document, or the element at PATH\n"
+    "  describe PATH...        display the description of the link at PATH\n"
+    "  action PATH...          interact with the current document through a link\n"
+    "  reload                  reload the current document\n"
+    "  load FILE               load a document from disk\n"
+    "  dump                    write the current document to stdout (Core JSON)\n"
+    "  clear                   clear the document, history, credentials, headers,\n"
+    "                          bookmarks and cookies\n"
+    "  credentials             show|add|remove|which: request credentials per domain\n"
+    "  headers                 show|add|remove: custom request headers\n"
+    "  bookmarks               show|add|remove|get: bookmarked documents\n"
+    "  history                 show|back|forward: navigate the document history\n"
+    "  codecs                  show: the codecs documents are decoded with\n"
+    "\n"
+    "Run `coreapi COMMAND --help` for a command's options.\n"
+    "\n"
+    "Exit codes:\n"
+    "  0  success\n"
+    "  1  the server returned an error response (the Error is printed)\n"
+    "  2  usage error or invalid input\n"
+    "  3  network or TLS failure\n"
+    "  4  anything else (files, parse errors, ...)\n";
+
+static const struct {
+  const char *name;
+  cli_command_fn fn;
+} commands[] = {
+    {"get", cmd_get},
+    {"show", cmd_show},
+    {"describe", cmd_describe},
+    {"action", cmd_action},
+    {"reload", cmd_reload},
+    {"load", cmd_load},
+    {"dump", cmd_dump},
+    {"clear", cmd_clear},
+    {"credentials", cmd_credentials},
+    {"headers", cmd_headers},
+    {"bookmarks", cmd_bookmarks},
+    {"history", cmd_history},
+    {"codecs", cmd_codecs},
+};
+
+int cli_is_help(const char *arg) { return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0; }
+
+int cli_help(const char *text) {
+  fputs(text, stdout);
+  return CLI_OK;
+}
+
+int cli_usage(const char *command, const char *fmt, ...) {
+  va_list ap;
+  fflush(stdout);
+  fputs("coreapi: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nTry `coreapi %s%s--help`.\n", command ? command : "",
+          command ? " " : "");
+  return CLI_USAGE;
+}
+
+/* The value of an option given as "--opt VALUE" or "--opt=VALUE". */
+static const char *option_value(const char *name, int argc, char **argv, int *i) {
+  size_t n = strlen(name);
+  if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=')
+    return argv[*i] + n + 1;
+  if (strcmp(argv[*i], name) == 0) {
+    if (*i + 1 >= argc)
+      return NULL;
+    return argv[++*i];
+  }
+  return NULL;
+}
+
+static int is_option(const char *arg, const char *name) {
+  size_t n = strlen(name);
+  return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
+}
+
+int main(int argc, char **argv) {
+  cli_options opts;
+  const char *config_dir = NULL;
+  int no_color = 0, i, rc;
+  char *dir = NULL;
+  memset(&opts, 0, sizeof(opts));
+  opts.resolve = calloc((size_t)argc, sizeof(*opts.resolve));
+  if (opts.resolve == NULL)
+    return CLI_OTHER;
+
+  for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+    const char *a = argv[i];
+    if (cli_is_help(a)) {
+      free(opts.resolve);
+      return cli_help(main_help);
+    } else if (strcmp(a, "--version") == 0) {
+      printf("coreapi version %s\n", coreapi_version());
+      free(opts.resolve);
+      return CLI_OK;
+    } else if (strcmp(a, "--debug") == 0) {
+      opts.debug = 1;
+    } else if (strcmp(a, "--no-color") == 0) {
+      no_color = 1;
+    } else if (is_option(a, "--config-dir")) {
+      if ((config_dir = option_value("--config-dir", argc, argv, &i)) == NULL)
+        goto missing;
+    } else if (is_option(a, "--resolve")) {
+      const char *v = option_value("--resolve", argc, argv, &i);
+      if (v == NULL)
+        goto missing;
+      opts.resolve[opts.resolve_count++] = v;
+    } else if (is_option(a, "--cacert")) {
+      if ((opts.cacert = option_value("--cacert", argc, argv, &i)) == NULL)
+        goto missing;
+    } else if (strcmp(a, "--") == 0) {
+      i++;
+      break;
+    } else {
+      free(opts.resolve);
+      return cli_usage(NULL, "no such option: %s", a);
+    }
+  }
+  if (i >= argc) {
+    fputs(main_help, stderr);
+    free(opts.resolve);
+    return CLI_USAGE;
+  }
+
+  dir = config_dir ? strdup(config_dir) : cli_config_dir_default();
+  if (dir == NULL || dir[0] == '\0') {
+    cli_error("no config directory: set --config-dir, COREAPI_CONFIG_DIR or HOME");
+    free(dir);
+    free(opts.resolve);
+    return CLI_USAGE;
+  }
+  opts.config_dir = dir;
+  opts.color = !no_color && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
+
+  rc = -1;
+  for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+    if (strcmp(argv[i], commands[c].name) != 0)
+      continue;
+    /* A command's --help needs no state. */
+    int wants_help = 0;
+    for (int j = i + 1; j < argc; j++)
+      if (cli_is_help(argv[j]))
+        wants_help = 1;
+    if (!wants_help && (rc = cli_state_init(&opts)) != CLI_OK)
+      break;
+    rc = commands[c].fn(&opts, argc - i, argv + i);
+    break;
+  }
+  if (rc < 0)
+    rc = cli_usage(NULL, "no such command: %s", argv[i]);
+  fflush(stdout);
+  free(dir);
+  free(opts.resolve);
+  return rc;
+
+missing:
+  free(opts.resolve);
+  return cli_usage(NULL, "option %s needs a value", argv[i]);
+}
