@@ -212,4 +212,8 @@ int cli_format_ok(const char *format);
 /* GET url (or reload), print, store a Document; returns an exit code. */
 int cli_fetch(cli_options *opts, const char *url, const char *format);
 
+/* progress.c: the client's progress callback (a download bar on stderr). */
+int cli_download_progress(void *userdata, int64_t total, int64_t now, int64_t up_total,
+                          int64_t up_now);
+
 #endif /* COREAPI_CLI_H */

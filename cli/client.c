@@ -40,12 +40,9 @@ int cli_client_open(const cli_options *opts, cli_client *cc) {
       code = CLI_USAGE;
       goto out;
     }
-  /* Downloads go to the system's temporary directory, as transitions.h
-   * promises for a NULL directory; set explicitly, since the library's
-   * coreapi_client_get currently refuses a download without one. */
-  const char *tmpdir = getenv("TMPDIR");
-  if (coreapi_client_set_download_dir(cc->client, tmpdir && tmpdir[0] ? tmpdir : "/tmp", &err) !=
-      COREAPI_OK) {
+  /* On a terminal, a progress bar for large downloads (stderr). */
+  if (isatty(STDERR_FILENO) &&
+      coreapi_client_set_progress(cc->client, cli_download_progress, NULL, &err) != COREAPI_OK) {
     code = fail(&err);
     goto out;
   }

@@ -52,6 +52,7 @@ int cli_exit_code(coreapi_code code) {
   case COREAPI_ERR_PARSE:
   case COREAPI_ERR_NO_CODEC:
   case COREAPI_ERR_TOO_LARGE:
+  case COREAPI_ERR_ABORTED:
   case COREAPI__CODE_LAST:
     return CLI_OTHER;
   }

@@ -1,12 +1,12 @@
 /*
  * progress.c - file parameters, with an upload progress bar on a terminal.
  *
- * The library reports no transfer progress, but a File parameter may be a
- * stream the caller reads (coreapi_file_new_stream): on a terminal, a large
- * file is read through a stream that draws a bar on stderr as the library
- * consumes it. Otherwise the file is coreapi_file_new's, streamed from disk by
- * the library itself. Downloads have no hook (coreapi_client_get and
- * coreapi_client_action save them internally): no bar for them.
+ * Uploads: a File parameter may be a stream the caller reads
+ * (coreapi_file_new_stream): on a terminal, a large file is read through a
+ * stream that draws a bar on stderr as the library consumes it. Otherwise the
+ * file is coreapi_file_new's, streamed from disk by the library itself.
+ * Downloads: the client's progress callback (coreapi_client_set_progress)
+ * draws a bar once a download is known to be large.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,4 +79,34 @@ coreapi_node *cli_file_param(const char *path, coreapi_error *err) {
   u->last_percent = -1;
   u->name = strdup(base ? base + 1 : path);
   return coreapi_file_new_stream(&upload_ops, u, u->size, u->name, NULL, err);
+}
+
+/* The client's progress callback: a bar on stderr for downloads of 1 MiB or
+ * more (or of unknown size, once past 1 MiB). Never aborts. */
+int cli_download_progress(void *userdata, int64_t total, int64_t now, int64_t up_total,
+                          int64_t up_now) {
+  static int last = -1;
+  int percent, filled;
+  (void)userdata;
+  (void)up_total;
+  (void)up_now;
+  if (now < PROGRESS_MIN_BYTES && total < PROGRESS_MIN_BYTES)
+    return 0;
+  if (total > 0) {
+    percent = (int)(now * 100 / total);
+    if (percent == last)
+      return 0;
+    last = percent;
+    filled = percent * 30 / 100;
+    fprintf(stderr, "\rdownload [%.*s%*s] %3d%%", filled, "##############################",
+            30 - filled, "", percent);
+    if (percent >= 100) {
+      fputc('\n', stderr);
+      last = -1;
+    }
+  } else {
+    fprintf(stderr, "\rdownload %lld bytes", (long long)now);
+  }
+  fflush(stderr);
+  return 0;
 }

@@ -343,6 +343,29 @@ coreapi_code coreapi_client_add_auth(coreapi_client *c, coreapi_auth *auth,
   return COREAPI_OK;
 }
 
+static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow) {
+  coreapi_client *c = userp;
+  if (c->progress == NULL)
+    return 0;
+  if (c->progress(c->progress_data, dltotal, dlnow, ultotal, ulnow) != 0) {
+    c->progress_aborted = 1;
+    return 1;
+  }
+  return 0;
+}
+
+coreapi_code coreapi_client_set_progress(coreapi_client *c, coreapi_progress_fn fn,
+                                         void *userdata, coreapi_error *err) {
+  CHECK_CLIENT(c, err);
+  c->progress = fn;
+  c->progress_data = userdata;
+  curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, fn ? on_progress : NULL);
+  curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c);
+  curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, fn ? 0L : 1L);
+  return COREAPI_OK;
+}
+
 coreapi_code coreapi_client_set_debug(coreapi_client *c, coreapi_debug_fn fn, void *userdata,
                                       coreapi_error *err) {
   CHECK_CLIENT(c, err);
@@ -743,6 +766,7 @@ static coreapi_code perform(coreapi_client *c, const coreapi_request *req, int c
   c->current = resp;
   c->current_req = req;
   c->header_error = 0;
+  c->progress_aborted = 0;
   c->streaming = 0;
   coreapi_error_clear(&c->sink_error);
   c->curl_error[0] = '\0';
@@ -760,6 +784,9 @@ static coreapi_code perform(coreapi_client *c, const coreapi_request *req, int c
 
   if (c->header_error)
     rc = COREAPI__OOM(err);
+  else if (c->progress_aborted)
+    rc = coreapi_error_set(err, COREAPI_ERR_ABORTED, "%s: aborted by the progress callback",
+                           req->url.url);
   else if (c->sink_error.code != COREAPI_OK)
     rc = coreapi_error_set(err, c->sink_error.code, "%s", c->sink_error.text);
   else if (cc != CURLE_OK)

@@ -48,6 +48,9 @@ struct coreapi_client {
 
   coreapi_debug_fn debug;
   void *debug_data;
+  coreapi_progress_fn progress;
+  void *progress_data;
+  int progress_aborted;
 
   /* Core API operations (transitions/). */
   char **decoders; /* formats; NULL: the default list */

@@ -38,6 +38,7 @@
 #define COREAPI_CLIENT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "error.h"
 #include "request.h"
 #include "response.h"
@@ -135,6 +136,18 @@ COREAPI_EXTERN coreapi_code coreapi_client_add_auth(coreapi_client *client, core
 COREAPI_EXTERN const coreapi_auth *coreapi_client_auth_for(const coreapi_client *client,
                                                            const char *url, char *why,
                                                            size_t size, coreapi_error *err);
+
+/* Progress of a transfer: bytes to download and downloaded, to upload and
+ * uploaded (a total is 0 while unknown). Return 0 to go on, non-zero to abort
+ * the request (it fails with ERR_ABORTED). Called often; keep it cheap. */
+typedef int (*coreapi_progress_fn)(void *userdata, int64_t download_total,
+                                   int64_t downloaded, int64_t upload_total, int64_t uploaded);
+
+/* Call fn with the progress of every following transfer (NULL turns it
+ * off). userdata is passed along and must outlive its use. */
+COREAPI_EXTERN coreapi_code coreapi_client_set_progress(coreapi_client *client,
+                                                        coreapi_progress_fn fn, void *userdata,
+                                                        coreapi_error *err);
 
 /* Call fn for debug output of every following request (NULL turns it off).
  * userdata is passed along and must outlive its use. */

@@ -408,6 +408,47 @@ static void test_csrf_from_saved_jar(void) {
   coreapi_auth_free(session);
 }
 
+typedef struct progress_log {
+  int calls;
+  int64_t last_downloaded;
+  int abort_after;
+} progress_log;
+
+static int on_progress(void *userdata, int64_t dl_total, int64_t dl_now, int64_t ul_total,
+                       int64_t ul_now) {
+  progress_log *p = userdata;
+  (void)dl_total;
+  (void)ul_total;
+  (void)ul_now;
+  p->calls++;
+  p->last_downloaded = dl_now;
+  return p->abort_after > 0 && p->calls >= p->abort_after;
+}
+
+/* The progress callback sees the transfer, and can stop it. */
+static void test_progress(void) {
+  char url[256];
+  coreapi_error err;
+  coreapi_response *resp = NULL;
+  size_t len;
+  progress_log log = {0, 0, 0};
+  coreapi_client *c = new_client();
+  snprintf(url, sizeof(url), "http://api.test:%s/progress/body", http_port);
+  REQUIRE(coreapi_client_set_progress(c, on_progress, &log, NULL) == COREAPI_OK);
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_OK);
+  coreapi_response_body(resp, &len);
+  CHECK(log.calls > 0);
+  CHECK_INT(log.last_downloaded, (int64_t)len);
+  coreapi_response_free(resp);
+  log.abort_after = 1;
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_ERR_ABORTED);
+  CHECK(resp == NULL);
+  REQUIRE(coreapi_client_set_progress(c, NULL, NULL, NULL) == COREAPI_OK);
+  CHECK_INT(get(c, url, &resp, &err), COREAPI_OK);
+  coreapi_response_free(resp);
+  coreapi_client_free(c);
+}
+
 int main(void) {
   http_port = getenv("COREAPI_TEST_REDIRECT_HTTP_PORT");
   https_port = getenv("COREAPI_TEST_REDIRECT_HTTPS_PORT");
@@ -420,5 +461,6 @@ int main(void) {
   test_limits_and_reentry();
   test_csrf_per_host();
   test_csrf_from_saved_jar();
+  test_progress();
   return check_done("test_transport");
 }
