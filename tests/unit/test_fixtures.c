@@ -124,7 +124,9 @@ static int run_case(const char *name) {
     else
       out = coreapi_display(doc, k == 3, &out_len, &err);
     if (out != NULL) {
-      CHECK_INT(strlen(out), out_len); /* no NUL inside: strings escape it */
+      /* JSON escapes a NUL; the display writes keys raw, as str(key) does. */
+      if (k < 2)
+        CHECK_INT(strlen(out), out_len);
     } else {
       fprintf(stderr, "%s: %s: %s: %s\n", name, exts[k], coreapi_code_name(err.code), err.text);
     }
