@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,12 @@ static int on_number(void *ctx, const char *s, size_t len) {
   errno = 0;
   if (is_real) {
     v->u.r = strtod(buf, &end); /* in the C locale: see coreapi__json_parse */
+    if (errno == ERANGE && isinf(v->u.r)) {
+      /* JSON has no infinity; a value that would be one is refused. */
+      snprintf(p->error_buf, sizeof(p->error_buf), "real number %.40s is out of range", buf);
+      p->error = p->error_buf;
+      return 0;
+    }
   } else {
     v->u.i = strtoll(buf, &end, 10);
     if (errno == ERANGE) {
@@ -245,7 +252,7 @@ static const coreapi__jmember *find_duplicate(const coreapi__jmember *m, size_t 
 static int close_container(parser *p) {
   frame *f = &p->frames[p->depth];
   size_t n = p->pending_len - f->start;
-  coreapi__jmember *children = &p->pending[f->start];
+  coreapi__jmember *children = n ? &p->pending[f->start] : NULL;
   coreapi__jv *v = new_value(p, f->is_object ? COREAPI__JV_OBJECT : COREAPI__JV_ARRAY);
   if (v == NULL)
     return 0;

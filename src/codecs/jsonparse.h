@@ -45,7 +45,8 @@ struct coreapi__jv {
 typedef struct coreapi__jdoc coreapi__jdoc;
 
 /* Parse len bytes of JSON at data (any top-level value). Duplicate keys in
- * an object, nesting deeper than 512, integers outside int64 and malformed
+ * an object, nesting deeper than 512, integers outside int64, reals beyond
+ * the range of a double, and malformed
  * or non-UTF-8 text are errors: NULL with err set to ERR_PARSE, "Malformed
  * JSON. <why> (line L, column C)". On success the tree is *root, owned by
  * the returned document (free with coreapi__jdoc_free). Numbers are read

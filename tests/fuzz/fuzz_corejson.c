@@ -6,11 +6,13 @@
  * aborts when:
  *   - decode fails without saying why (err not filled);
  *   - encoding a decoded document fails, or its text does not decode;
- *   - the two documents differ (coreapi_node_equal); the one exception is a
- *     document with a Document or Link URL that is not http(s) (or empty):
- *     relative URLs are computed as the reference computes them, and for
- *     such URLs ("x:", "mailto:a") the reference's own encode/decode does not
- *     give the same URL back either;
+ *   - the two documents differ (coreapi_node_equal), unless a Document or
+ *     Link URL is one the reference's own encoding loses: relative URLs are
+ *     written as the reference's _graceful_relative_url writes them (the URL
+ *     without "scheme://host" when the base has the same), which resolves
+ *     back to the same URL only for http(s) URLs whose path starts with one
+ *     '/' ("http://h" and "http://h?q" become "" and "?q", "http://h//x"
+ *     becomes "//x", a host; "x:" URLs do not resolve back either);
  *   - encoding the second document does not give the same text again (the
  *     encoder's output is a fixed point).
  * Everything is freed, so leaks are reported too.
@@ -33,7 +35,9 @@ static void fail(const char *what, const coreapi_error *err, const char *text, s
   abort();
 }
 
-static int is_http(const char *url) {
+/* Does the reference's relative form of url resolve back to url? Empty, or
+ * http(s) with a path that starts with exactly one '/'. */
+static int url_round_trips(const char *url) {
   static const char *const schemes[] = {"http://", "https://"};
   size_t k, i;
   if (url == NULL || url[0] == '\0')
@@ -46,33 +50,35 @@ static int is_http(const char *url) {
       if (c != schemes[k][i])
         break;
     }
-    if (schemes[k][i] == '\0')
-      return 1;
+    if (schemes[k][i] == '\0') {
+      const char *rest = url + i + strcspn(url + i, "/?#");
+      return rest[0] == '/' && rest[1] != '/';
+    }
   }
   return 0;
 }
 
-/* Is every Document and Link URL under node empty or http(s)? */
-static int urls_are_http(const coreapi_node *node) {
+/* Does every Document and Link URL under node round-trip? */
+static int urls_round_trip(const coreapi_node *node) {
   size_t i, n;
   switch (coreapi_node_type_of(node)) {
   case COREAPI_NODE_LINK:
-    return is_http(coreapi_node_url(node));
+    return url_round_trips(coreapi_node_url(node));
   case COREAPI_NODE_DOCUMENT:
-    if (!is_http(coreapi_node_url(node)))
+    if (!url_round_trips(coreapi_node_url(node)))
       return 0;
     /* fall through */
   case COREAPI_NODE_OBJECT:
   case COREAPI_NODE_ERROR:
     n = coreapi_map_size(node);
     for (i = 0; i < n; i++)
-      if (!urls_are_http(coreapi_map_entry(node, i, NULL, NULL)))
+      if (!urls_round_trip(coreapi_map_entry(node, i, NULL, NULL)))
         return 0;
     return 1;
   case COREAPI_NODE_ARRAY:
     n = coreapi_array_size(node);
     for (i = 0; i < n; i++)
-      if (!urls_are_http(coreapi_array_get(node, i)))
+      if (!urls_round_trip(coreapi_array_get(node, i)))
         return 0;
     return 1;
   default:
@@ -83,7 +89,7 @@ static int urls_are_http(const coreapi_node *node) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   coreapi_error err;
   coreapi_node *a;
-  int indent, strict;
+  int indent, strict, has_url;
 
   coreapi_error_clear(&err);
   a = coreapi_corejson_decode((const char *)data, size, BASE_URL, &err);
@@ -92,7 +98,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       fail("decode returned NULL without an error", &err, NULL, 0);
     return 0;
   }
-  strict = urls_are_http(a);
+  /* The round-trip checks hold where URLs do. A top-level plain object
+   * decodes to a Document with no URL (as the reference's does); its encoding
+   * is a document, which decodes with the base URL as its URL. And URLs that
+   * urljoin does not reproduce (as "x:y/" joined with itself) change as they
+   * do in the reference. Neither is a fault. */
+  has_url = coreapi_node_url(a) != NULL && coreapi_node_url(a)[0] != '\0';
+  strict = urls_round_trip(a) && has_url;
   for (indent = 0; indent <= 4; indent += 4) {
     size_t len = 0, len2 = 0;
     char *text = coreapi_corejson_encode(a, indent, &len, &err), *text2;
@@ -107,7 +119,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     text2 = coreapi_corejson_encode(b, indent, &len2, &err);
     if (text2 == NULL)
       fail("encoding the decoded encoding failed", &err, text, len);
-    if (len2 != len || memcmp(text, text2, len) != 0) {
+    if (strict && (len2 != len || memcmp(text, text2, len) != 0)) {
       fprintf(stderr, "second encoding (%zu bytes): %.*s\n", len2,
               (int)(len2 > 4000 ? 4000 : len2), text2);
       fail("encoding is not a fixed point", NULL, text, len);
