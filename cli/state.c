@@ -153,56 +153,12 @@ char *cli_read_file(const char *path, size_t *len) {
 }
 
 int cli_write_file(const char *path, const char *data, size_t len) {
-  const char *slash = strrchr(path, '/');
-  size_t dirlen = slash ? (size_t)(slash - path) : 1;
-  char *dir = slash ? strndup(path, dirlen == 0 ? 1 : dirlen) : strdup(".");
-  char *tmp = dir ? join(dir, ".coreapi-tmp-XXXXXX") : NULL;
-  int fd = -1, rc = -1;
-  if (tmp == NULL) {
-    cli_error("out of memory");
-    goto out;
+  coreapi_error err;
+  if (coreapi_write_file_atomic(path, data, len, 0600, &err) != COREAPI_OK) {
+    cli_error("%s", err.text);
+    return -1;
   }
-  fd = mkstemp(tmp); /* mode 0600 */
-  if (fd < 0) {
-    cli_error("cannot write %s: %s", path, strerror(errno));
-    goto out;
-  }
-  if (fchmod(fd, 0600) != 0)
-    goto fail;
-  for (size_t off = 0; off < len;) {
-    ssize_t w = write(fd, data + off, len - off);
-    if (w < 0) {
-      if (errno == EINTR)
-        continue;
-      goto fail;
-    }
-    off += (size_t)w;
-  }
-  if (fsync(fd) != 0)
-    goto fail;
-  if (close(fd) != 0) {
-    fd = -1;
-    goto fail;
-  }
-  fd = -1;
-  if (rename(tmp, path) != 0)
-    goto fail;
-  int dfd = open(dir, O_RDONLY | O_DIRECTORY);
-  if (dfd >= 0) {
-    (void)fsync(dfd);
-    close(dfd);
-  }
-  rc = 0;
-  goto out;
-fail:
-  cli_error("cannot write %s: %s", path, strerror(errno));
-  if (fd >= 0)
-    close(fd);
-  unlink(tmp);
-out:
-  free(tmp);
-  free(dir);
-  return rc;
+  return 0;
 }
 
 coreapi_node *cli_state_load_json(const cli_options *opts, const char *name) {

@@ -86,3 +86,11 @@ fail:
   free(tmp);
   return coreapi_error_set(err, COREAPI_ERR_IO, "cannot write %s: %s", path, strerror(e));
 }
+
+coreapi_code coreapi_write_file_atomic(const char *path, const void *data, size_t len,
+                                       unsigned mode, coreapi_error *err) {
+  coreapi_error_clear(err);
+  if (mode > 07777)
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "invalid file mode %o", mode);
+  return coreapi__write_file_atomic(path, data, len, mode, err);
+}

@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "client.h"
 #include "document.h"
+#include "file.h"
 #include "codec.h"
 #include "download.h"
 #include "transitions.h"
