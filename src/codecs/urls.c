@@ -349,6 +349,21 @@ const char *coreapi__graceful_relative(const char *base, const char *url) {
     return url; /* its prefix is "://", which never counts */
   if (!same_prefix(pb, pu))
     return url;
-  /* url[len("scheme://netloc"):] */
-  return url + pu.scheme_len + 3 + pu.netloc_len;
+  /* url[len("scheme://netloc"):], in characters as Python counts them: the
+   * prefix is built with "://" even when url has only ":" or ":/", so skip
+   * that many characters of url, never past its end. */
+  {
+    size_t chars = pu.scheme_len + 3;
+    const unsigned char *p = (const unsigned char *)url;
+    for (size_t i = 0; i < pu.netloc_len; i++)
+      if ((((const unsigned char *)pu.netloc)[i] & 0xC0) != 0x80)
+        chars++;
+    while (chars > 0 && *p != '\0') {
+      p++;
+      while ((*p & 0xC0) == 0x80) /* the rest of a UTF-8 character */
+        p++;
+      chars--;
+    }
+    return (const char *)p;
+  }
 }

@@ -6,15 +6,16 @@
  * aborts when:
  *   - decode fails without saying why (err not filled);
  *   - encoding a decoded document fails, or its text does not decode;
- *   - the two documents differ (coreapi_node_equal), unless a Document or
- *     Link URL is one the reference's own encoding loses: relative URLs are
- *     written as the reference's _graceful_relative_url writes them (the URL
- *     without "scheme://host" when the base has the same), which resolves
- *     back to the same URL only for http(s) URLs whose path starts with one
- *     '/' ("http://h" and "http://h?q" become "" and "?q", "http://h//x"
- *     becomes "//x", a host; "x:" URLs do not resolve back either);
- *   - encoding the second document does not give the same text again (the
- *     encoder's output is a fixed point).
+ *   - the two documents differ (coreapi_node_equal), or encoding the
+ *     second one does not give the same text again (a fixed point). Both
+ *     only when every Document and Link URL is plain (see url_round_trips):
+ *     relative URLs are written as the reference's _graceful_relative_url
+ *     writes them (the URL without "scheme://host" when the base has the
+ *     same) and resolved with a port of Python's urljoin, and for other URLs
+ *     the reference's own encode/decode is lossy too: "http://h" and
+ *     "http://h?q" become "" and "?q", "http://h//x" becomes "//x" (a host),
+ *     "/./" and "/../" segments and an empty "?" or "#" vanish, "x:" URLs
+ *     do not resolve back.
  * Everything is freed, so leaks are reported too.
  */
 #include <stdint.h>
@@ -35,10 +36,13 @@ static void fail(const char *what, const coreapi_error *err, const char *text, s
   abort();
 }
 
-/* Does the reference's relative form of url resolve back to url? Empty, or
- * http(s) with a path that starts with exactly one '/'. */
+/* Is url empty, or http(s)://host/path with a path of unreserved characters
+ * and %-escapes, starting with exactly one '/', without "." or ".."
+ * segments, and no query, fragment or params? For those the reference's
+ * relative form resolves back to the same URL. */
 static int url_round_trips(const char *url) {
   static const char *const schemes[] = {"http://", "https://"};
+  const char *p, *seg;
   size_t k, i;
   if (url == NULL || url[0] == '\0')
     return 1;
@@ -50,12 +54,27 @@ static int url_round_trips(const char *url) {
       if (c != schemes[k][i])
         break;
     }
-    if (schemes[k][i] == '\0') {
-      const char *rest = url + i + strcspn(url + i, "/?#");
-      return rest[0] == '/' && rest[1] != '/';
+    if (schemes[k][i] == '\0')
+      break;
+  }
+  if (k == 2 || strpbrk(url, "?#;") != NULL)
+    return 0;
+  p = strchr(url + i, '/');
+  if (p == NULL || p[1] == '/')
+    return 0;
+  for (seg = p + 1;; p++) {
+    if (*p == '/' || *p == '\0') {
+      size_t n = (size_t)(p - seg);
+      if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
+        return 0;
+      if (*p == '\0')
+        return 1;
+      seg = p + 1;
+    } else if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                 (*p >= '0' && *p <= '9') || strchr("-._~%", *p) != NULL)) {
+      return 0;
     }
   }
-  return 0;
 }
 
 /* Does every Document and Link URL under node round-trip? */

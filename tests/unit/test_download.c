@@ -18,7 +18,7 @@
  * reference's _unique_output_path checks os.path.exists, then renames).
  *
  * The sink is driven with responses built through the library's internal
- * header (a real server drives it in tests/integration/test_download.c).
+ * header (a real server drives it in tests/integration/test_download_stream.c).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
