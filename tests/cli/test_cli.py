@@ -518,5 +518,11 @@ check(rc == 0 and 'upload big.bin' in out and '100%' in out, 'upload progress ba
 digest = hashlib.sha256(open(big, 'rb').read()).hexdigest()
 check(digest in out, 'the streamed upload arrives whole', repr(out[-400:]))
 
+rc, out = run_tty(['--no-color', 'get',
+                   'http://api.test:%s/download?size=3000000&name=big-download.bin'
+                   '&type=application/octet-stream' % RP])
+check(rc == 0 and 'download [' in out and '100%' in out and 'big-download.bin' in out,
+      'download progress bar on a terminal', repr(out[-400:]))
+
 print('%d checks, %d failed' % (checks, failures))
 sys.exit(1 if failures else 0)
