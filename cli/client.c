@@ -66,10 +66,16 @@ int cli_client_open(const cli_options *opts, cli_client *cc) {
   }
   for (size_t i = 0, n = coreapi_map_size(headers); i < n; i++) {
     const char *name;
+    size_t nlen;
     const char *value =
-        coreapi_string_value(coreapi_map_entry_inserted(headers, i, &name, NULL), NULL);
-    if (value != NULL &&
-        coreapi_client_add_header(cc->client, name, value, &err) != COREAPI_OK) {
+        coreapi_string_value(coreapi_map_entry_inserted(headers, i, &name, &nlen), NULL);
+    if (value == NULL || nlen != strlen(name)) {
+      cli_error("headers.json: the entry \"%.80s\" is not a header name with a string value; "
+                "fix or remove it (coreapi headers remove)", name);
+      code = CLI_OTHER;
+      goto out;
+    }
+    if (coreapi_client_add_header(cc->client, name, value, &err) != COREAPI_OK) {
       cli_error("header %s: %s", name, err.text);
       code = cli_exit_code(err.code);
       goto out;

@@ -69,8 +69,10 @@ int cmd_headers(cli_options *opts, int argc, char **argv) {
     size_t n;
     const char **keys = cli_sorted_keys(headers, &n);
     cli_heading(opts, "Headers");
-    for (size_t i = 0; i < n; i++)
-      printf("%s: %s\n", keys[i], cli_map_string(headers, keys[i]));
+    for (size_t i = 0; i < n; i++) {
+      const char *value = cli_map_string(headers, keys[i]);
+      printf("%s: %s\n", keys[i], value ? value : "(not a string: fix or remove it)");
+    }
     free(keys);
     goto out;
   }

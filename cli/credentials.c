@@ -52,8 +52,30 @@ coreapi_node *cli_credentials_load(const cli_options *opts, int *code) {
   if (*code != CLI_OK)
     return NULL;
   coreapi_node *creds = cli_state_load_json(opts, CREDENTIALS_FILE);
-  if (creds == NULL)
+  if (creds == NULL) {
     *code = CLI_OTHER;
+    return NULL;
+  }
+  /* Every key must be a domain pattern as the library writes it: a key with
+   * a NUL byte or in another spelling could be read as another domain. */
+  for (size_t i = 0, n = coreapi_map_size(creds); i < n; i++) {
+    const char *key;
+    size_t klen;
+    char norm[512];
+    coreapi_error err;
+    coreapi_map_entry_inserted(creds, i, &key, &klen);
+    if (klen != strlen(key) ||
+        coreapi_domain_normalize(key, norm, sizeof(norm), &err) != COREAPI_OK ||
+        strcmp(norm, key) != 0) {
+      char *file = cli_state_path(opts, CREDENTIALS_FILE);
+      cli_error("%s: \"%.80s\" is not a domain pattern; fix or remove that entry",
+                file, key);
+      free(file);
+      coreapi_node_free(creds);
+      *code = CLI_OTHER;
+      return NULL;
+    }
+  }
   return creds;
 }
 

@@ -27,6 +27,8 @@ typedef struct upload {
 
 static void draw(upload *u) {
   int percent = u->size > 0 ? (int)(u->sent * 100 / u->size) : 100;
+  if (percent > 100)
+    percent = 100; /* the file grew while it was read */
   if (percent == u->last_percent)
     return;
   u->last_percent = percent;
@@ -78,6 +80,11 @@ coreapi_node *cli_file_param(const char *path, coreapi_error *err) {
   u->size = st.st_size;
   u->last_percent = -1;
   u->name = strdup(base ? base + 1 : path);
+  if (u->name == NULL) {
+    fclose(u->f);
+    free(u);
+    return coreapi_file_new(path, NULL, NULL, err);
+  }
   return coreapi_file_new_stream(&upload_ops, u, u->size, u->name, NULL, err);
 }
 
@@ -93,7 +100,7 @@ int cli_download_progress(void *userdata, int64_t total, int64_t now, int64_t up
   if (now < PROGRESS_MIN_BYTES && total < PROGRESS_MIN_BYTES)
     return 0;
   if (total > 0) {
-    percent = (int)(now * 100 / total);
+    percent = now >= total ? 100 : (int)(now * 100 / total);
     if (percent == last)
       return 0;
     last = percent;

@@ -700,7 +700,7 @@ static coreapi_code set_method(CURL *curl, const coreapi_request *req, curl_mime
         return coreapi_error_set(err, COREAPI_ERR_IO, "cannot read %s: %s", path,
                                  strerror(errno));
       size = st.st_size;
-    } else if (coreapi__file_rewind(req->body_file) != 0 && req->hop > 0) {
+    } else if (coreapi__file_rewind(req->body_file) != 0 && (req->hop > 0 || req->resent)) {
       return coreapi_error_set(err, COREAPI_ERR_IO,
                                "the upload stream cannot be rewound to send it again");
     }
@@ -866,6 +866,7 @@ static coreapi_code send_hop(coreapi_client *c, const chain *ch, const coreapi_r
     if (attempt == 0)
       explain_choice(c, ch, req, auth, cookies);
     req->jar_client = cookies ? c : NULL;
+    req->resent = attempt > 0;
     if (auth != NULL) {
       /* Headers set while the authentication runs are marked, so that debug
        * output redacts them. */

@@ -1,8 +1,9 @@
 /*
  * debug.c - debug output with every secret redacted: the values of
- * Authorization, Proxy-Authorization, Cookie and Set-Cookie, and of every
- * header an authentication set on the hop (the CSRF header, a signature...),
- * except Origin and Referer, read "[redacted]". Bodies are never shown, only
+ * Authorization, Proxy-Authorization, Cookie and Set-Cookie, of every
+ * client-level extra header (where API keys live), and of every header an
+ * authentication set on the hop (the CSRF header, a signature...), except
+ * Origin and Referer, read "[redacted]". Bodies are never shown, only
  * their sizes.
  */
 #include <stdarg.h>
@@ -22,6 +23,10 @@ static int is_secret(const coreapi_client *c, const char *line, size_t name_len)
   const coreapi_request *req = c->current_req;
   for (size_t i = 0; i < sizeof(always_secret) / sizeof(always_secret[0]); i++)
     if (name_is(line, name_len, always_secret[i]))
+      return 1;
+  /* Client-level extra headers are where API keys live ("X-Api-Key"). */
+  for (size_t i = 0; i < c->extra.count; i++)
+    if (name_is(line, name_len, c->extra.items[i].name))
       return 1;
   if (req == NULL || name_is(line, name_len, "Origin") || name_is(line, name_len, "Referer"))
     return 0;

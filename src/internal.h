@@ -160,6 +160,7 @@ struct coreapi_request {
   int multipart;
   coreapi_node *body_file; /* a raw upload (a File node reference) */
   unsigned hop;
+  int resent; /* this hop is being sent again (an authentication asked) */
   /* Set by the client while an authentication's callbacks run. */
   coreapi__memo *memo;
   const void *memo_owner;

@@ -59,8 +59,10 @@ typedef enum coreapi_debug_type {
 } coreapi_debug_type;
 
 /* text is len bytes, not NUL-terminated, valid only during the call. The values
- * of Authorization, Proxy-Authorization, Cookie, Set-Cookie and of every header
- * an authentication set (except Origin and Referer) read "[redacted]". */
+ * of Authorization, Proxy-Authorization, Cookie, Set-Cookie, of every
+ * client-level extra header (coreapi_client_add_header: API keys live there)
+ * and of every header an authentication set (except Origin and Referer) read
+ * "[redacted]". */
 typedef void (*coreapi_debug_fn)(void *userdata, coreapi_debug_type type, const char *text,
                                  size_t len);
 

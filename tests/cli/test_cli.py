@@ -475,6 +475,27 @@ check(other and all('sid' in l for l in other), 'other.test got its session cook
 r = ok(cli('credentials', 'which', 'http://evil.test:%s/' % RP), 'which evil.test')
 check(r.out == 'none: no credential matches evil.test\n', 'which: evil.test is covered by none', repr(r.out))
 
+# --- state files written by hand: a key that is not a domain pattern is refused ---------
+fresh('badkeys')
+ok(cli('credentials', 'add', 'a', '--token', 'tok'), 'a credential for host a')
+with open(os.path.join(config, 'credentials.json'), 'w') as f:
+    f.write('{"a\\u0000b": "Bearer NULSECRET"}')
+r = cli('credentials', 'which', 'http://a/')
+check(r.rc == 4 and 'not a domain pattern' in r.err and 'NULSECRET' not in r.out + r.err,
+      'a credentials key with a NUL byte is refused, not read as another domain', repr(r))
+with open(os.path.join(config, 'credentials.json'), 'w') as f:
+    f.write('{"API.Test": "Bearer CASESECRET"}')
+r = cli('credentials', 'which', 'http://api.test/')
+check(r.rc == 4 and 'not a domain pattern' in r.err, 'a key in another spelling is refused', repr(r))
+os.unlink(os.path.join(config, 'credentials.json'))
+with open(os.path.join(config, 'headers.json'), 'w') as f:
+    f.write('{"X-A": 5}')
+os.chmod(os.path.join(config, 'headers.json'), 0o600)
+r = cli('headers', 'show')
+check(r.rc == 0 and 'X-A: (not a string' in r.out, 'headers show names a bad entry', repr(r))
+r = cli('get', API + '/schema/')
+check(r.rc == 4 and 'headers.json' in r.err, 'a bad header entry stops a request', repr(r))
+
 # --- on a terminal: colour, and an upload progress bar on stderr -------------------------
 def run_tty(args):
     """Run with stdout and stderr on a pseudo-terminal; returns (rc, output)."""

@@ -276,6 +276,7 @@ static void test_debug_redaction(void) {
   log.text[0] = '\0';
   c = new_client();
   REQUIRE(coreapi_client_add_auth(c, token, NULL) == COREAPI_OK);
+  REQUIRE(coreapi_client_add_header(c, "X-Api-Key", "key-SECRET-000", NULL) == COREAPI_OK);
   REQUIRE(coreapi_client_set_debug(c, on_debug, &log, NULL) == COREAPI_OK);
   snprintf(url, sizeof(url), "http://api.test:%s/me", http_port);
   CHECK_INT(get(c, url, &resp, &err), COREAPI_OK);
@@ -283,6 +284,9 @@ static void test_debug_redaction(void) {
   CHECK(strstr(log.text, "Authorization: [redacted]") != NULL);
   CHECK(strstr(log.text, "credential api.test: token (Token)") != NULL);
   CHECK(strstr(log.text, "tok-SECRET") == NULL);
+  /* Client-level extra headers are where API keys live: redacted too. */
+  CHECK(strstr(log.text, "X-Api-Key: [redacted]") != NULL);
+  CHECK(strstr(log.text, "key-SECRET") == NULL);
   coreapi_client_free(c);
   coreapi_auth_free(session);
   coreapi_auth_free(token);
