@@ -38,6 +38,7 @@
 #include <coreapi/coreapi.h>
 
 #include "check.h"
+#include "json_member.h"
 
 /* ------------------------------------------------------------------------ */
 /* Environment                                                               */
@@ -64,207 +65,24 @@ static const char *need_env(const char *name) {
   return v;
 }
 
-/* ------------------------------------------------------------------------ */
-/* A minimal JSON reader, enough for the bodies of the example API.           */
-
-static const char *js_ws(const char *p) {
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-  return p;
-}
-
-static int js_hex4(const char *p, unsigned long *out) {
-  unsigned long v = 0;
-  for (int i = 0; i < 4; i++) {
-    char c = p[i];
-    v <<= 4;
-    if (c >= '0' && c <= '9') v |= (unsigned long)(c - '0');
-    else if (c >= 'a' && c <= 'f') v |= (unsigned long)(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') v |= (unsigned long)(c - 'A' + 10);
-    else return 0;
-  }
-  *out = v;
-  return 1;
-}
-
-/* p points at '"'. Decode the string (escapes, \u with surrogate pairs, to
- * UTF-8) into out (size bytes, NUL-terminated) when out is not NULL. Returns
- * the position after the closing quote, or NULL when malformed or too long. */
-static const char *js_string(const char *p, char *out, size_t size) {
-  size_t n = 0;
-#define JS_PUT(byte)                                      \
-  do {                                                    \
-    if (out != NULL) {                                    \
-      if (n + 1 >= size) return NULL;                     \
-      out[n] = (char)(byte);                              \
-    }                                                     \
-    n++;                                                  \
-  } while (0)
-  if (*p != '"') return NULL;
-  p++;
-  for (;;) {
-    unsigned char c = (unsigned char)*p;
-    if (c == '\0' || c < 0x20) return NULL;
-    if (c == '"') break;
-    if (c != '\\') {
-      JS_PUT(c);
-      p++;
-      continue;
-    }
-    p++;
-    switch (*p) {
-      case '"': JS_PUT('"'); break;
-      case '\\': JS_PUT('\\'); break;
-      case '/': JS_PUT('/'); break;
-      case 'b': JS_PUT('\b'); break;
-      case 'f': JS_PUT('\f'); break;
-      case 'n': JS_PUT('\n'); break;
-      case 'r': JS_PUT('\r'); break;
-      case 't': JS_PUT('\t'); break;
-      case 'u': {
-        unsigned long cp, lo;
-        if (!js_hex4(p + 1, &cp)) return NULL;
-        p += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-          if (p[1] != '\\' || p[2] != 'u' || !js_hex4(p + 3, &lo) || lo < 0xDC00 ||
-              lo > 0xDFFF)
-            return NULL;
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          p += 6;
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-          return NULL;
-        }
-        if (cp == 0) return NULL; /* no NUL inside our C strings */
-        if (cp < 0x80) {
-          JS_PUT(cp);
-        } else if (cp < 0x800) {
-          JS_PUT(0xC0 | (cp >> 6));
-          JS_PUT(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-          JS_PUT(0xE0 | (cp >> 12));
-          JS_PUT(0x80 | ((cp >> 6) & 0x3F));
-          JS_PUT(0x80 | (cp & 0x3F));
-        } else {
-          JS_PUT(0xF0 | (cp >> 18));
-          JS_PUT(0x80 | ((cp >> 12) & 0x3F));
-          JS_PUT(0x80 | ((cp >> 6) & 0x3F));
-          JS_PUT(0x80 | (cp & 0x3F));
-        }
-        break;
-      }
-      default:
-        return NULL;
-    }
-    p++;
-  }
-#undef JS_PUT
-  if (out != NULL) out[n] = '\0';
-  return p + 1;
-}
-
-/* Skip one JSON value at p (leading whitespace allowed). Returns the position
- * after it, or NULL when malformed. */
-static const char *js_skip(const char *p, int depth) {
-  if (depth > 32) return NULL;
-  p = js_ws(p);
-  if (*p == '"') return js_string(p, NULL, 0);
-  if (*p == '{' || *p == '[') {
-    char close = *p == '{' ? '}' : ']';
-    int object = *p == '{';
-    p = js_ws(p + 1);
-    if (*p == close) return p + 1;
-    for (;;) {
-      if (object) {
-        p = js_string(js_ws(p), NULL, 0);
-        if (p == NULL) return NULL;
-        p = js_ws(p);
-        if (*p != ':') return NULL;
-        p++;
-      }
-      p = js_skip(p, depth + 1);
-      if (p == NULL) return NULL;
-      p = js_ws(p);
-      if (*p == close) return p + 1;
-      if (*p != ',') return NULL;
-      p++;
-    }
-  }
-  const char *start = p;
-  while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '+' ||
-         *p == '.' || *p == 'E')
-    p++;
-  return p == start ? NULL : p;
-}
-
-/* The value of member key of the top-level object in body (a pointer to its
- * first character), or NULL. */
-static const char *js_find(const char *body, const char *key) {
-  const char *p = js_ws(body);
-  if (*p != '{') return NULL;
-  p = js_ws(p + 1);
-  if (*p == '}') return NULL;
-  for (;;) {
-    char name[128];
-    p = js_string(js_ws(p), name, sizeof name);
-    if (p == NULL) return NULL;
-    p = js_ws(p);
-    if (*p != ':') return NULL;
-    p = js_ws(p + 1);
-    if (strcmp(name, key) == 0) return p;
-    p = js_skip(p, 0);
-    if (p == NULL) return NULL;
-    p = js_ws(p);
-    if (*p != ',') return NULL;
-    p++;
-  }
-}
-
 static const char *body_of(const coreapi_response *r) {
   return r ? coreapi_response_body(r, NULL) : "";
 }
 
-/* The string member key of r's JSON body, decoded into buf; NULL when absent,
- * not a string or r is NULL. */
+/* Members of r's JSON body (tests/json_member.h). */
 static const char *json_str(const coreapi_response *r, const char *key, char *buf,
                             size_t size) {
-  const char *v = js_find(body_of(r), key);
-  if (v == NULL || *v != '"') return NULL;
-  return js_string(v, buf, size) ? buf : NULL;
+  return json_member_str(body_of(r), key, buf, size);
 }
 
-/* The literal member key (true, false, null, a number) as text in buf; NULL
- * when absent or not a literal. */
 static const char *json_lit(const coreapi_response *r, const char *key, char *buf,
                             size_t size) {
-  const char *v = js_find(body_of(r), key);
-  if (v == NULL || *v == '"' || *v == '{' || *v == '[') return NULL;
-  const char *end = js_skip(v, 0);
-  if (end == NULL || (size_t)(end - v) >= size) return NULL;
-  memcpy(buf, v, (size_t)(end - v));
-  buf[end - v] = '\0';
-  return buf;
+  return json_member_lit(body_of(r), key, buf, size);
 }
 
-/* Member key of r's body is an array of strings: its length, and in *has
- * whether name is one of them. -1 when absent or not an array of strings. */
 static int json_strings(const coreapi_response *r, const char *key, const char *name,
                         int *has) {
-  const char *p = js_find(body_of(r), key);
-  int n = 0;
-  *has = 0;
-  if (p == NULL || *p != '[') return -1;
-  p = js_ws(p + 1);
-  if (*p == ']') return 0;
-  for (;;) {
-    char item[256];
-    p = js_string(js_ws(p), item, sizeof item);
-    if (p == NULL) return -1;
-    n++;
-    if (name != NULL && strcmp(item, name) == 0) *has = 1;
-    p = js_ws(p);
-    if (*p == ']') return n;
-    if (*p != ',') return -1;
-    p++;
-  }
+  return json_member_strings(body_of(r), key, name, has);
 }
 
 /* ------------------------------------------------------------------------ */

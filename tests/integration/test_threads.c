@@ -35,6 +35,7 @@
 #include <coreapi/coreapi.h>
 
 #include "check.h"
+#include "json_member.h"
 
 #define THREADS 8
 #define ITERATIONS 3
@@ -58,156 +59,9 @@ struct worker {
   char first_failure[768];
 };
 
-/* ------------------------------------------------------------------------ */
-/* A minimal JSON string-member reader (DRF writes raw UTF-8, Django's
- * JsonResponse \u escapes; both are decoded).                              */
-
-static const char *js_ws(const char *p) {
-  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-  return p;
-}
-
-static int js_hex4(const char *p, unsigned long *out) {
-  unsigned long v = 0;
-  for (int i = 0; i < 4; i++) {
-    char c = p[i];
-    v <<= 4;
-    if (c >= '0' && c <= '9') v |= (unsigned long)(c - '0');
-    else if (c >= 'a' && c <= 'f') v |= (unsigned long)(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') v |= (unsigned long)(c - 'A' + 10);
-    else return 0;
-  }
-  *out = v;
-  return 1;
-}
-
-/* p points at '"'. Decode into out (size bytes) when out is not NULL. Returns
- * the position after the closing quote, or NULL when malformed or too long. */
-static const char *js_string(const char *p, char *out, size_t size) {
-  size_t n = 0;
-#define JS_PUT(byte)                  \
-  do {                                \
-    if (out != NULL) {                \
-      if (n + 1 >= size) return NULL; \
-      out[n] = (char)(byte);          \
-    }                                 \
-    n++;                              \
-  } while (0)
-  if (*p != '"') return NULL;
-  p++;
-  for (;;) {
-    unsigned char c = (unsigned char)*p;
-    if (c == '\0' || c < 0x20) return NULL;
-    if (c == '"') break;
-    if (c != '\\') {
-      JS_PUT(c);
-      p++;
-      continue;
-    }
-    p++;
-    switch (*p) {
-      case '"': JS_PUT('"'); break;
-      case '\\': JS_PUT('\\'); break;
-      case '/': JS_PUT('/'); break;
-      case 'b': JS_PUT('\b'); break;
-      case 'f': JS_PUT('\f'); break;
-      case 'n': JS_PUT('\n'); break;
-      case 'r': JS_PUT('\r'); break;
-      case 't': JS_PUT('\t'); break;
-      case 'u': {
-        unsigned long cp, lo;
-        if (!js_hex4(p + 1, &cp)) return NULL;
-        p += 4;
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-          if (p[1] != '\\' || p[2] != 'u' || !js_hex4(p + 3, &lo) || lo < 0xDC00 ||
-              lo > 0xDFFF)
-            return NULL;
-          cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-          p += 6;
-        } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-          return NULL;
-        }
-        if (cp == 0) return NULL;
-        if (cp < 0x80) {
-          JS_PUT(cp);
-        } else if (cp < 0x800) {
-          JS_PUT(0xC0 | (cp >> 6));
-          JS_PUT(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-          JS_PUT(0xE0 | (cp >> 12));
-          JS_PUT(0x80 | ((cp >> 6) & 0x3F));
-          JS_PUT(0x80 | (cp & 0x3F));
-        } else {
-          JS_PUT(0xF0 | (cp >> 18));
-          JS_PUT(0x80 | ((cp >> 12) & 0x3F));
-          JS_PUT(0x80 | ((cp >> 6) & 0x3F));
-          JS_PUT(0x80 | (cp & 0x3F));
-        }
-        break;
-      }
-      default:
-        return NULL;
-    }
-    p++;
-  }
-#undef JS_PUT
-  if (out != NULL) out[n] = '\0';
-  return p + 1;
-}
-
-static const char *js_skip(const char *p, int depth) {
-  if (depth > 32) return NULL;
-  p = js_ws(p);
-  if (*p == '"') return js_string(p, NULL, 0);
-  if (*p == '{' || *p == '[') {
-    char close = *p == '{' ? '}' : ']';
-    int object = *p == '{';
-    p = js_ws(p + 1);
-    if (*p == close) return p + 1;
-    for (;;) {
-      if (object) {
-        p = js_string(js_ws(p), NULL, 0);
-        if (p == NULL) return NULL;
-        p = js_ws(p);
-        if (*p != ':') return NULL;
-        p++;
-      }
-      p = js_skip(p, depth + 1);
-      if (p == NULL) return NULL;
-      p = js_ws(p);
-      if (*p == close) return p + 1;
-      if (*p != ',') return NULL;
-      p++;
-    }
-  }
-  const char *start = p;
-  while ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '+' ||
-         *p == '.' || *p == 'E')
-    p++;
-  return p == start ? NULL : p;
-}
-
-/* The string member key of the top-level object in body, decoded into buf,
- * or NULL. */
+/* The string member key of the JSON object in body (tests/json_member.h). */
 static const char *json_str(const char *body, const char *key, char *buf, size_t size) {
-  const char *p = js_ws(body);
-  if (*p != '{') return NULL;
-  p = js_ws(p + 1);
-  if (*p == '}') return NULL;
-  for (;;) {
-    char name[128];
-    p = js_string(js_ws(p), name, sizeof name);
-    if (p == NULL) return NULL;
-    p = js_ws(p);
-    if (*p != ':') return NULL;
-    p = js_ws(p + 1);
-    if (strcmp(name, key) == 0) return *p == '"' && js_string(p, buf, size) ? buf : NULL;
-    p = js_skip(p, 0);
-    if (p == NULL) return NULL;
-    p = js_ws(p);
-    if (*p != ',') return NULL;
-    p++;
-  }
+  return json_member_str(body, key, buf, size);
 }
 
 /* ------------------------------------------------------------------------ */
