@@ -192,7 +192,6 @@ static char *merge_paths(span bpath, span path, size_t *out_n) {
     /* base_parts = bpath.split('/'), minus its last if not empty; then the
      * path's segments; empty segments in the middle are dropped. */
     span all[2] = {bpath, path};
-    size_t base_count;
     for (int k = 0; k < 2; k++) {
       const char *p = all[k].p ? all[k].p : "", *end = p + all[k].n;
       for (;;) {
@@ -206,8 +205,6 @@ static char *merge_paths(span bpath, span path, size_t *out_n) {
       if (k == 0) {
         if (segs[count - 1].n != 0)
           count--;
-        base_count = count;
-        (void)base_count;
       }
     }
     if (count > 2) {

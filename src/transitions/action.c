@@ -19,7 +19,6 @@
 coreapi_code coreapi_client_set_decoders(coreapi_client *c, const char *const *formats, size_t n,
                                          coreapi_error *err) {
   char **copy = NULL;
-  char buf[8];
   coreapi_error_clear(err);
   if (c == NULL || (formats == NULL && n > 0) || (formats != NULL && n == 0))
     return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "client and formats needed");
@@ -42,7 +41,6 @@ coreapi_code coreapi_client_set_decoders(coreapi_client *c, const char *const *f
       }
     }
   }
-  (void)buf;
   for (size_t i = 0; i < c->decoder_count; i++)
     free(c->decoders[i]);
   free(c->decoders);

@@ -275,24 +275,10 @@ coreapi_code coreapi_client_action(coreapi_client *c, const coreapi_node *docume
   link = lookup_link(document, keys, n, &parent_depth, err);
   if (link == NULL)
     return COREAPI_ERR_LINK_LOOKUP;
-  if (!opts->no_validate && params != NULL) {
+  if (!opts->no_validate) {
+    /* params NULL is no parameters: map lookups on NULL find nothing. */
     coreapi_map_builder *errors = coreapi_map_builder_new();
     int bad = errors ? validate_parameters(link, params, errors) : -1;
-    if (bad < 0) {
-      coreapi_map_builder_free(errors);
-      return COREAPI__OOM(err);
-    }
-    if (bad > 0)
-      return parameter_error(errors, result, err);
-    coreapi_map_builder_free(errors);
-  } else if (!opts->no_validate) {
-    coreapi_map_builder *errors = coreapi_map_builder_new();
-    coreapi_node *empty = NULL;
-    int bad;
-    coreapi_map_builder *eb = coreapi_map_builder_new();
-    empty = eb ? coreapi_map_builder_object(eb, NULL) : NULL;
-    bad = (errors && empty) ? validate_parameters(link, empty, errors) : -1;
-    coreapi_node_free(empty);
     if (bad < 0) {
       coreapi_map_builder_free(errors);
       return COREAPI__OOM(err);
@@ -400,8 +386,6 @@ coreapi_code coreapi_client_action(coreapi_client *c, const coreapi_node *docume
         rc = err ? err->code : COREAPI_ERR_OUT_OF_MEMORY;
       else
         result->node = root;
-    } else if (inplace && parent_depth == 0 && result->node == NULL) {
-      /* At the top, in place with nothing is nothing, as set_in([]) is. */
     }
   }
 out:
