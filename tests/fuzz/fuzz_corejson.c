@@ -15,7 +15,9 @@
  *     the reference's own encode/decode is lossy too: "http://h" and
  *     "http://h?q" become "" and "?q", "http://h//x" becomes "//x" (a host),
  *     "/./" and "/../" segments and an empty "?" or "#" vanish, "x:" URLs
- *     do not resolve back.
+ *     do not resolve back, a scheme in capitals ("Https://a/b") is lowered
+ *     when urljoin resolves it against a base of the same scheme but kept
+ *     when it does not, and urlsplit drops tabs and newlines from a host.
  * Everything is freed, so leaks are reported too.
  */
 #include <stdint.h>
@@ -36,33 +38,28 @@ static void fail(const char *what, const coreapi_error *err, const char *text, s
   abort();
 }
 
-/* Is url empty, or http(s)://host/path with a path of unreserved characters
- * and %-escapes, starting with exactly one '/', without "." or ".."
- * segments, and no query, fragment or params? For those the reference's
- * relative form resolves back to the same URL. */
+/* Is url empty, or http(s)://host/path with the scheme in small letters, a
+ * host of letters, digits, '.', '-' and ':' (a port), a path of unreserved
+ * characters and %-escapes starting with exactly one '/', without "." or
+ * ".." segments, and no query, fragment or params? For those the
+ * reference's relative form resolves back to the same URL. */
 static int url_round_trips(const char *url) {
-  static const char *const schemes[] = {"http://", "https://"};
   const char *p, *seg;
-  size_t k, i;
   if (url == NULL || url[0] == '\0')
     return 1;
-  for (k = 0; k < 2; k++) {
-    for (i = 0; schemes[k][i] != '\0'; i++) {
-      char c = url[i];
-      if (c >= 'A' && c <= 'Z')
-        c = (char)(c - 'A' + 'a');
-      if (c != schemes[k][i])
-        break;
-    }
-    if (schemes[k][i] == '\0')
-      break;
-  }
-  if (k == 2 || strpbrk(url, "?#;") != NULL)
+  if (strncmp(url, "http://", 7) == 0)
+    p = url + 7;
+  else if (strncmp(url, "https://", 8) == 0)
+    p = url + 8;
+  else
     return 0;
-  p = strchr(url + i, '/');
-  if (p == NULL || p[1] == '/')
+  for (; *p != '/'; p++)
+    if (*p == '\0' || !((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                        (*p >= '0' && *p <= '9') || strchr(".-:", *p) != NULL))
+      return 0;
+  if (p[1] == '/')
     return 0;
-  for (seg = p + 1;; p++) {
+  for (seg = ++p;; p++) {
     if (*p == '/' || *p == '\0') {
       size_t n = (size_t)(p - seg);
       if ((n == 1 && seg[0] == '.') || (n == 2 && seg[0] == '.' && seg[1] == '.'))
