@@ -42,7 +42,6 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,17 +58,12 @@
 #include <yajl/yajl_version.h>
 #include <coreapi/coreapi.h>
 
+#define BENCH_NAME "decode"
 #ifndef COREAPI_BENCH_REFERENCE
 #define COREAPI_BENCH_REFERENCE "bench/decode_reference.py"
 #endif
-#ifndef COREAPI_BENCH_BUILD_TYPE
-#define COREAPI_BENCH_BUILD_TYPE ""
-#endif
-#ifndef COREAPI_BENCH_SANITIZE
-#define COREAPI_BENCH_SANITIZE ""
-#endif
+#include "common.h"
 
-#define DEFAULT_PYTHON "/usr/bin/python3"
 #define DOC_URL "https://api.example.org/"
 #define DOC_TITLE "Bench API"
 /* The URL the schema was fetched from: the base the document's URL resolves
@@ -85,24 +79,6 @@ static void cleanup(void) {
     waitpid(g_python, NULL, 0);
     g_python = -1;
   }
-}
-
-static void die(const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 1, 2), noreturn))
-#endif
-    ;
-
-static void die(const char *fmt, ...) {
-  va_list ap;
-  fflush(stdout);
-  fputs("decode: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-  cleanup();
-  exit(1);
 }
 
 static double clock_s(clockid_t id) {
@@ -449,10 +425,7 @@ static long long measure_peak(const char *data, size_t len, long k, int which) {
   pid_t pid;
   if (pipe(fd) != 0)
     die("pipe: %s", strerror(errno));
-  fflush(NULL);
-  pid = fork();
-  if (pid < 0)
-    die("fork: %s", strerror(errno));
+  pid = fork_or_die();
   if (pid == 0) {
     long long before, after, result = -1;
     close(fd[0]);
@@ -514,10 +487,7 @@ static py_result run_python(const char *python, const char *script, const char *
   snprintf(spot_s, sizeof(spot_s), "resource-%d", SPOT_INDEX);
   if (pipe(in) != 0 || pipe(outp) != 0)
     die("pipe: %s", strerror(errno));
-  fflush(NULL);
-  g_python = fork();
-  if (g_python < 0)
-    die("fork: %s", strerror(errno));
+  g_python = fork_or_die();
   if (g_python == 0) {
     char *argv[] = {(char *)python, (char *)script, BASE_URL, runs_s, len_s, k_s, spot_s, NULL};
 #ifdef __linux__
@@ -546,30 +516,16 @@ static py_result run_python(const char *python, const char *script, const char *
     off += (size_t)w;
   }
   close(in[1]);
-  for (;;) {
-    ssize_t got = read(outp[0], out + used, sizeof(out) - 1 - used);
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got <= 0)
-      break;
-    used += (size_t)got;
-    if (used == sizeof(out) - 1)
-      break;
-  }
+  while (read_more(outp[0], out, sizeof(out), &used))
+    continue;
   close(outp[0]);
   out[used] = '\0';
   waitpid(g_python, &status, 0);
   g_python = -1;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    die("python: %s %s failed (status %d)", python, script,
-        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  line = python_last_line(python, script, status, out, used);
   if (off < len)
     die("python: %s %s did not read the schema (%zu of %zu bytes written)", python, script,
         off, len);
-  while (used > 0 && out[used - 1] == '\n')
-    out[--used] = '\0';
-  line = strrchr(out, '\n');
-  line = line ? line + 1 : out;
   if (strncmp(line, "rate=", 5) != 0)
     die("python: unexpected output: %s", out);
   r.rate = strtod(line + 5, &end);
@@ -592,18 +548,12 @@ static py_result run_python(const char *python, const char *script, const char *
 
 /* --- main ------------------------------------------------------------------------ */
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* The median of the runs' wall (cpu 0) or CPU (cpu 1) seconds. */
 static double median(const timing *t, int n, int cpu) {
   double s[256];
   for (int i = 0; i < n; i++)
     s[i] = cpu ? t[i].cpu : t[i].wall;
-  qsort(s, (size_t)n, sizeof(*s), cmp_double);
-  return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
+  return median_of(s, n);
 }
 
 static double fastest(const timing *t, int n) {
@@ -612,18 +562,6 @@ static double fastest(const timing *t, int n) {
     if (t[i].wall < b)
       b = t[i].wall;
   return b;
-}
-
-static long parse_count(const char *s, const char *what, long min, long max) {
-  char *end;
-  long v;
-  errno = 0;
-  v = strtol(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-    fprintf(stderr, "decode: %s must be a number from %ld to %ld\n", what, min, max);
-    exit(2);
-  }
-  return v;
 }
 
 static void usage(FILE *f) {
@@ -656,7 +594,7 @@ int main(int argc, char **argv) {
   py_result py;
   coreapi_error err;
   coreapi_node *doc;
-  char spot_want[96];
+  char spot_want[96], yajl[32];
   sbuf in;
 
   while ((opt = getopt(argc, argv, "k:r:m:o:c:d:P:S:h")) != -1) {
@@ -664,24 +602,8 @@ int main(int argc, char **argv) {
       case 'k': k = parse_count(optarg, "-k", SPOT_INDEX + 1, 1000000L); break;
       case 'r': runs = parse_count(optarg, "-r", 1, 256); break;
       case 'm': py_runs = parse_count(optarg, "-m", 1, 1000); break;
-      case 'o':
-        if (strcmp(optarg, "coreapi") == 0)
-          only = 0;
-        else if (strcmp(optarg, "parse") == 0)
-          only = 1;
-        else {
-          fprintf(stderr, "decode: -o takes coreapi or parse\n");
-          return 2;
-        }
-        break;
-      case 'c':
-        if (strcmp(optarg, "cpu") == 0 || strcmp(optarg, "wall") == 0)
-          use_cpu = strcmp(optarg, "cpu") == 0;
-        else {
-          fprintf(stderr, "decode: -c takes cpu or wall\n");
-          return 2;
-        }
-        break;
+      case 'o': only = parse_choice(optarg, "-o", "coreapi", "parse"); break;
+      case 'c': use_cpu = parse_choice(optarg, "-c", "cpu", "wall") == 0; break;
       case 'd': dump = optarg; break;
       case 'P': python = optarg; break;
       case 'S': script = optarg; break;
@@ -712,10 +634,8 @@ int main(int argc, char **argv) {
 
   printf("decode: a DRF-style Core JSON schema of %zu bytes (%.2f MB): %ld resources, "
          "%ld links\n", in.len, (double)in.len / 1e6, k, 3 * k);
-  printf("decode: libcoreapi %s (build type %s%s%s), yajl %d\n", coreapi_version(),
-         COREAPI_BENCH_BUILD_TYPE[0] ? COREAPI_BENCH_BUILD_TYPE : "unset: not optimised",
-         COREAPI_BENCH_SANITIZE[0] ? ", sanitizers " : "", COREAPI_BENCH_SANITIZE,
-         yajl_version());
+  snprintf(yajl, sizeof(yajl), "yajl %d", yajl_version());
+  print_build(yajl);
   fflush(stdout);
 
   if (only < 0) {

@@ -34,7 +34,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,18 +51,13 @@
 #include <curl/curl.h>
 #include <coreapi/coreapi.h>
 
+#define BENCH_NAME "transport"
 #ifndef COREAPI_BENCH_REFERENCE
 #define COREAPI_BENCH_REFERENCE "bench/transport_reference.py"
 #endif
-#ifndef COREAPI_BENCH_BUILD_TYPE
-#define COREAPI_BENCH_BUILD_TYPE ""
-#endif
-#ifndef COREAPI_BENCH_SANITIZE
-#define COREAPI_BENCH_SANITIZE ""
-#endif
+#include "common.h"
 
 #define NGINX_PATH "/usr/sbin/nginx"
-#define DEFAULT_PYTHON "/usr/bin/python3"
 #define TOKEN "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"
 #define USER_AGENT "coreapi" /* what coreapi_client sends by default */
 #define JSON_PATH "/snippets/1.json"
@@ -165,23 +159,6 @@ static void on_signal(int sig) {
   g_stop = 1;
 }
 
-static void die(const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 1, 2), noreturn))
-#endif
-    ;
-
-static void die(const char *fmt, ...) {
-  va_list ap;
-  fputs("transport: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-  cleanup();
-  exit(1);
-}
-
 static void check_stop(void) {
   if (g_stop)
     die("interrupted");
@@ -269,10 +246,7 @@ static pid_t spawn(char *const argv[], const char *log_path, int *out_fd) {
   pid_t pid;
   if (out_fd != NULL && pipe(pipefd) != 0)
     die("pipe: %s", strerror(errno));
-  fflush(NULL);
-  pid = fork();
-  if (pid < 0)
-    die("fork: %s", strerror(errno));
+  pid = fork_or_die();
   if (pid == 0) {
     int null = open("/dev/null", O_RDONLY);
 #ifdef __linux__
@@ -517,7 +491,6 @@ static double run_python(const char *python, const char *script, const char *url
   for (;;) {
     struct pollfd pfd = {fd, POLLIN, 0};
     int left = (int)((deadline - now_s()) * 1000.0), r;
-    ssize_t got;
     if (left <= 0)
       die("python: no result within 600 s");
     r = poll(&pfd, 1, left);
@@ -527,27 +500,15 @@ static double run_python(const char *python, const char *script, const char *url
     }
     if (r <= 0)
       continue;
-    got = read(fd, out + used, sizeof(out) - 1 - used);
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got <= 0)
-      break;
-    used += (size_t)got;
-    if (used == sizeof(out) - 1)
+    if (!read_more(fd, out, sizeof(out), &used))
       break;
   }
   close(fd);
   out[used] = '\0';
   reap(g_python, 10000, &status);
   g_python = -1;
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    die("python: %s %s failed (status %d)", python, script,
-        WIFEXITED(status) ? WEXITSTATUS(status) : -1);
   /* The last line: "rate=R n=N seconds=S ..." */
-  while (used > 0 && out[used - 1] == '\n')
-    out[--used] = '\0';
-  line = strrchr(out, '\n');
-  line = line ? line + 1 : out;
+  line = python_last_line(python, script, status, out, used);
   rate_s = strncmp(line, "rate=", 5) == 0 ? line + 5 : NULL;
   rate = rate_s ? strtod(rate_s, &end) : 0.0;
   if (rate_s == NULL || end == rate_s || rate <= 0.0)
@@ -557,36 +518,12 @@ static double run_python(const char *python, const char *script, const char *url
 
 /* --- main ------------------------------------------------------------------ */
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n) {
-  double s[64];
-  memcpy(s, v, (size_t)n * sizeof(*v));
-  qsort(s, (size_t)n, sizeof(*s), cmp_double);
-  return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2.0;
-}
-
 static double best(const double *v, int n) {
   double b = v[0];
   for (int i = 1; i < n; i++)
     if (v[i] > b)
       b = v[i];
   return b;
-}
-
-static long parse_count(const char *s, const char *what, long min, long max) {
-  char *end;
-  long v;
-  errno = 0;
-  v = strtol(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-    fprintf(stderr, "transport: %s must be a number from %ld to %ld\n", what, min, max);
-    exit(2);
-  }
-  return v;
 }
 
 static void usage(FILE *f) {
@@ -630,14 +567,7 @@ int main(int argc, char **argv) {
       case 's': slices = parse_count(optarg, "-s", 1, 1000000L); break;
       case 'w': warmup = parse_count(optarg, "-w", 1, 10000000L); break;
       case 'o':
-        if (strcmp(optarg, "coreapi") == 0)
-          only = C_COREAPI;
-        else if (strcmp(optarg, "libcurl") == 0)
-          only = C_LIBCURL;
-        else {
-          fprintf(stderr, "transport: -o takes coreapi or libcurl\n");
-          return 2;
-        }
+        only = parse_choice(optarg, "-o", "coreapi", "libcurl") == 0 ? C_COREAPI : C_LIBCURL;
         break;
       case 'P': python = optarg; break;
       case 'S': script = optarg; break;
@@ -698,10 +628,7 @@ int main(int argc, char **argv) {
 
   printf("transport: nginx on 127.0.0.1:%d serving %s (%zu bytes of JSON, Token auth checked)\n",
          port, JSON_PATH, JSON_LEN);
-  printf("transport: libcoreapi %s (build type %s%s%s), %s\n", coreapi_version(),
-         COREAPI_BENCH_BUILD_TYPE[0] ? COREAPI_BENCH_BUILD_TYPE : "unset: not optimised",
-         COREAPI_BENCH_SANITIZE[0] ? ", sanitizers " : "", COREAPI_BENCH_SANITIZE,
-         curl_version());
+  print_build(curl_version());
   printf("transport: N=%ld GETs per round for coreapi and libcurl (alternating in %ld slices), "
          "%ld for python; %d rounds; warm-up %ld; rate = median of the rounds\n", n, slices, py_n,
          rounds, warmup);
@@ -724,7 +651,8 @@ int main(int argc, char **argv) {
              rate[only][r]);
     }
     printf("%s alone: median %.0f req/s (best %.0f), %.1f us per request\n", client_names[only],
-           median(rate[only], rounds), best(rate[only], rounds), 1e6 / median(rate[only], rounds));
+           median_of(rate[only], rounds), best(rate[only], rounds),
+           1e6 / median_of(rate[only], rounds));
     coreapi_client_free(client);
     plain_free(&pl);
     cleanup();
@@ -762,7 +690,7 @@ int main(int argc, char **argv) {
   }
 
   for (int k = 0; k < C_COUNT; k++) {
-    med[k] = median(rate[k], rounds);
+    med[k] = median_of(rate[k], rounds);
     printf("%s: median %.0f req/s (best %.0f), %.1f us per request\n", client_names[k], med[k],
            best(rate[k], rounds), 1e6 / med[k]);
   }

@@ -18,7 +18,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <coreapi/coreapi.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,8 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "files.h"
+#include "nodes.h"
 
 static const char *port, *tmpdir, *user, *password, *user2, *password2;
 static char base[64];
@@ -33,33 +34,7 @@ static coreapi_node *schema; /* fetched by the first client, used by all */
 
 /* --- nodes ------------------------------------------------------------------------ */
 
-static coreapi_node *S(const char *s) {
-  coreapi_node *n = coreapi_string_new(s, strlen(s), NULL);
-  REQUIRE(n != NULL);
-  return n;
-}
-static coreapi_node *I(int64_t v) {
-  coreapi_node *n = coreapi_integer_new(v, NULL);
-  REQUIRE(n != NULL);
-  return n;
-}
-
-/* OBJ("key", value, ..., NULL). Takes the values. */
-static coreapi_node *OBJ(const char *first, ...) {
-  coreapi_map_builder *b = coreapi_map_builder_new();
-  coreapi_node *n;
-  va_list ap;
-  REQUIRE(b != NULL);
-  va_start(ap, first);
-  for (const char *k = first; k != NULL; k = va_arg(ap, const char *)) {
-    coreapi_node *v = va_arg(ap, coreapi_node *);
-    REQUIRE(coreapi_map_builder_set(b, k, strlen(k), v, NULL) == COREAPI_OK);
-  }
-  va_end(ap);
-  n = coreapi_map_builder_object(b, NULL);
-  REQUIRE(n != NULL);
-  return n;
-}
+/* S, I, OBJ and disk_file come from nodes.h. */
 
 static const char *str_at(const coreapi_node *n, const char *key) {
   return coreapi_string_value(coreapi_map_get(n, key, strlen(key)), NULL);
@@ -67,15 +42,6 @@ static const char *str_at(const coreapi_node *n, const char *key) {
 static int64_t int_at(const coreapi_node *n, const char *key) {
   const coreapi_node *v = coreapi_map_get(n, key, strlen(key));
   return coreapi_node_type_of(v) == COREAPI_NODE_INTEGER ? coreapi_integer_value(v) : -1;
-}
-
-static coreapi_node *file_node(const char *path, const char *name, const char *type) {
-  coreapi_error err;
-  coreapi_node *f = coreapi_file_new(path, name, type, &err);
-  if (f == NULL)
-    fprintf(stderr, "coreapi_file_new(%s): %s\n", path, err.text);
-  REQUIRE(f != NULL);
-  return f;
 }
 
 /* --- actions ------------------------------------------------------------------------ */
@@ -137,15 +103,6 @@ static const char cover1[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR first cover \xff\xfe
 static const char cover2[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR second cover, raw upload \x01";
 static const char import_data[] = "id,title\r\n1,Dune\r\n\0\xff binary tail";
 #define IMPORT_SHA256 "301fbb4cbd120561705981c4256b639a97777a8e0443cbc5184fd69a0211dff7"
-
-static void write_file(char *path, size_t size, const char *name, const char *data, size_t len) {
-  FILE *f;
-  snprintf(path, size, "%s/%s", tmpdir, name);
-  f = fopen(path, "wb");
-  REQUIRE(f != NULL);
-  REQUIRE(fwrite(data, 1, len, f) == len);
-  REQUIRE(fclose(f) == 0);
-}
 
 static int file_equals(const char *path, const char *data, size_t len) {
   char buf[4096];
@@ -254,10 +211,10 @@ static void scenario(coreapi_client *c, const char *what) {
   coreapi_node_free(book);
 
   snprintf(name, sizeof(name), "%s-front.png", what);
-  write_file(cover_path, sizeof(cover_path), name, cover1, sizeof(cover1) - 1);
+  write_file_in(cover_path, sizeof(cover_path), tmpdir, name, cover1, sizeof(cover1) - 1);
   book = OK(c, what, "create",
             OBJ("title", S("Two"), "author", S("You"), "year", I(1999), "genre", S("history"),
-                "cover", file_node(cover_path, NULL, "image/png"), NULL),
+                "cover", disk_file(cover_path, NULL, "image/png"), NULL),
             201);
   id2 = int_at(book, "id");
   CHECK_INT(id2, id + 1);
@@ -295,9 +252,9 @@ static void scenario(coreapi_client *c, const char *what) {
 
   /* upload_cover: the raw bytes, the name in Content-Disposition */
   snprintf(name, sizeof(name), "%s raw cover.png", what);
-  write_file(raw_path, sizeof(raw_path), "raw.bin", cover2, sizeof(cover2) - 1);
+  write_file_in(raw_path, sizeof(raw_path), tmpdir, "raw.bin", cover2, sizeof(cover2) - 1);
   book = OK(c, what, "upload_cover",
-            OBJ("id", I(id), "file", file_node(raw_path, name, NULL), NULL), 200);
+            OBJ("id", I(id), "file", disk_file(raw_path, name, NULL), NULL), 200);
   snprintf(name, sizeof(name), "/media/covers/%s_raw_cover", what);
   CHECK(str_at(book, "cover") != NULL && strstr(str_at(book, "cover"), name) != NULL);
   if (str_at(book, "cover") != NULL) {
@@ -321,10 +278,11 @@ static void scenario(coreapi_client *c, const char *what) {
   coreapi_node_free(book);
 
   /* import_file: multipart, checked by the server */
-  write_file(import_path, sizeof(import_path), "import.csv", import_data, sizeof(import_data) - 1);
+  write_file_in(import_path, sizeof(import_path), tmpdir, "import.csv", import_data,
+                sizeof(import_data) - 1);
   n = OK(c, what, "import_file",
          OBJ("description", S("caf\xc3\xa9 list"), "file",
-             file_node(import_path, "books.csv", "text/csv"), NULL),
+             disk_file(import_path, "books.csv", "text/csv"), NULL),
          200);
   CHECK_STR(str_at(n, "name"), "books.csv");
   CHECK_INT(int_at(n, "size"), sizeof(import_data) - 1);
@@ -360,12 +318,12 @@ static void scenario(coreapi_client *c, const char *what) {
 /* Every books action refused with 403 and detail. */
 static void all_refused(coreapi_client *c, const char *what, const char *detail) {
   char path[512];
-  write_file(path, sizeof(path), "refused.png", cover1, sizeof(cover1) - 1);
+  write_file_in(path, sizeof(path), tmpdir, "refused.png", cover1, sizeof(cover1) - 1);
   REFUSED(c, what, "list", NULL, 403, detail);
   REFUSED(c, what, "list", OBJ("genre", S("science"), NULL), 403, detail);
   REFUSED(c, what, "create",
           OBJ("title", S("x"), "author", S("y"), "year", I(1), "genre", S("fiction"), "cover",
-              file_node(path, NULL, "image/png"), NULL),
+              disk_file(path, NULL, "image/png"), NULL),
           403, detail);
   REFUSED(c, what, "read", OBJ("id", I(1), NULL), 403, detail);
   REFUSED(c, what, "update",
@@ -373,9 +331,9 @@ static void all_refused(coreapi_client *c, const char *what, const char *detail)
               S("fiction"), NULL),
           403, detail);
   REFUSED(c, what, "partial_update", OBJ("id", I(1), "year", I(2), NULL), 403, detail);
-  REFUSED(c, what, "upload_cover", OBJ("id", I(1), "file", file_node(path, NULL, NULL), NULL),
+  REFUSED(c, what, "upload_cover", OBJ("id", I(1), "file", disk_file(path, NULL, NULL), NULL),
           403, detail);
-  REFUSED(c, what, "import_file", OBJ("file", file_node(path, NULL, NULL), NULL), 403, detail);
+  REFUSED(c, what, "import_file", OBJ("file", disk_file(path, NULL, NULL), NULL), 403, detail);
   REFUSED(c, what, "delete", OBJ("id", I(1), NULL), 403, detail);
 }
 

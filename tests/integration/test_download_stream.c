@@ -16,7 +16,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <coreapi/coreapi.h>
 #include <coreapi/download.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "files.h"
 
 static const char *http_port, *https_port, *ca, *tmpdir;
 static char base[64]; /* http://127.0.0.1:PORT */
@@ -86,47 +86,6 @@ static char *enc(const char *s) {
   return out;
 }
 
-static char *make_dir(const char *name) {
-  size_t n = strlen(tmpdir) + strlen(name) + 2;
-  char *p = malloc(n);
-  REQUIRE(p != NULL);
-  snprintf(p, n, "%s/%s", tmpdir, name);
-  REQUIRE(mkdir(p, 0700) == 0);
-  return p;
-}
-
-static char *path_in(const char *dir, const char *name) {
-  size_t n = strlen(dir) + strlen(name) + 2;
-  char *p = malloc(n);
-  REQUIRE(p != NULL);
-  snprintf(p, n, "%s/%s", dir, name);
-  return p;
-}
-
-static int count_entries(const char *dir) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  int n = 0;
-  REQUIRE(d != NULL);
-  while ((e = readdir(d)) != NULL)
-    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-      n++;
-  closedir(d);
-  return n;
-}
-
-static const char *slurp(const char *path) {
-  static char buf[4096];
-  int fd = open(path, O_RDONLY);
-  ssize_t n;
-  if (fd < 0)
-    return "(missing)";
-  n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  buf[n > 0 ? n : 0] = '\0';
-  return buf;
-}
-
 static coreapi_client *new_client(void) {
   char entry[64];
   coreapi_client *c = coreapi_client_new(NULL);
@@ -145,7 +104,7 @@ static long max_rss_kb(void) {
 
 static void test_big_stream(void) {
   const uint64_t size = 20u * 1024 * 1024;
-  char *dir = make_dir("big"), *path = NULL, *expect, url[256];
+  char *dir = make_dir(tmpdir, "big"), *path = NULL, *expect, url[256];
   coreapi_client *c = new_client();
   coreapi_response *resp = NULL;
   coreapi_error err;
@@ -177,7 +136,7 @@ static void test_big_stream(void) {
   fprintf(stderr, "20 MB download: peak RSS %ld kB -> %ld kB (+%ld kB)\n", before, after,
           after - before);
   CHECK(after - before < 8 * 1024);
-  CHECK_INT(count_entries(dir), 2); /* warm.bin, big.bin: no temporary file */
+  CHECK_INT(count_entries(dir, NULL), 2); /* warm.bin, big.bin: no temporary file */
   coreapi_response_free(resp);
   coreapi_client_free(c);
   free(expect);
@@ -185,8 +144,31 @@ static void test_big_stream(void) {
   free(dir);
 }
 
+/* Download base + target (+ value percent-encoded, when not NULL) into dir:
+ * the file must be dir/name and, when size is not 0, hold size bytes of the
+ * pattern. */
+static void expect_name(coreapi_client *c, const char *dir, const char *target,
+                        const char *value, const char *name, uint64_t size) {
+  char url[512], *e = value ? enc(value) : NULL, *path = NULL, *p;
+  coreapi_error err;
+  coreapi_code rc;
+  coreapi_error_clear(&err);
+  snprintf(url, sizeof url, "%s%s%s", base, target, e ? e : "");
+  free(e);
+  rc = coreapi_download_url(c, url, dir, &path, NULL, &err);
+  CHECK_INT(rc, COREAPI_OK);
+  if (rc != COREAPI_OK)
+    fprintf(stderr, "  ^ %s: %s\n", url, err.text);
+  p = path_in(dir, name);
+  CHECK_STR(path, p);
+  if (size != 0)
+    CHECK(file_matches_pattern(p, size));
+  free(p);
+  free(path);
+}
+
 static void test_names_from_server(void) {
-  char *dir = make_dir("names"), *path = NULL, *p, *e1, *e2, url[512];
+  char *dir = make_dir(tmpdir, "names"), *path = NULL, *p, *e1, *e2, url[512];
   coreapi_client *c = new_client();
   coreapi_response *resp = NULL;
   coreapi_error err;
@@ -208,43 +190,19 @@ static void test_names_from_server(void) {
   coreapi_response_free(resp);
 
   /* No Content-Disposition, no extension in the URL: one from the type. */
-  snprintf(url, sizeof url, "%s/download/report?size=10&type=application/pdf", base);
-  CHECK_INT(coreapi_download_url(c, url, dir, &path, NULL, &err), COREAPI_OK);
-  p = path_in(dir, "report.pdf");
-  CHECK_STR(path, p);
-  free(p);
-  free(path);
+  expect_name(c, dir, "/download/report?size=10&type=application/pdf", NULL, "report.pdf", 0);
 
   /* filename* (UTF-8) wins over filename. */
-  e1 = enc("attachment; filename=\"ete.txt\"; filename*=UTF-8''%C3%A9t%C3%A9.txt");
-  snprintf(url, sizeof url, "%s/download?size=5&disposition=%s", base, e1);
-  free(e1);
-  CHECK_INT(coreapi_download_url(c, url, dir, &path, NULL, &err), COREAPI_OK);
-  p = path_in(dir, "\303\251t\303\251.txt");
-  CHECK_STR(path, p);
-  CHECK(file_matches_pattern(p, 5));
-  free(p);
-  free(path);
+  expect_name(c, dir, "/download?size=5&disposition=",
+              "attachment; filename=\"ete.txt\"; filename*=UTF-8''%C3%A9t%C3%A9.txt",
+              "\303\251t\303\251.txt", 5);
 
   /* A raw UTF-8 filename. */
-  e1 = enc("attachment; filename=\"r\303\251sum\303\251.pdf\"");
-  snprintf(url, sizeof url, "%s/download?size=3&disposition=%s", base, e1);
-  free(e1);
-  CHECK_INT(coreapi_download_url(c, url, dir, &path, NULL, &err), COREAPI_OK);
-  p = path_in(dir, "r\303\251sum\303\251.pdf");
-  CHECK_STR(path, p);
-  free(p);
-  free(path);
+  expect_name(c, dir, "/download?size=3&disposition=",
+              "attachment; filename=\"r\303\251sum\303\251.pdf\"", "r\303\251sum\303\251.pdf", 0);
 
   /* Path traversal stays inside the directory. */
-  e1 = enc("../../escaped.sh");
-  snprintf(url, sizeof url, "%s/download?size=4&name=%s", base, e1);
-  free(e1);
-  CHECK_INT(coreapi_download_url(c, url, dir, &path, NULL, &err), COREAPI_OK);
-  p = path_in(dir, "escaped.sh");
-  CHECK_STR(path, p);
-  free(p);
-  free(path);
+  expect_name(c, dir, "/download?size=4&name=", "../../escaped.sh", "escaped.sh", 0);
   p = path_in(tmpdir, "escaped.sh");
   CHECK(access(p, F_OK) != 0);
   free(p);
@@ -271,13 +229,13 @@ static void test_names_from_server(void) {
   free(p);
   free(e1);
   free(e2);
-  CHECK_INT(count_entries(dir), 8);
+  CHECK_INT(count_entries(dir, NULL), 8);
   coreapi_client_free(c);
   free(dir);
 }
 
 static void test_errors_leave_nothing(void) {
-  char *dir = make_dir("errors"), *path = (char *)"x", url[256];
+  char *dir = make_dir(tmpdir, "errors"), *path = (char *)"x", url[256];
   coreapi_client *c = new_client();
   coreapi_response *resp = NULL;
   coreapi_error err;
@@ -291,7 +249,7 @@ static void test_errors_leave_nothing(void) {
     CHECK_INT(coreapi_response_status(resp), codes[i]);
     coreapi_response_free(resp);
     resp = NULL;
-    CHECK_INT(count_entries(dir), 0);
+    CHECK_INT(count_entries(dir, NULL), 0);
   }
 
   /* Timeout mid-body: the server sends half of 4 MB and stalls. */
@@ -303,19 +261,19 @@ static void test_errors_leave_nothing(void) {
   CHECK_INT(err.code, COREAPI_ERR_TIMEOUT);
   CHECK(path == NULL);
   CHECK(resp == NULL);
-  CHECK_INT(count_entries(dir), 0); /* no partial.bin, no temporary file */
+  CHECK_INT(count_entries(dir, NULL), 0); /* no partial.bin, no temporary file */
 
   /* Connection refused before anything arrived. */
   CHECK_INT(coreapi_download_url(c, "http://127.0.0.1:9/x.bin", dir, &path, NULL, &err),
             COREAPI_ERR_CONNECT);
-  CHECK_INT(count_entries(dir), 0);
+  CHECK_INT(count_entries(dir, NULL), 0);
   coreapi_client_free(c);
   free(dir);
 }
 
 /* The sink with coreapi_client_send_to, over HTTPS. */
 static void test_sink_direct(void) {
-  char *dir = make_dir("sink"), *path = NULL, *p, url[256];
+  char *dir = make_dir(tmpdir, "sink"), *path = NULL, *p, url[256];
   coreapi_client *c = new_client();
   coreapi_request *req;
   coreapi_response *resp = NULL;
@@ -332,12 +290,12 @@ static void test_sink_direct(void) {
             COREAPI_OK);
   REQUIRE(resp != NULL);
   CHECK_INT(coreapi_response_status(resp), 200);
-  CHECK_INT(count_entries(dir), 1); /* the temporary file, not yet published */
+  CHECK_INT(count_entries(dir, NULL), 1); /* the temporary file, not yet published */
   CHECK_INT(coreapi_download_finish(d, &path, &err), COREAPI_OK);
   p = path_in(dir, "data.png");
   CHECK_STR(path, p);
   CHECK(file_matches_pattern(p, 300000));
-  CHECK_INT(count_entries(dir), 1);
+  CHECK_INT(count_entries(dir, NULL), 1);
   free(p);
   free(path);
   coreapi_response_free(resp);

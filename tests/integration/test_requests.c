@@ -28,6 +28,8 @@
 #include <strings.h>
 
 #include "check.h"
+#include "files.h"
+#include "nodes.h"
 
 #define ACCEPT "application/coreapi+json, application/vnd.coreapi+json, */*"
 
@@ -37,21 +39,8 @@ static coreapi_client *client;
 
 /* --- building nodes --------------------------------------------------------- */
 
-static coreapi_node *S(const char *s) {
-  coreapi_node *n = coreapi_string_new(s, strlen(s), NULL);
-  REQUIRE(n != NULL);
-  return n;
-}
-static coreapi_node *I(int64_t v) {
-  coreapi_node *n = coreapi_integer_new(v, NULL);
-  REQUIRE(n != NULL);
-  return n;
-}
-static coreapi_node *R(double v) {
-  coreapi_node *n = coreapi_real_new(v, NULL);
-  REQUIRE(n != NULL);
-  return n;
-}
+/* S, I, R, OBJ, map_va and disk_file come from nodes.h; these only this test uses. */
+
 static coreapi_node *B(int v) {
   coreapi_node *n = coreapi_boolean_new(v, NULL);
   REQUIRE(n != NULL);
@@ -74,27 +63,6 @@ static coreapi_node *ARR(coreapi_node *first, ...) {
     REQUIRE(coreapi_array_builder_append(b, n, NULL) == COREAPI_OK);
   va_end(ap);
   n = coreapi_array_builder_finish(b, NULL);
-  REQUIRE(n != NULL);
-  return n;
-}
-
-static coreapi_map_builder *map_va(const char *first, va_list ap) {
-  coreapi_map_builder *b = coreapi_map_builder_new();
-  REQUIRE(b != NULL);
-  for (const char *k = first; k != NULL; k = va_arg(ap, const char *)) {
-    coreapi_node *v = va_arg(ap, coreapi_node *);
-    REQUIRE(coreapi_map_builder_set(b, k, strlen(k), v, NULL) == COREAPI_OK);
-  }
-  return b;
-}
-
-/* OBJ("key", value, ..., NULL); OBJ(NULL) is empty. Takes the values. */
-static coreapi_node *OBJ(const char *first, ...) {
-  va_list ap;
-  coreapi_node *n;
-  va_start(ap, first);
-  n = coreapi_map_builder_object(map_va(first, ap), NULL);
-  va_end(ap);
   REQUIRE(n != NULL);
   return n;
 }
@@ -290,15 +258,6 @@ static const char png_bytes[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake png";
 #define PNG_LEN (sizeof(png_bytes) - 1)
 static char data_path[512], png_path[512], blob_path[512];
 
-static void write_file(char *path, size_t size, const char *name, const char *data, size_t len) {
-  FILE *f;
-  snprintf(path, size, "%s/%s", tmpdir, name);
-  f = fopen(path, "wb");
-  REQUIRE(f != NULL);
-  REQUIRE(fwrite(data, 1, len, f) == len);
-  REQUIRE(fclose(f) == 0);
-}
-
 typedef struct memstream {
   const char *data;
   size_t len, pos;
@@ -330,15 +289,6 @@ static coreapi_node *stream_file(const char *data, size_t len, int known_size, c
   m->data = data;
   m->len = len;
   f = coreapi_file_new_stream(&ms_ops, m, known_size ? (int64_t)len : -1, name, type, NULL);
-  REQUIRE(f != NULL);
-  return f;
-}
-
-static coreapi_node *disk_file(const char *path, const char *name, const char *type) {
-  coreapi_error err;
-  coreapi_node *f = coreapi_file_new(path, name, type, &err);
-  if (f == NULL)
-    fprintf(stderr, "coreapi_file_new(%s): %s\n", path, err.text);
   REQUIRE(f != NULL);
   return f;
 }
@@ -1239,9 +1189,9 @@ int main(void) {
     return 2;
   }
   snprintf(base, sizeof(base), "http://127.0.0.1:%s", port);
-  write_file(data_path, sizeof(data_path), "data.txt", disk_bytes, DISK_LEN);
-  write_file(png_path, sizeof(png_path), "cover.png", png_bytes, PNG_LEN);
-  write_file(blob_path, sizeof(blob_path), "blob.xyz123", disk_bytes, DISK_LEN);
+  write_file_in(data_path, sizeof(data_path), tmpdir, "data.txt", disk_bytes, DISK_LEN);
+  write_file_in(png_path, sizeof(png_path), tmpdir, "cover.png", png_bytes, PNG_LEN);
+  write_file_in(blob_path, sizeof(blob_path), tmpdir, "blob.xyz123", disk_bytes, DISK_LEN);
   client = coreapi_client_new(NULL);
   REQUIRE(client != NULL);
 

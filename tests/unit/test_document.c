@@ -13,26 +13,11 @@
 
 #include "check.h"
 #include "coreapi/coreapi.h"
+#include "nodes.h"
 
 /* --- helpers ------------------------------------------------------------- */
 
-static coreapi_node *S(const char *s) {
-  coreapi_node *n = coreapi_string_new(s, strlen(s), NULL);
-  REQUIRE(n != NULL);
-  return n;
-}
-
-static coreapi_node *I(int64_t v) {
-  coreapi_node *n = coreapi_integer_new(v, NULL);
-  REQUIRE(n != NULL);
-  return n;
-}
-
-static coreapi_node *R(double v) {
-  coreapi_node *n = coreapi_real_new(v, NULL);
-  REQUIRE(n != NULL);
-  return n;
-}
+/* S, I and R come from nodes.h. */
 
 static coreapi_node *L(const char *url, const char *action) {
   coreapi_link_spec spec = {0};

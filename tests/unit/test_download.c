@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "files.h"
 #include "coreapi/coreapi.h"
 #include "coreapi/download.h"
 #include "../../src/internal.h"
@@ -472,56 +473,6 @@ static coreapi_response *fake_response(long status, const char *url, const char 
   return r;
 }
 
-static char *make_dir(const char *name) {
-  size_t n = strlen(tmp_root) + strlen(name) + 2;
-  char *p = malloc(n);
-  REQUIRE(p != NULL);
-  snprintf(p, n, "%s/%s", tmp_root, name);
-  REQUIRE(mkdir(p, 0700) == 0);
-  return p;
-}
-
-static char *path_in(const char *dir, const char *name) {
-  size_t n = strlen(dir) + strlen(name) + 2;
-  char *p = malloc(n);
-  REQUIRE(p != NULL);
-  snprintf(p, n, "%s/%s", dir, name);
-  return p;
-}
-
-/* Entries of dir other than . and ..; *temps counts ".coreapi-download-*". */
-static int count_entries(const char *dir, int *temps) {
-  DIR *d = opendir(dir);
-  struct dirent *e;
-  int n = 0;
-  if (temps != NULL)
-    *temps = 0;
-  REQUIRE(d != NULL);
-  while ((e = readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-      continue;
-    n++;
-    if (temps != NULL && strncmp(e->d_name, ".coreapi-download-", 18) == 0)
-      (*temps)++;
-  }
-  closedir(d);
-  return n;
-}
-
-/* The whole content of path (NUL-terminated, up to 4095 bytes), or "" */
-static const char *slurp(const char *path) {
-  static char buf[4096];
-  int fd = open(path, O_RDONLY);
-  ssize_t n;
-  buf[0] = '\0';
-  if (fd < 0)
-    return "(missing)";
-  n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  buf[n > 0 ? n : 0] = '\0';
-  return buf;
-}
-
 static void write_file(const char *path, const char *text) {
   int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
   REQUIRE(fd >= 0);
@@ -548,7 +499,7 @@ static coreapi_code download_one(const char *dir, const char *url, const char *t
 }
 
 static void test_sink_publish(void) {
-  char *dir = make_dir("publish"), *path = NULL, *expect;
+  char *dir = make_dir(tmp_root, "publish"), *path = NULL, *expect;
   const coreapi_body_sink *sink = coreapi_download_sink();
   coreapi_download *d;
   coreapi_response *r;
@@ -606,7 +557,7 @@ static void test_sink_publish(void) {
 }
 
 static void test_unique_names(void) {
-  char *dir = make_dir("unique"), *path, *p;
+  char *dir = make_dir(tmp_root, "unique"), *path, *p;
   static const char *const disp = "attachment; filename=\"data.tar.gz\"";
   int i;
 
@@ -688,7 +639,7 @@ static void test_unique_names(void) {
  * file, nothing is overwritten (link() fails with EEXIST for the losers). */
 static void test_unique_race(void) {
   enum { N = 8 };
-  char *dir = make_dir("race"), *p;
+  char *dir = make_dir(tmp_root, "race"), *p;
   int go[2], i, seen[N] = {0}, temps;
   pid_t pids[N];
 
@@ -742,7 +693,7 @@ static void test_unique_race(void) {
 }
 
 static void test_begin_again_and_abandon(void) {
-  char *dir = make_dir("again"), *path = NULL, *p;
+  char *dir = make_dir(tmp_root, "again"), *path = NULL, *p;
   const coreapi_body_sink *sink = coreapi_download_sink();
   coreapi_error err;
   coreapi_download *d = coreapi_download_new(dir, &err);
@@ -785,7 +736,7 @@ static void test_begin_again_and_abandon(void) {
 /* A write that fails (file size limit: EFBIG) is ERR_IO; finish then has
  * nothing to publish and removes the temporary file. */
 static void test_write_failure(void) {
-  char *dir = make_dir("fail"), *path = (char *)"x";
+  char *dir = make_dir(tmp_root, "fail"), *path = (char *)"x";
   const coreapi_body_sink *sink = coreapi_download_sink();
   coreapi_error err;
   coreapi_download *d = coreapi_download_new(dir, &err);

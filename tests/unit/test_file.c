@@ -1,7 +1,6 @@
 /* test_file.c - coreapi_write_file_atomic: mode whatever the umask, whole
  * replacement, nothing left behind on failure, clear errors. */
 #include <coreapi/coreapi.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,30 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
-
-static int entries(const char *dir) {
-  int n = 0;
-  struct dirent *e;
-  DIR *d = opendir(dir);
-  REQUIRE(d != NULL);
-  while ((e = readdir(d)) != NULL)
-    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-      n++;
-  closedir(d);
-  return n;
-}
-
-static char *slurp(const char *path) {
-  static char buf[256];
-  FILE *f = fopen(path, "r");
-  size_t n;
-  if (f == NULL)
-    return NULL;
-  n = fread(buf, 1, sizeof(buf) - 1, f);
-  buf[n] = '\0';
-  fclose(f);
-  return buf;
-}
+#include "files.h"
 
 int main(void) {
   char dir[] = "/tmp/coreapi-test-file-XXXXXX", path[128], bad[160];
@@ -53,11 +29,11 @@ int main(void) {
   CHECK_INT(st.st_mode & 07777, 0640);
   CHECK_INT(coreapi_write_file_atomic(path, "", 0, 0600, &err), COREAPI_OK);
   CHECK_STR(slurp(path), "");
-  CHECK_INT(entries(dir), 1); /* no temporary file left */
+  CHECK_INT(count_entries(dir, NULL), 1); /* no temporary file left */
 
   CHECK_INT(coreapi_write_file_atomic(bad, "x", 1, 0600, &err), COREAPI_ERR_IO);
   CHECK(strstr(err.text, "missing") != NULL);
-  CHECK_INT(entries(dir), 1);
+  CHECK_INT(count_entries(dir, NULL), 1);
   CHECK_INT(coreapi_write_file_atomic(NULL, "x", 1, 0600, &err), COREAPI_ERR_INVALID_ARGUMENT);
   CHECK_INT(coreapi_write_file_atomic(path, NULL, 1, 0600, &err), COREAPI_ERR_INVALID_ARGUMENT);
   CHECK_INT(coreapi_write_file_atomic(path, "x", 1, 010000, &err), COREAPI_ERR_INVALID_ARGUMENT);
