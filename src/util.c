@@ -80,7 +80,15 @@ int coreapi__is_utf8(const char *str, size_t n) {
     size_t len;
     uint32_t cp;
     if (c < 0x80) {
+      /* ASCII runs, eight bytes at a time. */
+      uint64_t w;
       i++;
+      while (n - i >= 8) {
+        memcpy(&w, s + i, 8);
+        if (w & UINT64_C(0x8080808080808080))
+          break;
+        i += 8;
+      }
       continue;
     } else if (c >= 0xC2 && c <= 0xDF) {
       len = 2;

@@ -17,6 +17,7 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "../internal.h"
 #include "jsonparse.h"
 
 #define MAX_DEPTH 512
@@ -173,9 +174,24 @@ static int on_number(void *ctx, const char *s, size_t len) {
   return add_value(p, v);
 }
 
+/* Strings and keys must be UTF-8 as RFC 8259 and Python's decoder want it:
+ * no overlong forms, no surrogates, nothing above U+10FFFF. YAJL's own check
+ * lets overlong forms through, so it is turned off (yajl_dont_validate_strings)
+ * and the decoded text checked here instead: the text an escape makes is
+ * checked too. */
+static int valid_text(parser *p, const unsigned char *s, size_t len) {
+  if (coreapi__is_utf8((const char *)s, len))
+    return 1;
+  p->error = "invalid UTF-8 in a string";
+  return 0;
+}
+
 static int on_string(void *ctx, const unsigned char *s, size_t len) {
   parser *p = ctx;
-  coreapi__jv *v = new_value(p, COREAPI__JV_STRING);
+  coreapi__jv *v;
+  if (!valid_text(p, s, len))
+    return 0;
+  v = new_value(p, COREAPI__JV_STRING);
   if (v == NULL || (v->u.s = arena_string(p, s, len)) == NULL) {
     p->error = "out of memory";
     return 0;
@@ -204,6 +220,8 @@ static int on_start_array(void *ctx) { return open_container(ctx, 0); }
 static int on_map_key(void *ctx, const unsigned char *key, size_t len) {
   parser *p = ctx;
   frame *f = &p->frames[p->depth];
+  if (!valid_text(p, key, len))
+    return 0;
   f->key = arena_string(p, key, len);
   f->klen = len;
   if (f->key == NULL) {
@@ -317,6 +335,7 @@ coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__
   yajl_handle h;
   yajl_status st;
   locale_t c_locale, previous;
+  int at_end = 0;
   const unsigned char *text = (const unsigned char *)(data ? data : "");
 
   memset(&p, 0, sizeof(p));
@@ -339,15 +358,20 @@ coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__
     COREAPI__OOM(err);
     return NULL;
   }
+  yajl_config(h, yajl_dont_validate_strings, 1); /* see valid_text */
   previous = uselocale(c_locale);
   st = yajl_parse(h, text, len);
-  if (st == yajl_status_ok)
+  if (st == yajl_status_ok) {
+    /* The text ended inside a value: yajl_complete_parse counts its bytes
+     * in a buffer of its own, so the error is at the end of the text. */
     st = yajl_complete_parse(h);
+    at_end = st != yajl_status_ok;
+  }
   uselocale(previous);
   freelocale(c_locale);
   if (st != yajl_status_ok) {
     int line, column;
-    size_t at = yajl_get_bytes_consumed(h);
+    size_t at = at_end ? len : yajl_get_bytes_consumed(h);
     if (at > len)
       at = len;
     position((const char *)text, at, &line, &column);

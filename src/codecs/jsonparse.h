@@ -48,7 +48,9 @@ typedef struct coreapi__jdoc coreapi__jdoc;
  * an object, nesting deeper than 512, integers outside int64, reals beyond
  * the range of a double, and malformed
  * or non-UTF-8 text are errors: NULL with err set to ERR_PARSE, "Malformed
- * JSON. <why> (line L, column C)". On success the tree is *root, owned by
+ * JSON. <why> (line L, column C)", where the parser stopped: just after the
+ * token it could not take, or the end of a text that stops inside a value.
+ * On success the tree is *root, owned by
  * the returned document (free with coreapi__jdoc_free). Numbers are read
  * independently of the process locale. Keeps no state between calls. */
 coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__jv **root,

@@ -18,6 +18,13 @@
  *     do not resolve back, a scheme in capitals ("Https://a/b") is lowered
  *     when urljoin resolves it against a base of the same scheme but kept
  *     when it does not, and urlsplit drops tabs and newlines from a host.
+ * The same bytes also go through the other decoders of a response body:
+ *   - a decoded document is displayed (plain and in colour), which must work;
+ *   - coreapi_json_decode (plain JSON): a value that decodes is encoded
+ *     compact, indented and ASCII-only, and each text must decode to an
+ *     equal value;
+ *   - the bytes up to a NUL as a Content-Type for coreapi_negotiate_decoder,
+ *     which must choose one of the formats offered or fail with an error.
  * Everything is freed, so leaks are reported too.
  */
 #include <stdint.h>
@@ -102,17 +109,85 @@ static int urls_round_trip(const coreapi_node *node) {
   }
 }
 
+/* Plain JSON: decode, then every encoding decodes to an equal value. */
+static void plain_json(const uint8_t *data, size_t size) {
+  static const struct {
+    int indent, ascii;
+  } forms[] = {{0, 0}, {4, 0}, {-1, 1}};
+  coreapi_error err;
+  coreapi_node *v = coreapi_json_decode((const char *)data, size, &err);
+  if (v == NULL) {
+    if (err.code == COREAPI_OK)
+      fail("json decode returned NULL without an error", &err, NULL, 0);
+    return;
+  }
+  for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+    size_t len = 0;
+    char *text = coreapi_json_encode(v, forms[i].indent, forms[i].ascii, &len, &err);
+    coreapi_node *w;
+    if (text == NULL)
+      fail("encoding a decoded JSON value failed", &err, NULL, 0);
+    w = coreapi_json_decode(text, len, &err);
+    if (w == NULL)
+      fail("decoding the JSON encoding failed", &err, text, len);
+    if (!coreapi_node_equal(v, w))
+      fail("the JSON value changed in an encode/decode round trip", NULL, text, len);
+    coreapi_node_free(w);
+    free(text);
+  }
+  coreapi_node_free(v);
+}
+
+/* The input up to its first NUL as a Content-Type. */
+static void negotiate(const uint8_t *data, size_t size) {
+  static const char *const formats[] = {"corejson", "json", "text", "download"};
+  coreapi_error err;
+  size_t n = 0;
+  char *type;
+  const char *chosen;
+  while (n < size && data[n] != 0)
+    n++;
+  type = malloc(n + 1);
+  if (type == NULL)
+    return;
+  memcpy(type, data, n);
+  type[n] = '\0';
+  for (size_t count = 1; count <= 4; count++) {
+    chosen = coreapi_negotiate_decoder(formats, count, type, &err);
+    if (chosen == NULL) {
+      if (err.code == COREAPI_OK)
+        fail("negotiation returned NULL without an error", &err, NULL, 0);
+      continue;
+    }
+    for (size_t i = 0; i < count && chosen != NULL; i++)
+      if (strcmp(chosen, formats[i]) == 0)
+        chosen = NULL;
+    if (chosen != NULL)
+      fail("negotiation chose a format that was not offered", NULL, type, n);
+  }
+  free(type);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   coreapi_error err;
   coreapi_node *a;
   int indent, strict, has_url;
 
+  plain_json(data, size);
+  negotiate(data, size);
   coreapi_error_clear(&err);
   a = coreapi_corejson_decode((const char *)data, size, BASE_URL, &err);
   if (a == NULL) {
     if (err.code == COREAPI_OK)
       fail("decode returned NULL without an error", &err, NULL, 0);
     return 0;
+  }
+  for (int color = 0; color <= 1; color++) {
+    size_t len = 0;
+    char *shown = coreapi_display(a, color, &len, &err);
+    if (shown == NULL || strlen(shown) > len)
+      fail("displaying a decoded document failed", &err, NULL, 0);
+    free(shown);
   }
   /* The round-trip checks hold where URLs do. A top-level plain object
    * decodes to a Document with no URL (as the reference's does); its encoding
