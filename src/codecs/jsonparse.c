@@ -315,6 +315,52 @@ static const yajl_callbacks callbacks = {
     on_start_map, on_map_key, on_end, on_start_array, on_end,
 };
 
+static int hex4(const char *s, const char *end, unsigned *cp) {
+  *cp = 0;
+  if (end - s < 4)
+    return 0;
+  for (int i = 0; i < 4; i++) {
+    char c = s[i];
+    unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+                 : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+                 : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+                                        : 16u;
+    if (d == 16u)
+      return 0;
+    *cp = *cp << 4 | d;
+  }
+  return 1;
+}
+
+/* The first \u escape of a surrogate that is not half of a pair, or NULL.
+ * JSON can write one (Python reads it into a str), but UTF-8 cannot hold it,
+ * and YAJL would turn it into "?" or, before another escape, into an
+ * unrelated character: refused rather than changed. A backslash that follows
+ * an odd run of backslashes is itself escaped, not the start of an escape. */
+static const char *lone_surrogate(const char *s, size_t n) {
+  const char *end = s + n, *p = memchr(s, '\\', n);
+  while (p != NULL) {
+    const char *q = p;
+    unsigned cp, low;
+    while (q < end && *q == '\\')
+      q++;
+    if ((q - p) % 2 == 1 && q < end && *q == 'u' && hex4(q + 1, end, &cp)) {
+      if (cp >= 0xDC00 && cp <= 0xDFFF)
+        return q - 1;
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        if (end - q < 11 || q[5] != '\\' || q[6] != 'u' || !hex4(q + 7, end, &low) ||
+            low < 0xDC00 || low > 0xDFFF)
+          return q - 1;
+        q += 11;
+      } else {
+        q += 5;
+      }
+    }
+    p = q < end ? memchr(q, '\\', (size_t)(end - q)) : NULL;
+  }
+  return NULL;
+}
+
 /* Line and column (1-based) of byte offset in data. */
 static void position(const char *data, size_t offset, int *line, int *column) {
   *line = 1;
@@ -343,6 +389,17 @@ coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__
   if (data == NULL && len > 0) {
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "no data");
     return NULL;
+  }
+  {
+    const char *bad = data != NULL ? lone_surrogate(data, len) : NULL;
+    if (bad != NULL) {
+      int line, column;
+      position(data, (size_t)(bad - data), &line, &column);
+      coreapi_error_set(err, COREAPI_ERR_PARSE,
+                        "Malformed JSON. %.6s is half of a surrogate pair (line %d, column %d)",
+                        bad, line, column);
+      return NULL;
+    }
   }
   p.doc = calloc(1, sizeof(*p.doc));
   h = yajl_alloc(&callbacks, NULL, &p);

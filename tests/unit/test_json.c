@@ -142,6 +142,21 @@ static void test_utf8(void) {
   REFUSED("{\"\xc0\xaf\": 1}", "invalid UTF-8 in a string");
   REFUSED("{\"_type\": \"document\", \"_meta\": {\"title\": \"\xed\xbf\xbf\"}}",
           "invalid UTF-8 in a string");
+  /* An escaped surrogate that is not half of a pair cannot be UTF-8 either
+   * (YAJL alone would make it "?" or another character). */
+  REFUSED("{\"a\": \"x\\ud800\"}", "\\ud800 is half of a surrogate pair (line 1, column 9)");
+  REFUSED("{\"a\": \"\\uDC00\"}", "\\uDC00 is half of a surrogate pair");
+  REFUSED("{\"a\": \"\\ud800\\u0041\"}", "\\ud800 is half of a surrogate pair");
+  REFUSED("{\"a\": \"\\ud800\\ud800\"}", "\\ud800 is half of a surrogate pair");
+  REFUSED("{\"a\": \"\\udbff\"}", "\\udbff is half of a surrogate pair");
+  REFUSED("{\"\\\\\\udfff\": 1}", "\\udfff is half of a surrogate pair"); /* \\ then \udfff */
+  /* An escaped backslash before "ud800" is text, not an escape. */
+  d = TAKEN("{\"a\": \"\\\\ud800\", \"b\": \"\\\\\\ud834\\udd1e\"}");
+  if (d != NULL) {
+    CHECK_STR(coreapi_string_value(get(d, "a"), NULL), "\\ud800");
+    CHECK_STR(coreapi_string_value(get(d, "b"), NULL), "\\\xf0\x9d\x84\x9e");
+  }
+  coreapi_node_free(d);
   /* Valid text, raw and escaped, one to four bytes. */
   d = TAKEN("{\"a\": \"A\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e\", "
             "\"b\": \"\\u0041\\u00e9\\u20ac\\ud834\\udd1e\", \"\xf4\x8f\xbf\xbf\": 1}");
