@@ -30,7 +30,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 TSAN_OPTIONS=halt_on_error=1 CTEST_ARGS="-L threads" \
   run tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCOREAPI_SANITIZE=thread
 # libFuzzer: the Core JSON decoder, Content-Disposition names and URI Templates, a fixed
-# seed and a fixed number of inputs, about 30 s each (reproducible; see tests/fuzz/CMakeLists.txt).
+# seed and a fixed number of inputs, 10-30 s each (reproducible; see tests/fuzz/CMakeLists.txt).
 CTEST_ARGS="-L fuzz" \
   run fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCOREAPI_FUZZ=ON
 
