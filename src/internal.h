@@ -31,6 +31,9 @@ int coreapi__is_token(const char *s);
 /* Is [s, s+n) valid UTF-8 (no overlongs, no surrogates)? */
 int coreapi__is_utf8(const char *s, size_t n);
 
+/* The value (0-15) of the hexadecimal digit c, either case, or -1. */
+int coreapi__hex_value(unsigned char c);
+
 /* Base64 (RFC 4648, padded) of n bytes into a new NUL-terminated string. */
 char *coreapi__base64(const unsigned char *in, size_t n);
 

@@ -120,16 +120,6 @@ static char *latin1_to_utf8(const unsigned char *s, size_t n) {
   return out;
 }
 
-static int hexval(unsigned char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 enum charset { CS_UNKNOWN, CS_UTF8, CS_LATIN1, CS_ASCII };
 
 static enum charset charset_of(const char *p, size_t n) {
@@ -172,7 +162,8 @@ static char *decode_ext_value(const param *v, int *oom) {
     unsigned char c = bytes[i];
     if (c == '%') {
       int hi, lo;
-      if (n - i < 3 || (hi = hexval(bytes[i + 1])) < 0 || (lo = hexval(bytes[i + 2])) < 0)
+      if (n - i < 3 || (hi = coreapi__hex_value(bytes[i + 1])) < 0 ||
+          (lo = coreapi__hex_value(bytes[i + 2])) < 0)
         goto done;
       c = (unsigned char)(hi * 16 + lo);
       i += 2;

@@ -320,14 +320,10 @@ static int hex4(const char *s, const char *end, unsigned *cp) {
   if (end - s < 4)
     return 0;
   for (int i = 0; i < 4; i++) {
-    char c = s[i];
-    unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
-                 : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
-                 : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
-                                        : 16u;
-    if (d == 16u)
+    int d = coreapi__hex_value((unsigned char)s[i]);
+    if (d < 0)
       return 0;
-    *cp = *cp << 4 | d;
+    *cp = *cp << 4 | (unsigned)d;
   }
   return 1;
 }
@@ -375,6 +371,14 @@ static void position(const char *data, size_t offset, int *line, int *column) {
   }
 }
 
+/* err = "Malformed JSON. <why> (line L, column C)", at byte offset at. */
+static void malformed(coreapi_error *err, coreapi_code code, const char *data, size_t at,
+                      const char *why) {
+  int line, column;
+  position(data, at, &line, &column);
+  coreapi_error_set(err, code, "Malformed JSON. %s (line %d, column %d)", why, line, column);
+}
+
 coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__jv **root,
                                    coreapi_error *err) {
   parser p;
@@ -393,11 +397,9 @@ coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__
   {
     const char *bad = data != NULL ? lone_surrogate(data, len) : NULL;
     if (bad != NULL) {
-      int line, column;
-      position(data, (size_t)(bad - data), &line, &column);
-      coreapi_error_set(err, COREAPI_ERR_PARSE,
-                        "Malformed JSON. %.6s is half of a surrogate pair (line %d, column %d)",
-                        bad, line, column);
+      char why[40];
+      snprintf(why, sizeof why, "%.6s is half of a surrogate pair", bad);
+      malformed(err, COREAPI_ERR_PARSE, data, (size_t)(bad - data), why);
       return NULL;
     }
   }
@@ -427,15 +429,13 @@ coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__
   uselocale(previous);
   freelocale(c_locale);
   if (st != yajl_status_ok) {
-    int line, column;
     size_t at = at_end ? len : yajl_get_bytes_consumed(h);
     if (at > len)
       at = len;
-    position((const char *)text, at, &line, &column);
     if (p.error != NULL) {
-      coreapi_error_set(err, strcmp(p.error, "out of memory") == 0 ? COREAPI_ERR_OUT_OF_MEMORY
-                                                                     : COREAPI_ERR_PARSE,
-                        "Malformed JSON. %s (line %d, column %d)", p.error, line, column);
+      malformed(err, strcmp(p.error, "out of memory") == 0 ? COREAPI_ERR_OUT_OF_MEMORY
+                                                            : COREAPI_ERR_PARSE,
+                (const char *)text, at, p.error);
     } else {
       unsigned char *msg = yajl_get_error(h, 0, text, len);
       char *m = (char *)msg;
@@ -444,8 +444,7 @@ coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__
         m[--n] = '\0';
       if (m != NULL && strncmp(m, "parse error: ", 13) == 0)
         m += 13;
-      coreapi_error_set(err, COREAPI_ERR_PARSE, "Malformed JSON. %s (line %d, column %d)",
-                        m ? m : "invalid JSON", line, column);
+      malformed(err, COREAPI_ERR_PARSE, (const char *)text, at, m ? m : "invalid JSON");
       yajl_free_error(h, msg);
     }
     yajl_free(h);
@@ -457,7 +456,7 @@ coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__
   free(p.pending);
   if (p.doc->root == NULL) {
     coreapi__jdoc_free(p.doc);
-    coreapi_error_set(err, COREAPI_ERR_PARSE, "Malformed JSON. no value (line 1, column 1)");
+    malformed(err, COREAPI_ERR_PARSE, (const char *)text, 0, "no value");
     return NULL;
   }
   *root = p.doc->root;

@@ -57,9 +57,6 @@ typedef struct ut {
 
 static int is_alpha(unsigned char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 static int is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static int is_hex(unsigned char c) {
-  return is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
-}
 static int is_unreserved(unsigned char c) {
   return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
@@ -70,8 +67,8 @@ static int is_reserved(unsigned char c) {
 
 /* A pct-encoded triplet at s[i]? */
 static int is_triplet(const char *s, size_t n, size_t i) {
-  return i + 2 < n && s[i] == '%' && is_hex((unsigned char)s[i + 1]) &&
-         is_hex((unsigned char)s[i + 2]);
+  return i + 2 < n && s[i] == '%' && coreapi__hex_value((unsigned char)s[i + 1]) >= 0 &&
+         coreapi__hex_value((unsigned char)s[i + 2]) >= 0;
 }
 
 /* The length of the valid UTF-8 sequence at s (n > 0 bytes available), or 0
