@@ -198,6 +198,19 @@ COREAPI_EXTERN coreapi_code coreapi_client_request(coreapi_client *client, const
                                                    coreapi_response **out,
                                                    coreapi_error *err);
 
+/* The client's decoders, by format, in order of preference (see codec.h) for the Core API
+ * operations (coreapi_client_get, _reload, _action in transitions.h);
+ * NULL restores the default: corejson, json, text, download. The list and its
+ * strings are copied. */
+COREAPI_EXTERN coreapi_code coreapi_client_set_decoders(coreapi_client *client,
+                                                        const char *const *formats, size_t n,
+                                                        coreapi_error *err);
+
+/* Where downloads are saved (copied); NULL: the system's temporary directory
+ * ($TMPDIR, else /tmp). */
+COREAPI_EXTERN coreapi_code coreapi_client_set_download_dir(coreapi_client *client,
+                                                            const char *dir, coreapi_error *err);
+
 /* Write the client's cookies to path in the Netscape cookie file format, the
  * way every file of this library is written: to a temporary file in the same
  * directory with mode 0600, flushed to disk, then renamed into place. */

@@ -41,18 +41,6 @@ typedef struct coreapi_result {
  * function filled (they initialise it first); NULL does nothing. */
 COREAPI_EXTERN void coreapi_result_clear(coreapi_result *result);
 
-/* The client's decoders, by format, in order of preference (see codec.h);
- * NULL restores the default: corejson, json, text, download. The list and its
- * strings are copied. */
-COREAPI_EXTERN coreapi_code coreapi_client_set_decoders(coreapi_client *client,
-                                                        const char *const *formats, size_t n,
-                                                        coreapi_error *err);
-
-/* Where downloads are saved (copied); NULL: the system's temporary directory
- * ($TMPDIR, else /tmp). */
-COREAPI_EXTERN coreapi_code coreapi_client_set_download_dir(coreapi_client *client,
-                                                            const char *dir, coreapi_error *err);
-
 /* GET url with the Accept header of the client's decoders and decode the
  * response by its Content-Type; with format (not NULL) that decoder is used
  * whatever the Content-Type. Fills *result (initialised first). */

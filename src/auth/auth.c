@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "auth.h"
 
 struct coreapi_auth {
   atomic_uint refs;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "auth.h"
 
 typedef struct basic_state {
   char *header; /* "Basic <base64>", a secret */

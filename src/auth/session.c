@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "auth.h"
 
 /* The token is kept per host, as the cookie it comes from is (a cookie without
  * a Domain attribute belongs to its host only): a token one host set never

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "auth.h"
 
 typedef struct token_state {
   char *header; /* "<scheme> <token>", a secret */

@@ -8,11 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../document/node.h"
+#include "../document/document.h"
 #include "corejson.h"
 #include "jsonout.h"
 #include "jsonparse.h"
 #include "urls.h"
+#include "coreapi/codec.h"
 
 #define COREJSON_MEDIA_TYPE "application/coreapi+json"
 

@@ -4,7 +4,7 @@
 #ifndef COREAPI_CODECS_COREJSON_H
 #define COREAPI_CODECS_COREJSON_H
 
-#include "../internal.h"
+#include "../document/document.h"
 
 /* Parse JSON text (see jsonparse.h) and turn it into nodes: Core JSON rules
  * with URLs resolved against base_url, or plain data. */

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "../document/document.h"
 #include "download_internal.h"
 
 typedef struct param {

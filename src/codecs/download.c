@@ -23,7 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../internal.h"
+#include "../document/document.h"
 #define COREAPI__DOWNLOAD_ALNUM_TABLE
 #include "download_internal.h"
 

@@ -1,6 +1,7 @@
 /* codecs/json.c - the JSON codec (application/json): plain data. */
-#include "../document/node.h"
+#include "../document/document.h"
 #include "corejson.h"
+#include "coreapi/codec.h"
 
 coreapi_node *coreapi_json_decode(const char *data, size_t len, coreapi_error *err) {
   coreapi_error_clear(err);

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "../internal.h"
+#include "../document/document.h"
 
 /* Append s (len bytes of UTF-8) as a JSON string literal. With ascii, every
  * non-ASCII character becomes \uXXXX (a surrogate pair above U+FFFF), as

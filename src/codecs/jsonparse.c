@@ -17,7 +17,7 @@
 
 #include <yajl/yajl_parse.h>
 
-#include "../internal.h"
+#include "../document/document.h"
 #include "jsonparse.h"
 
 #define MAX_DEPTH 512

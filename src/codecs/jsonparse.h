@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../internal.h"
+#include "../document/document.h"
 
 typedef enum coreapi__jv_type {
   COREAPI__JV_NULL,

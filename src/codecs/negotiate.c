@@ -6,7 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "../document/document.h"
+#include "coreapi/codec.h"
 
 typedef struct format_info {
   const char *name;

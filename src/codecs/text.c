@@ -1,5 +1,6 @@
 /* codecs/text.c - the text codec (text/ *): the body as a UTF-8 string. */
-#include "../document/node.h"
+#include "../document/document.h"
+#include "coreapi/codec.h"
 
 coreapi_node *coreapi_text_decode(const char *data, size_t len, coreapi_error *err) {
   coreapi_node *n;

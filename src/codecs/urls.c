@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "../document/document.h"
 #include "urls.h"
 
 /* A span of text. */

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "node.h"
+#include "document.h"
 
 struct coreapi_array_builder {
   coreapi_node **items;

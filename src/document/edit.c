@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "node.h"
+#include "document.h"
 
 /* A copy of container with the entry at key replaced by value (value NULL:
  * removed). Maps keep their kind and attributes and the other entries'

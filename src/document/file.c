@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "node.h"
+#include "document.h"
 
 static coreapi_node *file_alloc(const char *name, const char *content_type) {
   size_t nl = strlen(name), tl = content_type ? strlen(content_type) : 0;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "node.h"
+#include "document.h"
 
 
 static int utf8_or_null(const char *s) { return s == NULL || coreapi__is_utf8(s, strlen(s)); }

@@ -1,7 +1,7 @@
 /* document/lookup.c - following a path of keys and indexes into a document. */
 #include <string.h>
 
-#include "node.h"
+#include "document.h"
 
 static const char *article(coreapi_node_type type) {
   return strchr("aeiou", coreapi_node_type_name(type)[0]) ? "an" : "a";

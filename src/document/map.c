@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "node.h"
+#include "document.h"
 
 typedef struct builder_entry {
   char *key;

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "node.h"
+#include "document.h"
 
 coreapi_node *coreapi__node_alloc(size_t size, coreapi_node_type type) {
   coreapi_node *n = malloc(size);

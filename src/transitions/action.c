@@ -10,15 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../client_impl.h"
+#include "../transport/transport.h"
 #include "../codecs/corejson.h"
 #include "params.h"
+#include "coreapi/transitions.h"
 
 /* --- client settings ------------------------------------------------------ */
 
 coreapi_code coreapi_client_set_decoders(coreapi_client *c, const char *const *formats, size_t n,
                                          coreapi_error *err) {
-  char **copy = NULL;
   coreapi_error_clear(err);
   if (c == NULL || (formats == NULL && n > 0) || (formats != NULL && n == 0))
     return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "client and formats needed");
@@ -28,38 +28,8 @@ coreapi_code coreapi_client_set_decoders(coreapi_client *c, const char *const *f
     coreapi_code rc = coreapi_accept_header(formats, n, accept, sizeof(accept), err);
     if (rc != COREAPI_OK)
       return rc;
-    copy = calloc(n, sizeof(char *));
-    if (copy == NULL)
-      return COREAPI__OOM(err);
-    for (size_t i = 0; i < n; i++) {
-      copy[i] = coreapi__strdup(formats[i]);
-      if (copy[i] == NULL) {
-        for (size_t k = 0; k < i; k++)
-          free(copy[k]);
-        free(copy);
-        return COREAPI__OOM(err);
-      }
-    }
   }
-  for (size_t i = 0; i < c->decoder_count; i++)
-    free(c->decoders[i]);
-  free(c->decoders);
-  c->decoders = copy;
-  c->decoder_count = copy ? n : 0;
-  return COREAPI_OK;
-}
-
-coreapi_code coreapi_client_set_download_dir(coreapi_client *c, const char *dir,
-                                             coreapi_error *err) {
-  char *copy = NULL;
-  coreapi_error_clear(err);
-  if (c == NULL)
-    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "client is NULL");
-  if (dir != NULL && (copy = coreapi__strdup(dir)) == NULL)
-    return COREAPI__OOM(err);
-  free(c->download_dir);
-  c->download_dir = copy;
-  return COREAPI_OK;
+  return coreapi__client_store_decoders(c, formats, n, err);
 }
 
 void coreapi_result_clear(coreapi_result *r) {
@@ -82,16 +52,11 @@ typedef struct receiver {
   coreapi__buf body;
 } receiver;
 
-static const char *const *decoders(const coreapi_client *c, size_t *n) {
-  *n = c->decoder_count;
-  return (const char *const *)c->decoders;
-}
-
 static coreapi_code receive_begin(void *userdata, const coreapi_response *resp,
                                   coreapi_error *err) {
   receiver *r = userdata;
   size_t n;
-  const char *const *list = decoders(r->client, &n);
+  const char *const *list = coreapi__client_decoders(r->client, &n);
   coreapi_download_free(r->download);
   r->download = NULL;
   r->received = 0;
@@ -105,7 +70,7 @@ static coreapi_code receive_begin(void *userdata, const coreapi_response *resp,
   /* A download goes to a file as it arrives; an error response never does. */
   if (r->format != NULL && strcmp(r->format, "download") == 0 &&
       coreapi_response_status(resp) < 400) {
-    const char *dir = r->client->download_dir;
+    const char *dir = coreapi__client_download_dir(r->client);
     if (dir == NULL && ((dir = getenv("TMPDIR")) == NULL || dir[0] == '\0'))
       dir = "/tmp";
     r->download = coreapi_download_new(dir, err);
@@ -119,13 +84,14 @@ static coreapi_code receive_begin(void *userdata, const coreapi_response *resp,
 static coreapi_code receive_write(void *userdata, const void *data, size_t len,
                                   coreapi_error *err) {
   receiver *r = userdata;
+  size_t max_body = coreapi__client_max_body(r->client);
   r->received += len;
   if (r->download != NULL)
     return coreapi_download_sink()->write(r->download, data, len, err);
-  if (r->client->max_body > 0 && r->body.len + len > r->client->max_body)
+  if (max_body > 0 && r->body.len + len > max_body)
     return coreapi_error_set(err, COREAPI_ERR_TOO_LARGE,
                              "the response body is larger than %zu bytes (the client's limit)",
-                             r->client->max_body);
+                             max_body);
   if (coreapi__buf_append(&r->body, data, len) != 0)
     return COREAPI__OOM(err);
   return COREAPI_OK;
@@ -246,7 +212,7 @@ coreapi_code coreapi__transition(coreapi_client *c, coreapi_request *req, const 
   coreapi_code rc;
   char accept[512];
   size_t n;
-  const char *const *list = decoders(c, &n);
+  const char *const *list = coreapi__client_decoders(c, &n);
   long status;
 
   memset(&r, 0, sizeof(r));

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../client_impl.h"
+#include "../transport/transport.h"
 #include "../codecs/corejson.h"
 #include "params.h"
 

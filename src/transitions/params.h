@@ -6,7 +6,11 @@
 #ifndef COREAPI_TRANSITIONS_PARAMS_H
 #define COREAPI_TRANSITIONS_PARAMS_H
 
-#include "../internal.h"
+#include "../transport/transport.h"
+#include "coreapi/codec.h"
+#include "coreapi/download.h"
+#include "coreapi/transitions.h"
+#include "coreapi/uritemplate.h"
 
 /* A form or query value after validation: one string, a list of strings
  * (query and form lists repeat their key), or a file (multipart only). */

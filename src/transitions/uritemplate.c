@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "../codecs/jsonout.h"
-#include "../internal.h"
+#include "../transport/transport.h"
 #include "coreapi/uritemplate.h"
 
 typedef struct op_info {

@@ -36,7 +36,7 @@
 #include "files.h"
 #include "coreapi/coreapi.h"
 #include "coreapi/download.h"
-#include "../../src/internal.h"
+#include "../../src/http/http.h"
 
 struct name_case {
   const char *disposition;

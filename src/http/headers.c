@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "http.h"
 
 /* Headers that frame the message or the connection. The library and libcurl
  * set them from the request itself; a caller's value could desynchronise

@@ -18,7 +18,7 @@
 #include <curl/curl.h>
 #include <idn2.h>
 
-#include "internal.h"
+#include "http.h"
 
 void coreapi__host_lower(char *host) {
   size_t n;

@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "base.h"
+#include "coreapi/file.h"
 
 static char *dir_of(const char *path) {
   const char *slash = strrchr(path, '/');

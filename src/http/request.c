@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "http.h"
 
 coreapi_request *coreapi_request_new(const char *method, const char *url, coreapi_error *err) {
   coreapi_request *req;
@@ -257,9 +257,9 @@ coreapi_code coreapi_request_memo_set(const coreapi_request *req, const char *ke
 const char *coreapi_request_cookie(const coreapi_request *req, const char *name) {
   coreapi_request *r = (coreapi_request *)req; /* the cache is not the request's content */
   char *value;
-  if (req == NULL || name == NULL || req->jar_client == NULL || req->memo == NULL)
+  if (req == NULL || name == NULL || req->cookie_lookup == NULL)
     return NULL;
-  value = coreapi__jar_cookie(req->jar_client, req, name);
+  value = req->cookie_lookup(req->cookie_ctx, req, name);
   if (value == NULL)
     return NULL;
   if (coreapi__headers_set(&r->cookie_cache, name, value, COREAPI__HDR_SECRET) != 0) {

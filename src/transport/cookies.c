@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <strings.h>
 #include <time.h>
 
 #include "client_impl.h"
@@ -91,64 +90,28 @@ coreapi_code coreapi_client_load_cookies(coreapi_client *c, const char *path,
   return rc;
 }
 
-/* Does the Netscape-format cookie line match req (RFC 6265 section 5.4:
- * domain, path, secure, expiry)? On a match, *value points into line. */
-static int cookie_matches(char *line, const coreapi_request *req, const char *name,
-                          const char **value) {
-  char *f[7];
-  char *p = line, *domain, *path_start;
-  const char *req_path;
-  size_t dl, hl, pl;
-  if (strncmp(p, "#HttpOnly_", 10) == 0)
-    p += 10;
-  for (int i = 0; i < 7; i++) {
-    f[i] = p;
-    p = strchr(p, '\t');
-    if (p == NULL && i < 6)
-      return 0;
-    if (p != NULL)
-      *p++ = '\0';
-  }
-  if (strcmp(f[5], name) != 0)
-    return 0;
-  domain = f[0][0] == '.' ? f[0] + 1 : f[0];
-  dl = strlen(domain);
-  hl = strlen(req->url.host);
-  if (strcasecmp(domain, req->url.host) != 0) {
-    if (strcmp(f[1], "TRUE") != 0 || hl <= dl || req->url.host[hl - dl - 1] != '.' ||
-        strcasecmp(req->url.host + hl - dl, domain) != 0)
-      return 0;
-  }
-  if (strcmp(f[3], "TRUE") == 0 && strcmp(req->url.scheme, "https") != 0)
-    return 0;
-  if (strtoll(f[4], NULL, 10) != 0 && strtoll(f[4], NULL, 10) < (long long)time(NULL))
-    return 0;
-  path_start = strstr(req->url.url, "://");
-  req_path = path_start ? strchr(path_start + 3, '/') : NULL;
-  if (req_path == NULL)
-    req_path = "/";
-  pl = strlen(f[2]);
-  if (strncmp(req_path, f[2], pl) != 0 ||
-      !(f[2][pl - 1] == '/' || req_path[pl] == '\0' || req_path[pl] == '/' ||
-        req_path[pl] == '?'))
-    return 0;
-  *value = f[6];
-  return 1;
-}
-
-char *coreapi__jar_cookie(coreapi_client *c, const coreapi_request *req, const char *name) {
+/* The value of the cookie called name that the jar would send with req
+ * (the most specific match, the one libcurl puts first), as a new string, or
+ * NULL. ctx is the client: this is a request's cookie_lookup. */
+char *coreapi__jar_cookie(void *ctx, const coreapi_request *req, const char *name) {
+  coreapi_client *c = ctx;
   struct curl_slist *list = NULL;
   int was_attached = c->jar_attached;
+  coreapi__cookie_match best = {NULL, 0, 0, 0}, m;
+  long long now = (long long)time(NULL);
   char *found = NULL;
   coreapi__client_use_jar(c, 1);
   if (curl_easy_getinfo(c->curl, CURLINFO_COOKIELIST, &list) != CURLE_OK)
     list = NULL;
   coreapi__client_use_jar(c, was_attached);
-  for (struct curl_slist *l = list; l != NULL && found == NULL; l = l->next) {
-    const char *value;
-    if (l->data != NULL && l->data[0] != '\0' && cookie_matches(l->data, req, name, &value))
-      found = coreapi__strdup(value);
-  }
+  for (struct curl_slist *l = list; l != NULL; l = l->next)
+    if (l->data != NULL &&
+        coreapi__cookie_line_match(l->data, strlen(l->data), &req->url, name, now, &m) &&
+        (best.value == NULL || m.path_len > best.path_len ||
+         (m.path_len == best.path_len && m.domain_len > best.domain_len)))
+      best = m;
+  if (best.value != NULL)
+    found = coreapi__strndup(best.value, best.value_len);
   coreapi__slist_free_secret(list);
   return found;
 }

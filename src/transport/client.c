@@ -14,8 +14,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../document/document.h"
 #include "client_impl.h"
-#include "redirect.h"
 
 #define DEFAULT_USER_AGENT "coreapi"
 #define DEFAULT_TIMEOUT_MS 30000L
@@ -372,6 +372,53 @@ coreapi_code coreapi_client_set_debug(coreapi_client *c, coreapi_debug_fn fn, vo
   c->debug = fn;
   c->debug_data = userdata;
   curl_easy_setopt(c->curl, CURLOPT_VERBOSE, fn != NULL ? 1L : 0L);
+  return COREAPI_OK;
+}
+
+/* --- settings the Core API operations read (transport.h) --------------- */
+
+size_t coreapi__client_max_body(const coreapi_client *c) { return c->max_body; }
+
+const char *const *coreapi__client_decoders(const coreapi_client *c, size_t *n) {
+  *n = c->decoder_count;
+  return (const char *const *)c->decoders;
+}
+
+coreapi_code coreapi__client_store_decoders(coreapi_client *c, const char *const *formats,
+                                            size_t n, coreapi_error *err) {
+  char **copy = NULL;
+  if (formats != NULL && n > 0) {
+    copy = calloc(n, sizeof(char *));
+    if (copy == NULL)
+      return COREAPI__OOM(err);
+    for (size_t i = 0; i < n; i++) {
+      copy[i] = coreapi__strdup(formats[i]);
+      if (copy[i] == NULL) {
+        for (size_t k = 0; k < i; k++)
+          free(copy[k]);
+        free(copy);
+        return COREAPI__OOM(err);
+      }
+    }
+  }
+  for (size_t i = 0; i < c->decoder_count; i++)
+    free(c->decoders[i]);
+  free(c->decoders);
+  c->decoders = copy;
+  c->decoder_count = copy ? n : 0;
+  return COREAPI_OK;
+}
+
+const char *coreapi__client_download_dir(const coreapi_client *c) { return c->download_dir; }
+
+coreapi_code coreapi_client_set_download_dir(coreapi_client *c, const char *dir,
+                                             coreapi_error *err) {
+  char *copy = NULL;
+  CHECK_CLIENT(c, err);
+  if (dir != NULL && (copy = coreapi__strdup(dir)) == NULL)
+    return COREAPI__OOM(err);
+  free(c->download_dir);
+  c->download_dir = copy;
   return COREAPI_OK;
 }
 
@@ -865,7 +912,8 @@ static coreapi_code send_hop(coreapi_client *c, const chain *ch, const coreapi_r
       return COREAPI__OOM(err);
     if (attempt == 0)
       explain_choice(c, ch, req, auth, cookies);
-    req->jar_client = cookies ? c : NULL;
+    req->cookie_lookup = cookies ? coreapi__jar_cookie : NULL;
+    req->cookie_ctx = c;
     req->resent = attempt > 0;
     if (auth != NULL) {
       /* Headers set while the authentication runs are marked, so that debug

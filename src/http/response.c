@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "http.h"
 
 coreapi_response *coreapi__response_new(void) {
   coreapi_response *resp = calloc(1, sizeof(*resp));

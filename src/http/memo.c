@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "client_impl.h"
+#include "http.h"
 
 static coreapi__memo_entry *memo_find(const coreapi__memo *memo, const void *owner,
                                       const char *key) {

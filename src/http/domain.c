@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "http.h"
 
 /* Characters a host pattern may contain besides bytes >= 0x80 (IDN, which
  * libcurl and libidn2 then validate). */

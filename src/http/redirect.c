@@ -15,8 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "redirect.h"
+#include "http.h"
 
 int coreapi__is_redirect(long status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;

@@ -1,66 +1,18 @@
 /*
- * internal.h - declarations shared between the library's files, not exported.
- *
- * Names shared between files are coreapi__*; everything else is static.
+ * http/http.h - the message layer: headers, URLs, domain patterns, requests,
+ * responses, the per-client memory of authentications, redirect rules.
+ * Pure data and rules: no libcurl transfer happens here (see src/README.md).
  */
-#ifndef COREAPI_INTERNAL_H
-#define COREAPI_INTERNAL_H
+#ifndef COREAPI_HTTP_H
+#define COREAPI_HTTP_H
 
 #include <stddef.h>
 
-#include "coreapi/coreapi.h"
-
-/* --- util.c ------------------------------------------------------------- */
-
-/* Overwrite n bytes at p with zeros in a way the compiler keeps. */
-void coreapi__wipe(void *p, size_t n);
-
-/* Wipe and free a NUL-terminated string; NULL does nothing. */
-void coreapi__free_secret(char *s);
-
-/* strdup / strndup that return NULL on NULL input or allocation failure. */
-char *coreapi__strdup(const char *s);
-char *coreapi__strndup(const char *s, size_t n);
-
-/* ASCII case-insensitive comparison, as for header names and hosts. */
-int coreapi__strcaseeq(const char *a, const char *b);
-
-/* Is s (NUL-terminated) a non-empty RFC 9110 token (tchar+)? */
-int coreapi__is_token(const char *s);
-
-/* Is [s, s+n) valid UTF-8 (no overlongs, no surrogates)? */
-int coreapi__is_utf8(const char *s, size_t n);
-
-/* The value (0-15) of the hexadecimal digit c, either case, or -1. */
-int coreapi__hex_value(unsigned char c);
-
-/* Base64 (RFC 4648, padded) of n bytes into a new NUL-terminated string. */
-char *coreapi__base64(const unsigned char *in, size_t n);
-
-/* Strings packed into one allocation: the bytes a string needs there (NULL
- * counts as ""), and copying it to *blob, advancing it. */
-size_t coreapi__blob_size(const char *s);
-const char *coreapi__blob_put(char **blob, const char *s);
-
-/* A growable byte buffer, always NUL-terminated when data is not NULL. */
-typedef struct coreapi__buf {
-  char *data;
-  size_t len;
-  size_t cap;
-} coreapi__buf;
-
-int coreapi__buf_append(coreapi__buf *b, const void *p, size_t n); /* 0 or -1 */
-int coreapi__buf_appendf(coreapi__buf *b, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-void coreapi__buf_free(coreapi__buf *b);
-
-/* Wipe every string of a libcurl list, then free it (header lines and
- * cookie lines hold secrets). NULL does nothing. */
-struct curl_slist;
-void coreapi__slist_free_secret(struct curl_slist *list);
+#include "../text/text.h"
+#include "coreapi/domain.h"
+#include "coreapi/request.h"
+#include "coreapi/response.h"
+#include "coreapi/document.h"
 
 /* --- headers.c: an ordered, case-insensitive list of name/value pairs ---- */
 
@@ -168,7 +120,11 @@ struct coreapi_request {
   coreapi__memo *memo;
   const void *memo_owner;
   unsigned set_flags; /* COREAPI__HDR_* given to headers set meanwhile */
-  coreapi_client *jar_client; /* set while cookies are allowed on this hop */
+  /* Set by the client while cookies are allowed on this hop: the value of
+   * the cookie called name that its jar would send with req, as a new
+   * string, or NULL. */
+  char *(*cookie_lookup)(void *ctx, const coreapi_request *req, const char *name);
+  void *cookie_ctx;
   coreapi__headers cookie_cache; /* values coreapi_request_cookie returned */
 };
 
@@ -187,9 +143,25 @@ coreapi_code coreapi__request_set_body_file(coreapi_request *req, coreapi_node *
 /* Turn req into a request for a redirect target (already parsed url, moved). */
 void coreapi__request_retarget(coreapi_request *req, coreapi__url *url);
 
-/* Look up cookie name in client's jar for req (client.c); a new string or
- * NULL. */
-char *coreapi__jar_cookie(coreapi_client *client, const coreapi_request *req, const char *name);
+/* --- cookie.c ----------------------------------------------------------- */
+
+/* Where a cookie that matches points: its value (a span of the line) and how
+ * specific it is (libcurl sends the longest path first, then the longest
+ * domain). */
+typedef struct coreapi__cookie_match {
+  const char *value;
+  size_t value_len;
+  size_t path_len;
+  size_t domain_len;
+} coreapi__cookie_match;
+
+/* Does the Netscape cookie-file line [line, line+len) hold a cookie called
+ * name that a jar would send with a request to url at time now (seconds
+ * since the epoch): domain (tail match for domain cookies), path prefix,
+ * Secure only over https, not expired? Returns 1 and fills *out (may be
+ * NULL), or 0 (no match, or a line that is not a cookie). */
+int coreapi__cookie_line_match(const char *line, size_t len, const coreapi__url *url,
+                               const char *name, long long now, coreapi__cookie_match *out);
 
 /* --- response.c ---------------------------------------------------------- */
 
@@ -213,38 +185,47 @@ int coreapi__set_cookie_parse(const char *s, size_t len, const char **name, size
 /* The standard reason phrase for a status code, "" for an unknown one. */
 const char *coreapi__reason_phrase(long status);
 
-/* --- auth/auth.c --------------------------------------------------------- */
-
-struct coreapi_auth;
-const coreapi__pattern *coreapi__auth_pattern(const coreapi_auth *auth);
-const coreapi_auth_ops *coreapi__auth_ops(const coreapi_auth *auth);
-void *coreapi__auth_state(const coreapi_auth *auth);
-/* Run ops->apply; an error it returns without filling err is filled here. */
-coreapi_code coreapi__auth_run_apply(const coreapi_auth *auth, coreapi_request *req,
-                                     coreapi_error *err);
-
-/* --- client memo --------------------------------------------------------- */
+/* --- memo.c --------------------------------------------------------- */
 
 const char *coreapi__memo_get(const coreapi__memo *memo, const void *owner, const char *key);
 coreapi_code coreapi__memo_set(coreapi__memo *memo, const void *owner, const char *key,
                                const char *value, coreapi_error *err);
 
-/* --- document/file.c: reading File nodes that are streams --------------- */
+typedef struct coreapi__memo_entry {
+  const void *owner; /* the coreapi_auth the value belongs to */
+  char *key;
+  char *value;
+} coreapi__memo_entry;
 
-/* Read up to n bytes of a stream File; (size_t)-1 on error. */
-size_t coreapi__file_read(const coreapi_node *file, char *buf, size_t n);
-/* Rewind a stream File: 0, or -1 when it cannot. */
-int coreapi__file_rewind(const coreapi_node *file);
+/* The per-client memory of authentication objects (memo.c). */
+struct coreapi__memo {
+  coreapi__memo_entry *items;
+  size_t count;
+  size_t cap;
+};
 
-/* --- fileio.c ------------------------------------------------------------ */
+void coreapi__memo_free(coreapi__memo *memo);
 
-/* Write len bytes to path atomically: a temporary file in the same directory
- * created with mode, written, fsync'ed, renamed over path, and the directory
- * fsync'ed. Returns OK or ERR_IO with err set; on failure path is untouched
- * and no temporary file is left. */
-coreapi_code coreapi__write_file_atomic(const char *path, const void *data, size_t len,
-                                        unsigned mode, coreapi_error *err);
+/* --- redirect.c --------------------------------------------------------- */
 
-#define COREAPI__OOM(err) coreapi_error_set((err), COREAPI_ERR_OUT_OF_MEMORY, NULL)
+/* Is status one the client follows (301, 302, 303, 307, 308)? */
+int coreapi__is_redirect(long status);
 
-#endif /* COREAPI_INTERNAL_H */
+/* Is hop of the first request's origin, or its http:80 to https:443 upgrade? */
+int coreapi__same_origin(const coreapi__url *first, const coreapi__url *hop);
+
+/* Does pattern p cover hop, in a chain that started at first? ("*" covers the
+ * first origin only; see redirect.c.) The chain rules (downgrade, once out
+ * always out) are the caller's. */
+int coreapi__pattern_covers_hop(const coreapi__pattern *p, const coreapi__url *first,
+                                const coreapi__url *hop);
+
+/* Turn req (the request that got status) into the request for location,
+ * resolved against req's URL: method and body changed per status, hop
+ * incremented. Returns OK, or ERR_BAD_REDIRECT for a Location that is not an
+ * http or https URL (req unchanged then). */
+coreapi_code coreapi__redirect_next(coreapi_request *req, long status, const char *location,
+                                    coreapi_error *err);
+
+
+#endif /* COREAPI_HTTP_H */

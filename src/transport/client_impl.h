@@ -1,28 +1,14 @@
 /*
- * client_impl.h - the client's structure, shared by client.c (sending),
- * cookies.c (the cookie jar on disk), debug.c (redacted debug output) and
- * memo.c (per-client authentication memory).
+ * transport/client_impl.h - the client's structure, private to the
+ * transport layer: client.c (sending), cookies.c (the cookie jar on disk)
+ * and debug.c (redacted debug output).
  */
 #ifndef COREAPI_CLIENT_IMPL_H
 #define COREAPI_CLIENT_IMPL_H
 
 #include <curl/curl.h>
 
-#include "internal.h"
-
-typedef struct coreapi__memo_entry {
-  const void *owner; /* the coreapi_auth the value belongs to */
-  char *key;
-  char *value;
-} coreapi__memo_entry;
-
-struct coreapi__memo {
-  coreapi__memo_entry *items;
-  size_t count;
-  size_t cap;
-};
-
-void coreapi__memo_free(coreapi__memo *memo);
+#include "transport.h"
 
 struct coreapi_client {
   CURL *curl;
@@ -68,6 +54,10 @@ struct coreapi_client {
   int streaming;                      /* this hop's body goes to the sink */
   coreapi_error sink_error;           /* why the sink stopped the transfer */
 };
+
+/* A request's cookie_lookup over the client's jar (cookies.c); ctx is the
+ * client. */
+char *coreapi__jar_cookie(void *ctx, const coreapi_request *req, const char *name);
 
 /* Attach (1) or detach (0) the cookie jar for the next transfer. */
 void coreapi__client_use_jar(coreapi_client *client, int on);

@@ -1,7 +1,7 @@
 /*
- * util.c - small string, byte and memory helpers used across the library:
- * secret wiping, RFC 9110 tokens, UTF-8 validation (RFC 3629), Base64
- * (RFC 4648) and a growable buffer.
+ * base/util.c - small string, byte and memory helpers used across the
+ * library: secret wiping, RFC 9110 tokens, hexadecimal digits, Base64
+ * (RFC 4648), strings packed into one block and a growable buffer.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
-#include "internal.h"
+#include "base.h"
 
 void coreapi__wipe(void *p, size_t n) {
   /* A volatile function pointer keeps the compiler from proving the store
@@ -80,51 +78,6 @@ int coreapi__hex_value(unsigned char c) {
   if (c >= 'A' && c <= 'F')
     return c - 'A' + 10;
   return -1;
-}
-
-int coreapi__is_utf8(const char *str, size_t n) {
-  const unsigned char *s = (const unsigned char *)str;
-  size_t i = 0;
-  while (i < n) {
-    unsigned char c = s[i];
-    size_t len;
-    uint32_t cp;
-    if (c < 0x80) {
-      /* ASCII runs, eight bytes at a time. */
-      uint64_t w;
-      i++;
-      while (n - i >= 8) {
-        memcpy(&w, s + i, 8);
-        if (w & UINT64_C(0x8080808080808080))
-          break;
-        i += 8;
-      }
-      continue;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return 0;
-    }
-    if (n - i < len)
-      return 0;
-    for (size_t k = 1; k < len; k++) {
-      if ((s[i + k] & 0xC0) != 0x80)
-        return 0;
-      cp = (cp << 6) | (s[i + k] & 0x3F);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return 0;
-    i += len;
-  }
-  return 1;
 }
 
 char *coreapi__base64(const unsigned char *in, size_t n) {
@@ -222,13 +175,6 @@ void coreapi__buf_free(coreapi__buf *b) {
   }
   b->data = NULL;
   b->len = b->cap = 0;
-}
-
-void coreapi__slist_free_secret(struct curl_slist *list) {
-  for (struct curl_slist *l = list; l != NULL; l = l->next)
-    if (l->data != NULL)
-      coreapi__wipe(l->data, strlen(l->data));
-  curl_slist_free_all(list);
 }
 
 size_t coreapi__blob_size(const char *s) { return (s ? strlen(s) : 0) + 1; }

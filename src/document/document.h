@@ -1,6 +1,7 @@
 /*
- * document/node.h - the layout of document nodes, shared by the files of
- * src/document/ and the codecs that build nodes quickly.
+ * document/document.h - the document layer's private header: the layout of
+ * document nodes, shared by the files of src/document/ and the codecs that
+ * build nodes quickly, and reading File nodes that are streams.
  */
 #ifndef COREAPI_DOCUMENT_NODE_H
 #define COREAPI_DOCUMENT_NODE_H
@@ -8,7 +9,9 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#include "../internal.h"
+#include "../text/text.h"
+#include "coreapi/document.h"
+#include "coreapi/file.h"
 
 struct coreapi_node {
   atomic_uint refs;
@@ -106,5 +109,10 @@ void coreapi__file_release(coreapi_node *n);
 
 /* Link priority of an action in iteration order (get 0 ... delete 4, else 5). */
 int coreapi__action_priority(const char *action);
+
+/* Read up to n bytes of a stream File; (size_t)-1 on error. */
+size_t coreapi__file_read(const coreapi_node *file, char *buf, size_t n);
+/* Rewind a stream File: 0, or -1 when it cannot. */
+int coreapi__file_rewind(const coreapi_node *file);
 
 #endif

@@ -1,5 +1,5 @@
 /* version.c - the version of the loaded library. */
-#include "internal.h"
+#include "base.h"
 
 const char *coreapi_version(void) { return COREAPI_VERSION; }
 
