@@ -80,6 +80,27 @@ int coreapi__headers_add(coreapi__headers *h, const char *name, size_t name_len,
   return 0;
 }
 
+int coreapi__headers_extend_last(coreapi__headers *h, const char *value, size_t len) {
+  coreapi__header *last;
+  size_t old;
+  char *v;
+  if (h->count == 0)
+    return 0;
+  last = &h->items[h->count - 1];
+  old = strlen(last->value);
+  v = malloc(old + len + 2);
+  if (v == NULL)
+    return -1;
+  memcpy(v, last->value, old);
+  if (old > 0 && len > 0)
+    v[old++] = ' ';
+  memcpy(v + old, value, len);
+  v[old + len] = '\0';
+  coreapi__free_secret(last->value);
+  last->value = v;
+  return 0;
+}
+
 int coreapi__headers_set(coreapi__headers *h, const char *name, const char *value,
                          unsigned flags) {
   coreapi__header *first = coreapi__headers_find(h, name);

@@ -12,7 +12,7 @@
 #include "coreapi/domain.h"
 #include "coreapi/request.h"
 #include "coreapi/response.h"
-#include "coreapi/document.h"
+#include <stdint.h>
 
 /* --- headers.c: an ordered, case-insensitive list of name/value pairs ---- */
 
@@ -42,6 +42,9 @@ int coreapi__headers_set(coreapi__headers *h, const char *name, const char *valu
 /* Append without replacing (for responses, where repeats are kept). */
 int coreapi__headers_add(coreapi__headers *h, const char *name, size_t name_len,
                          const char *value, size_t value_len);
+/* Append " " and [value, value+len) to the last header's value (an obs-fold
+ * line); nothing when there is no header. 0, or -1 on ENOMEM. */
+int coreapi__headers_extend_last(coreapi__headers *h, const char *value, size_t len);
 size_t coreapi__headers_remove(coreapi__headers *h, const char *name);
 int coreapi__headers_copy(coreapi__headers *dst, const coreapi__headers *src);
 void coreapi__headers_free(coreapi__headers *h); /* values wiped */
@@ -91,15 +94,50 @@ int coreapi__pattern_matches(const coreapi__pattern *p, const coreapi__url *u);
 /* How specific the pattern is: higher wins (exact > longer wildcard > any). */
 size_t coreapi__pattern_rank(const coreapi__pattern *p);
 
+typedef struct coreapi__memo coreapi__memo; /* memo.c: per-client auth memory */
+
+/* --- body.c: bodies streamed rather than held ---------------------------- */
+
+/* How to read a stream. read returns the bytes read (0 at the end) or
+ * (size_t)-1 on error; rewind returns 0, or -1 when the stream cannot go
+ * back to its start; retain takes another reference to data and returns it;
+ * release drops one. retain and release may be NULL (data not counted). */
+typedef struct coreapi__stream_ops {
+  size_t (*read)(void *data, char *buf, size_t n);
+  int (*rewind)(void *data);
+  void *(*retain)(void *data);
+  void (*release)(void *data);
+} coreapi__stream_ops;
+
+/* A streamed body or part: a file on disk (path, opened when the request is
+ * sent) or a stream (ops and data). */
+typedef struct coreapi__source {
+  char *path;
+  const coreapi__stream_ops *ops;
+  void *data;
+  int64_t size;       /* bytes, -1 when unknown (a path is measured when sent) */
+  char *filename;     /* for a multipart part: its file name ("" for none) */
+  char *content_type; /* for a multipart part: its type, or NULL for none */
+} coreapi__source;
+
+/* A new source: exactly one of path and ops (with data, retained). Strings
+ * are copied. NULL on ENOMEM or when both or neither are given. */
+coreapi__source *coreapi__source_new(const char *path, const coreapi__stream_ops *ops,
+                                     void *data, int64_t size, const char *filename,
+                                     const char *content_type);
+coreapi__source *coreapi__source_copy(const coreapi__source *s); /* NULL on ENOMEM */
+void coreapi__source_free(coreapi__source *s);                    /* NULL does nothing */
+/* Read from / rewind a stream source (not a path). */
+size_t coreapi__source_read(const coreapi__source *s, char *buf, size_t n);
+int coreapi__source_rewind(const coreapi__source *s);
+
 /* --- request.c ----------------------------------------------------------- */
 
-typedef struct coreapi__memo coreapi__memo; /* client.c: per-client auth memory */
-
-/* A part of a multipart/form-data body: a text value or a File node. */
+/* A part of a multipart/form-data body: a text value or a source. */
 typedef struct coreapi__part {
   char *name;
-  char *value;        /* NULL for a file */
-  coreapi_node *file; /* a reference, or NULL */
+  char *value;           /* NULL for a file */
+  coreapi__source *file; /* owned, or NULL */
 } coreapi__part;
 
 struct coreapi_request {
@@ -113,7 +151,7 @@ struct coreapi_request {
   coreapi__part *parts; /* multipart/form-data */
   size_t part_count;
   int multipart;
-  coreapi_node *body_file; /* a raw upload (a File node reference) */
+  coreapi__source *upload; /* a raw upload (owned) */
   unsigned hop;
   int resent; /* this hop is being sent again (an authentication asked) */
   /* Set by the client while an authentication's callbacks run. */
@@ -132,14 +170,14 @@ coreapi_request *coreapi__request_clone(const coreapi_request *req);
 /* Remove every kind of body (wiping bytes). */
 void coreapi__request_drop_body(coreapi_request *req);
 /* Make req's body multipart/form-data (empty until parts are added), or add
- * a part: a text value (copied) or a File (a reference is taken). */
+ * a part: a text value or a source (both copied). */
 coreapi_code coreapi__request_set_multipart(coreapi_request *req, coreapi_error *err);
 coreapi_code coreapi__request_add_part(coreapi_request *req, const char *name,
-                                       const char *value, coreapi_node *file,
+                                       const char *value, const coreapi__source *file,
                                        coreapi_error *err);
-/* Make req's body the contents of a File node (a reference is taken). */
-coreapi_code coreapi__request_set_body_file(coreapi_request *req, coreapi_node *file,
-                                            coreapi_error *err);
+/* Make req's body the contents of a source (copied). */
+coreapi_code coreapi__request_set_upload(coreapi_request *req, const coreapi__source *upload,
+                                         coreapi_error *err);
 /* Turn req into a request for a redirect target (already parsed url, moved). */
 void coreapi__request_retarget(coreapi_request *req, coreapi__url *url);
 
@@ -162,6 +200,32 @@ typedef struct coreapi__cookie_match {
  * NULL), or 0 (no match, or a line that is not a cookie). */
 int coreapi__cookie_line_match(const char *line, size_t len, const coreapi__url *url,
                                const char *name, long long now, coreapi__cookie_match *out);
+
+/* --- parse.c: response header lines ------------------------------------- */
+
+typedef enum coreapi__line_kind {
+  COREAPI__LINE_END = 0,    /* the empty line that ends a header block */
+  COREAPI__LINE_STATUS = 1, /* "HTTP/1.1 200 OK": status, and the reason in value */
+  COREAPI__LINE_FIELD = 2,  /* "Name: value": name and value, value trimmed */
+  COREAPI__LINE_FOLD = 3,   /* an obs-fold continuation: value (trimmed) */
+  COREAPI__LINE_BAD = 4     /* anything else, to be ignored */
+} coreapi__line_kind;
+
+typedef struct coreapi__header_line {
+  long status;
+  const char *name;
+  size_t name_len;
+  const char *value;
+  size_t value_len;
+} coreapi__header_line;
+
+/* Classify one header line [p, p+n) of a response, its CR LF (or LF) at the
+ * end or not, and fill *out with spans into p: a status line (three-digit
+ * status, reason), a field line (the name a token, the value without
+ * surrounding spaces and tabs), a fold, the end of the block, or a bad line
+ * (a name that is not a token, a space before the colon, NUL/CR/LF inside,
+ * a malformed status line). Never fails otherwise; keeps no state. */
+coreapi__line_kind coreapi__parse_header_line(const char *p, size_t n, coreapi__header_line *out);
 
 /* --- response.c ---------------------------------------------------------- */
 

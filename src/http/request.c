@@ -53,14 +53,14 @@ void coreapi__request_drop_body(coreapi_request *req) {
   for (size_t i = 0; i < req->part_count; i++) {
     free(req->parts[i].name);
     coreapi__free_secret(req->parts[i].value);
-    coreapi_node_free(req->parts[i].file);
+    coreapi__source_free(req->parts[i].file);
   }
   free(req->parts);
   req->parts = NULL;
   req->part_count = 0;
   req->multipart = 0;
-  coreapi_node_free(req->body_file);
-  req->body_file = NULL;
+  coreapi__source_free(req->upload);
+  req->upload = NULL;
 }
 
 void coreapi_request_free(coreapi_request *req) {
@@ -82,7 +82,7 @@ coreapi_code coreapi__request_set_multipart(coreapi_request *req, coreapi_error 
 }
 
 coreapi_code coreapi__request_add_part(coreapi_request *req, const char *name,
-                                       const char *value, coreapi_node *file,
+                                       const char *value, const coreapi__source *file,
                                        coreapi_error *err) {
   coreapi__part *parts, *p;
   if (!req->multipart)
@@ -94,22 +94,24 @@ coreapi_code coreapi__request_add_part(coreapi_request *req, const char *name,
   p = &parts[req->part_count];
   p->name = coreapi__strdup(name);
   p->value = value ? coreapi__strdup(value) : NULL;
-  p->file = file ? coreapi_node_ref(file) : NULL;
-  if (p->name == NULL || (value != NULL && p->value == NULL)) {
+  p->file = coreapi__source_copy(file);
+  if (p->name == NULL || (value != NULL && p->value == NULL) || (file != NULL && p->file == NULL)) {
     free(p->name);
     free(p->value);
-    coreapi_node_free(p->file);
+    coreapi__source_free(p->file);
     return COREAPI__OOM(err);
   }
   req->part_count++;
   return COREAPI_OK;
 }
 
-coreapi_code coreapi__request_set_body_file(coreapi_request *req, coreapi_node *file,
-                                            coreapi_error *err) {
-  (void)err;
+coreapi_code coreapi__request_set_upload(coreapi_request *req, const coreapi__source *upload,
+                                         coreapi_error *err) {
+  coreapi__source *copy = coreapi__source_copy(upload);
+  if (copy == NULL)
+    return COREAPI__OOM(err);
   coreapi__request_drop_body(req);
-  req->body_file = coreapi_node_ref(file);
+  req->upload = copy;
   return COREAPI_OK;
 }
 
@@ -136,7 +138,8 @@ coreapi_request *coreapi__request_clone(const coreapi_request *src) {
                                     src->parts[i].file, NULL) != COREAPI_OK)
         goto fail;
   }
-  req->body_file = coreapi_node_ref(src->body_file);
+  if (src->upload != NULL && (req->upload = coreapi__source_copy(src->upload)) == NULL)
+    goto fail;
   return req;
 fail:
   coreapi_request_free(req);

@@ -218,17 +218,23 @@ static coreapi_code build_body(coreapi_request *req, coreapi__params *p,
       for (size_t k = 0; rc == COREAPI_OK && p->form[i].file == NULL && k < p->form[i].count; k++)
         rc = coreapi__request_add_part(req, p->form[i].name, p->form[i].strings[k], NULL, err);
     for (size_t i = 0; rc == COREAPI_OK && i < p->form_count; i++)
-      if (p->form[i].file != NULL)
-        rc = coreapi__request_add_part(req, p->form[i].name, NULL, p->form[i].file, err);
+      if (p->form[i].file != NULL) {
+        coreapi__source *src = coreapi__file_source(p->form[i].file);
+        rc = src ? coreapi__request_add_part(req, p->form[i].name, NULL, src, err)
+                 : COREAPI__OOM(err);
+        coreapi__source_free(src);
+      }
     return rc;
   }
   if (strcmp(encoding, "application/octet-stream") == 0 && p->body != NULL) {
     const char *name = coreapi_file_name(p->body);
     const char *type = coreapi_file_content_type(p->body);
+    coreapi__source *src = coreapi__file_source(p->body);
     char *disposition;
     if (type == NULL || type[0] == '\0')
       type = name[0] ? guess_type(name) : NULL;
-    rc = coreapi__request_set_body_file(req, p->body, err);
+    rc = src ? coreapi__request_set_upload(req, src, err) : COREAPI__OOM(err);
+    coreapi__source_free(src);
     if (rc == COREAPI_OK)
       rc = coreapi_request_set_header(req, "Content-Type", type ? type : "application/octet-stream",
                                       err);

@@ -57,4 +57,8 @@ int coreapi__number_text(coreapi__buf *b, const coreapi_node *n);
 /* Is value truthy as Python sees it (None, False, 0, "", [], {} are not)? */
 int coreapi__truthy(const coreapi_node *value);
 
+/* upload.c: the File node file as a transport-level source (a path, or a
+ * stream read through a reference to the node). New, or NULL on ENOMEM. */
+coreapi__source *coreapi__file_source(const coreapi_node *file);
+
 #endif

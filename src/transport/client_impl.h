@@ -6,6 +6,8 @@
 #ifndef COREAPI_CLIENT_IMPL_H
 #define COREAPI_CLIENT_IMPL_H
 
+#include <stdio.h>
+
 #include <curl/curl.h>
 
 #include "transport.h"
@@ -54,6 +56,35 @@ struct coreapi_client {
   int streaming;                      /* this hop's body goes to the sink */
   coreapi_error sink_error;           /* why the sink stopped the transfer */
 };
+
+/* --- backend.c: one hop through libcurl --------------------------------- */
+
+/* Set the easy handle's options that never change. OK or ERR_INTERNAL. */
+coreapi_code coreapi__backend_init(coreapi_client *client, coreapi_error *err);
+
+/* Send req exactly as it is (one hop, no redirect followed), with the cookie
+ * jar attached when cookies is non-zero, and return its response in *out (new)
+ * or an error with err filled. */
+coreapi_code coreapi__backend_perform(coreapi_client *client, const coreapi_request *req,
+                                      int cookies, coreapi_response **out, coreapi_error *err);
+
+/* --- upload.c: streamed bodies ------------------------------------------ */
+
+/* A raw upload being sent: from disk (fp) or from its source's stream. */
+typedef struct coreapi__upload {
+  const coreapi__source *source;
+  FILE *fp;
+} coreapi__upload;
+
+/* libcurl's multipart body for req's parts (files read as it is sent), or
+ * NULL with err filled. */
+curl_mime *coreapi__mime_build(CURL *curl, const coreapi_request *req, coreapi_error *err);
+/* Set up curl to send req->upload through u; close u after the transfer. */
+coreapi_code coreapi__upload_open(CURL *curl, const coreapi_request *req, coreapi__upload *u,
+                                  coreapi_error *err);
+void coreapi__upload_close(coreapi__upload *u);
+
+/* --- cookies.c: the jar ----------------------------------------------------- */
 
 /* A request's cookie_lookup over the client's jar (cookies.c); ctx is the
  * client. */

@@ -1,0 +1,367 @@
+/*
+ * transport/backend.c - the libcurl backend: performs one hop exactly as the
+ * planner and the authentication left it (method, URL, headers, body), on
+ * the client's reused easy handle, and collects the response. It decides
+ * nothing about credentials; it carries the decision out (the cookie jar is
+ * attached only when the plan allows cookies).
+ *
+ * Header lines are parsed by coreapi__parse_header_line (http/parse.c); a
+ * status line starts a new block, so after a 1xx interim response only the
+ * final block is kept.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client_impl.h"
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
+  coreapi_client *c = userp;
+  size_t n = size * nmemb;
+  if (c->streaming) {
+    if (c->sink->write(c->sink_data, data, n, &c->sink_error) != COREAPI_OK) {
+      if (c->sink_error.code == COREAPI_OK)
+        coreapi_error_set(&c->sink_error, COREAPI_ERR_IO, "the body sink refused the data");
+      return 0;
+    }
+    return n;
+  }
+  if (c->max_body > 0 && (n > c->max_body || c->current->body.len > c->max_body - n)) {
+    coreapi_error_set(&c->sink_error, COREAPI_ERR_TOO_LARGE,
+                      "the response body is larger than %zu bytes (the client's limit)",
+                      c->max_body);
+    return 0;
+  }
+  if (coreapi__buf_append(&c->current->body, data, n) != 0) {
+    c->header_error = 1;
+    return 0;
+  }
+  return n;
+}
+
+/* The end of a header block: a final response's body goes to the sink, if
+ * there is one. A response is final unless it is an interim 1xx, or a
+ * redirect this client is going to follow. Returns 0, or -1 to stop. */
+static int headers_done(coreapi_client *c) {
+  coreapi_response *r = c->current;
+  long status = 0;
+  if (c->sink == NULL || c->streaming)
+    return 0; /* no sink, or trailers after a streamed body */
+  curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200)
+    return 0;
+  if (coreapi__is_redirect(status) && coreapi__headers_get(&r->headers, "Location") != NULL &&
+      c->max_redirects > 0)
+    return 0;
+  r->status = status;
+  if (r->url == NULL && (r->url = coreapi__strdup(c->current_req->url.url)) == NULL) {
+    c->header_error = 1;
+    return -1;
+  }
+  if (coreapi__response_parse_cookies(r) != 0) {
+    c->header_error = 1;
+    return -1;
+  }
+  if (c->sink->begin(c->sink_data, r, &c->sink_error) != COREAPI_OK) {
+    if (c->sink_error.code == COREAPI_OK)
+      coreapi_error_set(&c->sink_error, COREAPI_ERR_IO, "the body sink refused the response");
+    return -1;
+  }
+  c->streaming = 1;
+  return 0;
+}
+
+/* One header line of the response. */
+static size_t on_header(char *data, size_t size, size_t nmemb, void *userp) {
+  coreapi_client *c = userp;
+  coreapi_response *r = c->current;
+  size_t n = size * nmemb;
+  coreapi__header_line line;
+  switch (coreapi__parse_header_line(data, n, &line)) {
+    case COREAPI__LINE_END:
+      return headers_done(c) == 0 ? n : 0;
+    case COREAPI__LINE_STATUS:
+      coreapi__headers_free(&r->headers);
+      coreapi__headers_free(&r->cookies);
+      free(r->reason);
+      r->reason = coreapi__strndup(line.value, line.value_len);
+      if (r->reason == NULL)
+        c->header_error = 1;
+      break;
+    case COREAPI__LINE_FIELD:
+      if (coreapi__headers_add(&r->headers, line.name, line.name_len, line.value,
+                               line.value_len) != 0)
+        c->header_error = 1;
+      break;
+    case COREAPI__LINE_FOLD:
+      if (coreapi__headers_extend_last(&r->headers, line.value, line.value_len) != 0)
+        c->header_error = 1;
+      break;
+    case COREAPI__LINE_BAD:
+      break;
+  }
+  return n;
+}
+
+static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow) {
+  coreapi_client *c = userp;
+  if (c->progress == NULL)
+    return 0;
+  if (c->progress(c->progress_data, dltotal, dlnow, ultotal, ulnow) != 0) {
+    c->progress_aborted = 1;
+    return 1;
+  }
+  return 0;
+}
+
+coreapi_code coreapi__backend_init(coreapi_client *c, coreapi_error *err) {
+  /* Options that never change. Redirects are ours; libcurl never follows.
+   * Only http and https, never credentials from .netrc or the URL. */
+  if (curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, c->curl_error) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, c) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_HEADERDATA, c) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, on_progress) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_DEBUGFUNCTION, coreapi__debug_curl) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_DEBUGDATA, c) != CURLE_OK)
+    return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "libcurl lacks a required feature");
+  return COREAPI_OK;
+}
+
+static coreapi_code map_curl_error(coreapi_client *c, CURLcode cc, const char *url,
+                                   coreapi_error *err) {
+  coreapi_code code;
+  const char *detail = c->curl_error[0] ? c->curl_error : curl_easy_strerror(cc);
+  switch (cc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      code = COREAPI_ERR_RESOLVE;
+      break;
+    case CURLE_COULDNT_CONNECT:
+      code = COREAPI_ERR_CONNECT;
+      break;
+    case CURLE_OPERATION_TIMEDOUT:
+      code = COREAPI_ERR_TIMEOUT;
+      break;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_SHUTDOWN_FAILED:
+      code = COREAPI_ERR_TLS;
+      break;
+    case CURLE_OUT_OF_MEMORY:
+      return COREAPI__OOM(err);
+    case CURLE_READ_ERROR:
+    case CURLE_ABORTED_BY_CALLBACK:
+      code = COREAPI_ERR_IO;
+      break;
+    default:
+      code = COREAPI_ERR_NETWORK;
+      break;
+  }
+  return coreapi_error_set(err, code, "%s: %s", url, detail);
+}
+
+/* Does req carry a body given as bytes (also an empty one)? */
+static int has_held_body(const coreapi_request *req) {
+  const char *m = req->method;
+  return req->body != NULL || (!req->multipart && req->upload == NULL &&
+                               (strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 ||
+                                strcmp(m, "PATCH") == 0));
+}
+
+/* libcurl's header list for req. Empty values use curl's "Name;" form.
+ * "Expect:" stops libcurl from waiting for 100 Continue on large bodies, and
+ * a body without a Content-Type is sent without one (libcurl would claim
+ * form encoding). */
+static struct curl_slist *curl_headers(const coreapi_request *req) {
+  struct curl_slist *list = NULL, *next;
+  coreapi__buf line = {0};
+  int ok = 1;
+  for (size_t i = 0; i < req->headers.count && ok; i++) {
+    const coreapi__header *h = &req->headers.items[i];
+    line.len = 0;
+    ok = (h->value[0] ? coreapi__buf_appendf(&line, "%s: %s", h->name, h->value)
+                      : coreapi__buf_appendf(&line, "%s;", h->name)) == 0 &&
+         (next = curl_slist_append(list, line.data)) != NULL;
+    if (ok)
+      list = next;
+  }
+  if (ok && (next = curl_slist_append(list, "Expect:")) != NULL)
+    list = next;
+  else
+    ok = 0;
+  if (ok && has_held_body(req) && coreapi__headers_get(&req->headers, "Content-Type") == NULL) {
+    if ((next = curl_slist_append(list, "Content-Type:")) != NULL)
+      list = next;
+    else
+      ok = 0;
+  }
+  coreapi__buf_free(&line);
+  if (!ok) {
+    coreapi__slist_free_secret(list);
+    return NULL;
+  }
+  return list;
+}
+
+/* Method and body. Streamed bodies (multipart, upload) need *mime or *up,
+ * which the caller releases after the transfer. */
+static coreapi_code set_method(CURL *curl, const coreapi_request *req, curl_mime **mime,
+                               coreapi__upload *up, coreapi_error *err) {
+  const char *m = req->method;
+  int is_post = strcmp(m, "POST") == 0;
+  coreapi_code rc;
+  curl_easy_setopt(curl, CURLOPT_NOBODY, 0L);
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, NULL);
+  curl_easy_setopt(curl, CURLOPT_MIMEPOST, NULL);
+  curl_easy_setopt(curl, CURLOPT_READFUNCTION, NULL);
+  curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, NULL);
+  if (strcmp(m, "HEAD") == 0) {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+    return COREAPI_OK;
+  }
+  if (req->multipart) {
+    *mime = coreapi__mime_build(curl, req, err);
+    if (*mime == NULL)
+      return err ? err->code : COREAPI_ERR_IO;
+    curl_easy_setopt(curl, CURLOPT_MIMEPOST, *mime);
+  } else if (req->upload != NULL) {
+    rc = coreapi__upload_open(curl, req, up, err);
+    if (rc != COREAPI_OK)
+      return rc;
+  } else if (has_held_body(req)) {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body ? (const char *)req->body : "");
+  } else {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    if (strcmp(m, "GET") != 0)
+      curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m);
+    return COREAPI_OK;
+  }
+  if (!is_post)
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m);
+  return COREAPI_OK;
+}
+
+/* Per-transfer options from the client's settings. */
+static void set_transfer_options(coreapi_client *c, const coreapi_request *req,
+                                 struct curl_slist *headers) {
+  curl_easy_setopt(c->curl, CURLOPT_URL, req->url.url);
+  curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
+  curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, c->verify_tls ? 1L : 0L);
+  curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST, c->verify_tls ? 2L : 0L);
+  /* The caller's bundle replaces every system CA (the directory too);
+   * without one, libcurl's own settings. */
+  curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->ca_bundle ? c->ca_bundle : c->default_cainfo);
+  curl_easy_setopt(c->curl, CURLOPT_CAPATH, c->ca_bundle ? NULL : c->default_capath);
+}
+
+/* The response's status, reason, URL and cookies once the transfer is done. */
+static coreapi_code finish_response(coreapi_client *c, const coreapi_request *req,
+                                    coreapi_response *resp, coreapi_error *err) {
+  long status = 0;
+  curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+  resp->status = status;
+  if (resp->reason == NULL || resp->reason[0] == '\0') {
+    free(resp->reason);
+    resp->reason = coreapi__strdup(coreapi__reason_phrase(status));
+  }
+  if (resp->url == NULL)
+    resp->url = coreapi__strdup(req->url.url);
+  coreapi__headers_free(&resp->cookies); /* parsed afresh from the final block */
+  if (resp->reason == NULL || resp->url == NULL || coreapi__response_parse_cookies(resp) != 0)
+    return COREAPI__OOM(err);
+  if (c->debug != NULL) {
+    curl_off_t up = 0, down = 0;
+    char line[96];
+    int n;
+    curl_easy_getinfo(c->curl, CURLINFO_SIZE_UPLOAD_T, &up);
+    curl_easy_getinfo(c->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
+    n = snprintf(line, sizeof(line), "body: %ld bytes sent, %ld bytes received", (long)up,
+                 (long)down);
+    c->debug(c->debug_data, COREAPI_DEBUG_BODY_SIZE, line, (size_t)n);
+  }
+  return COREAPI_OK;
+}
+
+/* Why the transfer failed, if it did. */
+static coreapi_code transfer_result(coreapi_client *c, CURLcode cc, const coreapi_request *req,
+                                    coreapi_error *err) {
+  if (c->header_error)
+    return COREAPI__OOM(err);
+  if (c->progress_aborted)
+    return coreapi_error_set(err, COREAPI_ERR_ABORTED, "%s: aborted by the progress callback",
+                             req->url.url);
+  if (c->sink_error.code != COREAPI_OK)
+    return coreapi_error_set(err, c->sink_error.code, "%s", c->sink_error.text);
+  if (cc != CURLE_OK)
+    return map_curl_error(c, cc, req->url.url, err);
+  return COREAPI_OK;
+}
+
+coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *req,
+                                      int cookies, coreapi_response **out,
+                                      coreapi_error *err) {
+  struct curl_slist *headers = curl_headers(req);
+  coreapi_response *resp = coreapi__response_new();
+  coreapi_code rc;
+  curl_mime *mime = NULL;
+  coreapi__upload up = {NULL, NULL};
+  CURLcode cc;
+
+  *out = NULL;
+  if (headers == NULL || resp == NULL) {
+    coreapi__slist_free_secret(headers);
+    coreapi_response_free(resp);
+    return COREAPI__OOM(err);
+  }
+  coreapi__client_use_jar(c, cookies);
+  rc = set_method(c->curl, req, &mime, &up, err);
+  if (rc == COREAPI_OK) {
+    set_transfer_options(c, req, headers);
+    c->current = resp;
+    c->current_req = req;
+    c->header_error = 0;
+    c->progress_aborted = 0;
+    c->streaming = 0;
+    coreapi_error_clear(&c->sink_error);
+    c->curl_error[0] = '\0';
+    cc = curl_easy_perform(c->curl);
+    c->current = NULL;
+    c->current_req = NULL;
+    c->streaming = 0;
+    curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
+    curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
+    curl_easy_setopt(c->curl, CURLOPT_MIMEPOST, NULL);
+    rc = transfer_result(c, cc, req, err);
+  }
+  curl_mime_free(mime);
+  coreapi__upload_close(&up);
+  coreapi__slist_free_secret(headers);
+  if (rc == COREAPI_OK)
+    rc = finish_response(c, req, resp, err);
+  if (rc != COREAPI_OK) {
+    coreapi_response_free(resp);
+    return rc;
+  }
+  *out = resp;
+  return COREAPI_OK;
+}

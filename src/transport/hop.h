@@ -1,0 +1,66 @@
+/*
+ * transport/hop.h - the hop planner: the pure decisions of a redirect chain
+ * (see hop.c). Used by the client loop and by the hop suite's runner.
+ */
+#ifndef COREAPI_HOP_H
+#define COREAPI_HOP_H
+
+#include "transport.h"
+
+/* What the planner reads of a client. */
+typedef struct coreapi__hop_policy {
+  coreapi_auth *const *auths;    /* in the order added */
+  size_t auth_count;
+  const coreapi__headers *extra; /* client-level extra headers */
+  const char *user_agent;        /* never NULL */
+  int explain;                   /* write the decision's sentence (plan.why) */
+} coreapi__hop_policy;
+
+/* The scope state of one chain of hops. */
+typedef struct coreapi__chain {
+  coreapi__url first;       /* the first request's URL */
+  int downgraded;           /* an https hop was followed by an http one */
+  int origin_left;          /* a hop left the first origin */
+  unsigned char *auth_left; /* per authentication: a hop was out of its scope */
+  size_t auth_count;
+  unsigned hop;             /* the hop about to be sent: 0, 1, ... */
+} coreapi__chain;
+
+/* One hop, decided. */
+typedef struct coreapi__hop_plan {
+  coreapi_request *req; /* the request to send before the authentication applies (new) */
+  coreapi_auth *auth;   /* the authentication that applies (borrowed), or NULL */
+  int cookies;          /* cookies may be stored and sent on this hop */
+  char why[384];        /* the decision, as --debug prints it ("" unless pol->explain) */
+} coreapi__hop_plan;
+
+/* Start a chain whose first hop is base (its hop number is set to 0). Returns
+ * OK or ERR_OUT_OF_MEMORY; free with coreapi__chain_free. */
+coreapi_code coreapi__chain_start(coreapi__chain *ch, const coreapi__hop_policy *pol,
+                                  coreapi_request *base, coreapi_error *err);
+void coreapi__chain_free(coreapi__chain *ch);
+
+/* The redirect response to the hop base was (status, Location): turn base
+ * into the next hop's base request (method and body per status, the target
+ * resolved against base's URL) and update the chain's scope state. Returns
+ * OK, or ERR_BAD_REDIRECT for a Location that is not an http(s) URL (base
+ * and chain unchanged), ERR_OUT_OF_MEMORY. */
+coreapi_code coreapi__chain_follow(coreapi__chain *ch, const coreapi__hop_policy *pol,
+                                   coreapi_request *base, long status, const char *location,
+                                   coreapi_error *err);
+
+/* The most specific authentication in scope for the chain's current hop, or
+ * NULL; *cookies says whether a cookie-allowing one covers it. */
+coreapi_auth *coreapi__hop_choose(const coreapi__chain *ch, const coreapi__hop_policy *pol,
+                                  int *cookies);
+
+/* Decide the current hop of the chain for base: the request to send (the
+ * caller's headers filtered outside the first origin, the client's extra
+ * headers inside it, User-Agent), the authentication, cookies, and the
+ * sentence. Fills *plan; returns OK or ERR_OUT_OF_MEMORY. Free plan->req
+ * with coreapi_request_free. */
+coreapi_code coreapi__hop_plan_make(const coreapi__chain *ch, const coreapi__hop_policy *pol,
+                                    const coreapi_request *base, coreapi__hop_plan *plan,
+                                    coreapi_error *err);
+
+#endif /* COREAPI_HOP_H */
