@@ -8,8 +8,9 @@
  * coreapi_auth_ops.
  *
  * Objects are reference counted; the count is atomic, and the built-in schemes
- * keep no mutable state in the object (what they learn from responses, such as
- * a CSRF token, is kept per client through coreapi_request_memo_*), so one
+ * keep no mutable state in the object (a Session reads the CSRF token from each
+ * client's own cookie jar; custom schemes keep what they learn per client
+ * through coreapi_request_memo_*), so one
  * object may be shared by clients running in several threads. Secrets are wiped
  * from memory when the object is freed.
  */
@@ -88,11 +89,12 @@ COREAPI_EXTERN coreapi_auth *coreapi_auth_basic_new(const char *username, const 
 COREAPI_EXTERN coreapi_auth *coreapi_auth_token_new(const char *token, const char *scheme,
                                                     const char *domain, coreapi_error *err);
 
-/* Session authentication: allows cookies. When csrf_cookie_name is given,
- * every response in scope that sets that cookie updates the CSRF token kept
- * for the client (so the rotation Django does at login is followed); when
- * csrf_header_name is given too, unsafe requests in scope (anything but GET,
- * HEAD, OPTIONS, TRACE) carry the token in that header. Over https, unsafe
+/* Session authentication: allows cookies. When csrf_cookie_name and
+ * csrf_header_name are given, unsafe requests in scope (anything but GET,
+ * HEAD, OPTIONS, TRACE) carry in that header the value of the CSRF cookie
+ * that the client's jar attaches to the same request (so the rotation Django
+ * does at login is followed, and a Secure cookie's token never goes over
+ * http); no header when the jar attaches none. Over https, unsafe
  * requests in scope also carry Origin and Referer for the request's own origin
  * unless the caller set them (Django refuses https POSTs without a Referer).
  * NULL names disable the CSRF handling, as in the reference client (Django's
@@ -127,8 +129,8 @@ COREAPI_EXTERN char *coreapi_auth_describe(const coreapi_auth *auth, char *buf, 
 /* Apply auth to req by hand, as a client would to the first hop of a request:
  * if the domain pattern covers req's host, ops->apply runs and *applied (when
  * not NULL) becomes 1; otherwise req is left alone and *applied is 0. Outside
- * a client there is no per-client memory, so a Session authentication adds no
- * CSRF header here. Returns OK or the error apply returned. */
+ * a client there is no cookie jar, so a Session authentication adds no CSRF
+ * header here. Returns OK or the error apply returned. */
 COREAPI_EXTERN coreapi_code coreapi_auth_apply(const coreapi_auth *auth, coreapi_request *req,
                                                int *applied, coreapi_error *err);
 

@@ -11,9 +11,10 @@
  *   - Only http and https, for the first URL and for every redirect target: a
  *     redirect elsewhere (file:, ftp:, ...) fails with ERR_BAD_REDIRECT.
  *   - An authentication with an explicit pattern applies to a hop whose host it
- *     covers. One with "*" applies to a hop with the first request's scheme,
- *     host and port (an upgrade from http to https of the same host on default
- *     ports is allowed). None applies after a downgrade from https to http.
+ *     covers on the first request's port (a redirect to another port is
+ *     another service, as curl decided for CVE-2022-27776). One with "*"
+ *     applies to a hop with the first request's scheme, host and port. Both
+ *     allow the upgrade of the same host from http on port 80 to https on 443. None applies after a downgrade from https to http.
  *     Once a hop, the first one included, is outside an authentication's scope,
  *     it stays out for the rest of the chain, even if the chain comes back: a
  *     host that is not trusted cannot redirect a request, with its method and

@@ -4,10 +4,13 @@
  * on unsafe requests).
  *
  * The object itself holds only configuration, so it can be shared by clients
- * in several threads. The token learnt from a client's responses is kept in
- * that client's memory (coreapi_request_memo_*), per host: each client has its
- * own cookie jar and so its own tokens, and each host its own. Whenever a response in scope sets the CSRF
- * cookie the token is replaced, following the rotation Django does at login.
+ * in several threads. The CSRF header carries the CSRF cookie that the
+ * client's jar attaches to this very request (coreapi_request_cookie:
+ * domain, path, Secure and expiry rules applied), and there is no header when
+ * the jar attaches none: a token is never sent where its cookie would not go
+ * (a Secure cookie's token over plain http, another host's token). The jar
+ * follows every rotation the server does (Django's at login), since the
+ * client stores cookies on every hop this authentication covers.
  *
  * Over https, Django also checks the Referer of unsafe requests (and newer
  * versions the Origin), refusing requests without one; the reference client
@@ -21,13 +24,6 @@
 
 #include "auth.h"
 
-/* The token is kept per host, as the cookie it comes from is (a cookie without
- * a Domain attribute belongs to its host only): a token one host set never
- * goes to another. */
-static void token_key(const coreapi_request *req, char *key, size_t size) {
-  snprintf(key, size, "csrf-token %s", coreapi_request_host(req));
-}
-
 typedef struct session_state {
   char *cookie_name; /* may be NULL: no CSRF handling */
   char *header_name; /* may be NULL: token never sent */
@@ -36,16 +32,11 @@ typedef struct session_state {
 static coreapi_code session_apply(void *state, coreapi_request *req, coreapi_error *err) {
   session_state *s = state;
   coreapi_code rc = COREAPI_OK;
-  const char *token;
-  char key[300];
+  const char *token = NULL;
 
   if (coreapi_request_is_safe_method(req))
     return COREAPI_OK;
-  token_key(req, key, sizeof(key));
-  token = coreapi_request_memo_get(req, key);
-  /* Not seen in a response yet (cookies loaded from a file, say): the
-   * cookie the jar holds for this host is the token. */
-  if (token == NULL && s->cookie_name != NULL)
+  if (s->cookie_name != NULL)
     token = coreapi_request_cookie(req, s->cookie_name);
   if (s->header_name != NULL && token != NULL && token[0] != '\0')
     rc = coreapi_request_set_header(req, s->header_name, token, err);
@@ -71,23 +62,6 @@ static coreapi_code session_apply(void *state, coreapi_request *req, coreapi_err
   return rc;
 }
 
-static coreapi_code session_on_response(void *state, const coreapi_request *req,
-                                        const coreapi_response *resp, int *resend,
-                                        coreapi_error *err) {
-  session_state *s = state;
-  const char *token;
-  (void)resend;
-  if (s->cookie_name == NULL)
-    return COREAPI_OK;
-  char key[300];
-  token = coreapi_response_cookie(resp, s->cookie_name);
-  if (token == NULL)
-    return COREAPI_OK;
-  token_key(req, key, sizeof(key));
-  /* An empty value is how a server deletes the cookie: forget the token. */
-  return coreapi_request_memo_set(req, key, token[0] ? token : NULL, err);
-}
-
 static void session_describe(void *state, char *buf, size_t size) {
   session_state *s = state;
   if (s->cookie_name != NULL && s->header_name != NULL)
@@ -104,7 +78,7 @@ static void session_free(void *state) {
 }
 
 static const coreapi_auth_ops session_ops = {
-    "session", 1, session_apply, session_on_response, session_describe, session_free,
+    "session", 1, session_apply, NULL, session_describe, session_free,
 };
 
 coreapi_auth *coreapi_auth_session_new(const char *csrf_cookie_name,

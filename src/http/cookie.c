@@ -94,3 +94,16 @@ int coreapi__cookie_line_match(const char *line, size_t len, const coreapi__url 
   }
   return 1;
 }
+
+int coreapi__cookie_line_better(const char *line, size_t len, const coreapi__url *url,
+                                const char *name, long long now, coreapi__cookie_match *best) {
+  coreapi__cookie_match m;
+  if (!coreapi__cookie_line_match(line, len, url, name, now, &m))
+    return 0;
+  if (best->value != NULL &&
+      (m.path_len < best->path_len ||
+       (m.path_len == best->path_len && m.domain_len <= best->domain_len)))
+    return 0;
+  *best = m;
+  return 1;
+}

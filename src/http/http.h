@@ -201,6 +201,13 @@ typedef struct coreapi__cookie_match {
 int coreapi__cookie_line_match(const char *line, size_t len, const coreapi__url *url,
                                const char *name, long long now, coreapi__cookie_match *out);
 
+/* The jar's choice among the lines of a jar, one line at a time: when the
+ * line matches (as above) and is more specific than *best (longer path, then
+ * longer domain; the first listed on a tie), *best becomes its match and 1 is returned, else 0. Start with
+ * best->value NULL. */
+int coreapi__cookie_line_better(const char *line, size_t len, const coreapi__url *url,
+                                const char *name, long long now, coreapi__cookie_match *best);
+
 /* --- parse.c: response header lines ------------------------------------- */
 
 typedef enum coreapi__line_kind {

@@ -6,9 +6,10 @@
  *   303       every method but HEAD becomes GET without a body
  *   307, 308  method and body kept
  *
- * Scope on a hop: an explicit pattern covers the hop's host; "*" covers the
- * first request's origin (scheme, host, port), or the upgrade of an http URL
- * on port 80 to https on port 443 of the same host. Nothing is in scope after
+ * Scope on a hop: an explicit pattern covers a hop whose host it matches on
+ * the first request's port; "*" covers the first request's origin (scheme,
+ * host, port). Either also covers the upgrade of an http URL on port 80 to
+ * https on port 443 of the same host. Nothing is in scope after
  * a downgrade from https to http, and once out of scope an authentication
  * stays out for the rest of the chain.
  */
@@ -34,7 +35,15 @@ int coreapi__pattern_covers_hop(const coreapi__pattern *p, const coreapi__url *f
                                 const coreapi__url *hop) {
   if (p->kind == COREAPI__PATTERN_ANY)
     return coreapi__same_origin(first, hop);
-  return coreapi__pattern_matches(p, hop);
+  if (!coreapi__pattern_matches(p, hop))
+    return 0;
+  /* Another port is another service, whatever the pattern says of hosts
+   * (curl's fix for CVE-2022-27776): only the first request's port, or the
+   * upgrade of the same host from http on 80 to https on 443. */
+  if (hop->port == first->port)
+    return 1;
+  return strcmp(first->host, hop->host) == 0 && strcmp(first->scheme, "http") == 0 &&
+         first->port == 80 && strcmp(hop->scheme, "https") == 0 && hop->port == 443;
 }
 
 coreapi_code coreapi__redirect_next(coreapi_request *req, long status, const char *location,

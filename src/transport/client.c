@@ -402,30 +402,23 @@ static coreapi_code send_chain(coreapi_client *c, const coreapi_request *req,
     return rc;
   }
   for (;;) {
-    const char *location;
+    int follow;
     rc = send_hop(c, &ch, base, &resp, err);
+    if (rc == COREAPI_OK)
+      rc = coreapi__chain_next(&ch, &pol, base, resp->status,
+                               coreapi_response_header(resp, "Location"), c->max_redirects,
+                               &redirects, &follow, err);
     if (rc != COREAPI_OK)
       break;
-    location = coreapi_response_header(resp, "Location");
-    if (!coreapi__is_redirect(resp->status) || location == NULL || c->max_redirects == 0) {
+    if (!follow) {
       resp->redirects = redirects;
       *out = resp;
       resp = NULL;
       break;
     }
-    if (redirects == c->max_redirects) {
-      rc = coreapi_error_set(err, COREAPI_ERR_TOO_MANY_REDIRECTS,
-                             "more than %u redirects, the last to %.200s", c->max_redirects,
-                             location);
-      break;
-    }
-    rc = coreapi__chain_follow(&ch, &pol, base, resp->status, location, err);
-    if (rc != COREAPI_OK)
-      break;
     coreapi__debug_info(c, "redirect %ld to %s", resp->status, base->url.url);
     coreapi_response_free(resp);
     resp = NULL;
-    redirects++;
   }
   coreapi_response_free(resp);
   coreapi_request_free(base);

@@ -97,7 +97,7 @@ char *coreapi__jar_cookie(void *ctx, const coreapi_request *req, const char *nam
   coreapi_client *c = ctx;
   struct curl_slist *list = NULL;
   int was_attached = c->jar_attached;
-  coreapi__cookie_match best = {NULL, 0, 0, 0}, m;
+  coreapi__cookie_match best = {NULL, 0, 0, 0};
   long long now = (long long)time(NULL);
   char *found = NULL;
   coreapi__client_use_jar(c, 1);
@@ -105,11 +105,8 @@ char *coreapi__jar_cookie(void *ctx, const coreapi_request *req, const char *nam
     list = NULL;
   coreapi__client_use_jar(c, was_attached);
   for (struct curl_slist *l = list; l != NULL; l = l->next)
-    if (l->data != NULL &&
-        coreapi__cookie_line_match(l->data, strlen(l->data), &req->url, name, now, &m) &&
-        (best.value == NULL || m.path_len > best.path_len ||
-         (m.path_len == best.path_len && m.domain_len > best.domain_len)))
-      best = m;
+    if (l->data != NULL)
+      coreapi__cookie_line_better(l->data, strlen(l->data), &req->url, name, now, &best);
   if (best.value != NULL)
     found = coreapi__strndup(best.value, best.value_len);
   coreapi__slist_free_secret(list);

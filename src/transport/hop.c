@@ -81,6 +81,26 @@ coreapi_code coreapi__chain_follow(coreapi__chain *ch, const coreapi__hop_policy
   return rc;
 }
 
+coreapi_code coreapi__chain_next(coreapi__chain *ch, const coreapi__hop_policy *pol,
+                                 coreapi_request *base, long status, const char *location,
+                                 unsigned max_redirects, unsigned *redirects, int *follow,
+                                 coreapi_error *err) {
+  coreapi_code rc;
+  *follow = 0;
+  if (!coreapi__is_redirect(status) || location == NULL || max_redirects == 0)
+    return COREAPI_OK;
+  if (*redirects >= max_redirects)
+    return coreapi_error_set(err, COREAPI_ERR_TOO_MANY_REDIRECTS,
+                             "more than %u redirects, the last to %.200s", max_redirects,
+                             location);
+  rc = coreapi__chain_follow(ch, pol, base, status, location, err);
+  if (rc != COREAPI_OK)
+    return rc;
+  (*redirects)++;
+  *follow = 1;
+  return COREAPI_OK;
+}
+
 coreapi_auth *coreapi__hop_choose(const coreapi__chain *ch, const coreapi__hop_policy *pol,
                                   int *cookies) {
   coreapi_auth *best = NULL;

@@ -49,6 +49,17 @@ coreapi_code coreapi__chain_follow(coreapi__chain *ch, const coreapi__hop_policy
                                    coreapi_request *base, long status, const char *location,
                                    coreapi_error *err);
 
+/* What the response to the hop base was means for the chain: *follow 0
+ * when it ends the chain (not a redirect this client follows: another
+ * status, no Location, max_redirects 0), or 1 when base has become the next
+ * hop's request (see coreapi__chain_follow; *redirects counts them). Returns
+ * OK, ERR_TOO_MANY_REDIRECTS when *redirects reached max_redirects,
+ * ERR_BAD_REDIRECT, ERR_OUT_OF_MEMORY. */
+coreapi_code coreapi__chain_next(coreapi__chain *ch, const coreapi__hop_policy *pol,
+                                 coreapi_request *base, long status, const char *location,
+                                 unsigned max_redirects, unsigned *redirects, int *follow,
+                                 coreapi_error *err);
+
 /* The most specific authentication in scope for the chain's current hop, or
  * NULL; *cookies says whether a cookie-allowing one covers it. */
 coreapi_auth *coreapi__hop_choose(const coreapi__chain *ch, const coreapi__hop_policy *pol,
