@@ -33,7 +33,9 @@ static int status_line(const char *p, size_t n, coreapi__header_line *out) {
   i++;
   if (i + 1 < n && p[i] == '.' && is_digit(p[i + 1]))
     i += 2;
-  if (i + 4 > n || p[i] != ' ' || !is_digit(p[i + 1]) || !is_digit(p[i + 2]) ||
+  /* status-code = 3DIGIT, 100 to 999 (RFC 9110 section 15 names 1xx-5xx;
+   * libcurl passes any other first digit but 0 on). */
+  if (i + 4 > n || p[i] != ' ' || p[i + 1] < '1' || p[i + 1] > '9' || !is_digit(p[i + 2]) ||
       !is_digit(p[i + 3]))
     return -1;
   out->status = (p[i + 1] - '0') * 100 + (p[i + 2] - '0') * 10 + (p[i + 3] - '0');
