@@ -104,9 +104,6 @@ coreapi_node *coreapi__string_new_trusted(const char *s, size_t len);
 int coreapi__map_builder_add_unique(coreapi_map_builder *b, const char *key, size_t key_len,
                                     coreapi_node *value);
 
-/* Release what a File node holds (its stream, its path). */
-void coreapi__file_release(coreapi_node *n);
-
 /* Link priority of an action in iteration order (get 0 ... delete 4, else 5). */
 int coreapi__action_priority(const char *action);
 

@@ -93,13 +93,6 @@ coreapi_node *coreapi_file_new_stream(const coreapi_stream *ops, void *userdata,
   return n;
 }
 
-void coreapi__file_release(coreapi_node *n) {
-  file_node *f = AS_FILE(n);
-  free(f->path);
-  if (f->ops != NULL && f->ops->free != NULL)
-    f->ops->free(f->userdata);
-}
-
 const char *coreapi_file_name(const coreapi_node *n) {
   return n && n->type == COREAPI_NODE_FILE ? AS_FILE(n)->name : NULL;
 }

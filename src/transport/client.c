@@ -65,13 +65,6 @@ coreapi_client *coreapi_client_new(coreapi_error *err) {
   return c;
 }
 
-void coreapi__client_use_jar(coreapi_client *c, int on) {
-  if (on == c->jar_attached)
-    return;
-  curl_easy_setopt(c->curl, CURLOPT_SHARE, on ? c->jar : NULL);
-  c->jar_attached = on;
-}
-
 void coreapi_client_free(coreapi_client *c) {
   if (c == NULL)
     return;

@@ -1,5 +1,6 @@
 /*
- * cookies.c - the client's cookie jar on disk, in the Netscape cookie file
+ * transport/cookies.c - the client's cookie jar: attached per hop, read for
+ * the CSRF cookie a request would carry, and on disk in the Netscape cookie file
  * format libcurl reads and writes (one cookie a line, seven tab-separated
  * fields; "#HttpOnly_" before the domain marks an HttpOnly cookie). The jar
  * lives in memory in libcurl's cookie engine; it reaches a file only when the
@@ -13,6 +14,16 @@
 #include <time.h>
 
 #include "client_impl.h"
+
+/* The jar is a libcurl share object, attached to the easy handle only for
+ * transfers whose hop allows cookies: detached, libcurl neither stores nor
+ * sends any cookie. */
+void coreapi__client_use_jar(coreapi_client *c, int on) {
+  if (on == c->jar_attached)
+    return;
+  curl_easy_setopt(c->curl, CURLOPT_SHARE, on ? c->jar : NULL);
+  c->jar_attached = on;
+}
 
 #define COOKIE_FILE_HEADER "# Netscape HTTP Cookie File\n# Written by libcoreapi.\n\n"
 

@@ -1,0 +1,91 @@
+/*
+ * document/equal.c - deep equality of nodes, as Python's == compares the
+ * reference's documents: maps by their keys whatever the order, numbers
+ * across int and float exactly, files only by identity.
+ */
+#include <string.h>
+
+#include "document.h"
+
+static int str_eq(const char *a, const char *b) { return strcmp(a, b) == 0; }
+
+static int field_equal(const coreapi_field *a, const coreapi_field *b) {
+  return str_eq(a->name, b->name) && a->required == b->required &&
+         str_eq(a->location, b->location) && str_eq(a->schema_type, b->schema_type) &&
+         str_eq(a->schema_title, b->schema_title) &&
+         str_eq(a->schema_description, b->schema_description) &&
+         ((a->schema_enum == NULL && b->schema_enum == NULL) ||
+          (a->schema_enum != NULL && b->schema_enum != NULL &&
+           coreapi_node_equal(a->schema_enum, b->schema_enum)));
+}
+
+static int is_number(const coreapi_node *n) {
+  return n->type == COREAPI_NODE_INTEGER || n->type == COREAPI_NODE_REAL;
+}
+
+int coreapi_node_equal(const coreapi_node *a, const coreapi_node *b) {
+  if (a == b)
+    return 1;
+  if (a == NULL || b == NULL)
+    return 0;
+  if (is_number(a) && is_number(b) && a->type != b->type) {
+    const coreapi_node *i = a->type == COREAPI_NODE_INTEGER ? a : b;
+    const coreapi_node *r = a->type == COREAPI_NODE_REAL ? a : b;
+    double d = AS_NUMBER(r)->v.r;
+    /* Exact comparison, as Python does: 2**53 + 1 != 2.0**53. */
+    return d >= -9223372036854775808.0 && d < 9223372036854775808.0 &&
+           (int64_t)d == AS_NUMBER(i)->v.i && (double)(int64_t)d == d;
+  }
+  if (a->type != b->type)
+    return 0;
+  switch (a->type) {
+    case COREAPI_NODE_DOCUMENT:
+    case COREAPI_NODE_OBJECT:
+    case COREAPI_NODE_ERROR: {
+      const map_node *ma = AS_MAP(a), *mb = AS_MAP(b);
+      if (ma->count != mb->count || !str_eq(ma->url, mb->url) || !str_eq(ma->title, mb->title) ||
+          !str_eq(ma->description, mb->description) || !str_eq(ma->media_type, mb->media_type))
+        return 0;
+      for (size_t i = 0; i < ma->count; i++) {
+        const coreapi_node *other =
+            coreapi_map_get(b, ma->entries[i].key, ma->entries[i].key_len);
+        if (other == NULL || !coreapi_node_equal(ma->entries[i].value, other))
+          return 0;
+      }
+      return 1;
+    }
+    case COREAPI_NODE_ARRAY:
+      if (AS_ARRAY(a)->count != AS_ARRAY(b)->count)
+        return 0;
+      for (size_t i = 0; i < AS_ARRAY(a)->count; i++)
+        if (!coreapi_node_equal(AS_ARRAY(a)->items[i], AS_ARRAY(b)->items[i]))
+          return 0;
+      return 1;
+    case COREAPI_NODE_LINK: {
+      const link_node *la = AS_LINK(a), *lb = AS_LINK(b);
+      if (!str_eq(la->url, lb->url) || !str_eq(la->action, lb->action) ||
+          !str_eq(la->encoding, lb->encoding) || !str_eq(la->transform, lb->transform) ||
+          !str_eq(la->title, lb->title) || !str_eq(la->description, lb->description) ||
+          la->field_count != lb->field_count)
+        return 0;
+      for (size_t i = 0; i < la->field_count; i++)
+        if (!field_equal(&la->fields[i], &lb->fields[i]))
+          return 0;
+      return 1;
+    }
+    case COREAPI_NODE_STRING:
+      return AS_STRING(a)->len == AS_STRING(b)->len &&
+             memcmp(AS_STRING(a)->data, AS_STRING(b)->data, AS_STRING(a)->len) == 0;
+    case COREAPI_NODE_INTEGER:
+      return AS_NUMBER(a)->v.i == AS_NUMBER(b)->v.i;
+    case COREAPI_NODE_REAL:
+      return AS_NUMBER(a)->v.r == AS_NUMBER(b)->v.r;
+    case COREAPI_NODE_BOOLEAN:
+      return AS_NUMBER(a)->v.b == AS_NUMBER(b)->v.b;
+    case COREAPI_NODE_NULL:
+      return 1;
+    case COREAPI_NODE_FILE:
+      return 0; /* distinct files are distinct, even with the same name */
+  }
+  return 0;
+}
