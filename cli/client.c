@@ -17,6 +17,44 @@ static int fail(const coreapi_error *err) {
   return cli_exit_code(err->code);
 }
 
+/* Every stored credential, each scoped to its domain. */
+static int add_credentials(coreapi_client *client, const coreapi_node *creds) {
+  coreapi_error err;
+  for (size_t i = 0, n = coreapi_map_size(creds); i < n; i++) {
+    const char *domain;
+    coreapi_node *entry = coreapi_map_entry_inserted(creds, i, &domain, NULL);
+    coreapi_auth *auth = cli_credential_auth(domain, entry, &err);
+    if (auth == NULL || coreapi_client_add_auth(client, auth, &err) != COREAPI_OK) {
+      coreapi_auth_free(auth);
+      cli_error("credentials for %s: %s", domain, err.text);
+      return cli_exit_code(err.code);
+    }
+    coreapi_auth_free(auth);
+  }
+  return CLI_OK;
+}
+
+/* Every stored custom header, sent as a client-level extra header. */
+static int add_headers(coreapi_client *client, const coreapi_node *headers) {
+  coreapi_error err;
+  for (size_t i = 0, n = coreapi_map_size(headers); i < n; i++) {
+    const char *name;
+    size_t nlen;
+    const char *value =
+        coreapi_string_value(coreapi_map_entry_inserted(headers, i, &name, &nlen), NULL);
+    if (value == NULL || nlen != strlen(name)) {
+      cli_error("headers.json: the entry \"%.80s\" is not a header name with a string value; "
+                "fix or remove it (coreapi headers remove)", name);
+      return CLI_OTHER;
+    }
+    if (coreapi_client_add_header(client, name, value, &err) != COREAPI_OK) {
+      cli_error("header %s: %s", name, err.text);
+      return cli_exit_code(err.code);
+    }
+  }
+  return CLI_OK;
+}
+
 int cli_client_open(const cli_options *opts, cli_client *cc) {
   coreapi_error err;
   int code;
@@ -52,35 +90,9 @@ int cli_client_open(const cli_options *opts, cli_client *cc) {
     code = CLI_USAGE;
     goto out;
   }
-  for (size_t i = 0, n = coreapi_map_size(creds); i < n; i++) {
-    const char *domain;
-    coreapi_node *entry = coreapi_map_entry_inserted(creds, i, &domain, NULL);
-    coreapi_auth *auth = cli_credential_auth(domain, entry, &err);
-    if (auth == NULL || coreapi_client_add_auth(cc->client, auth, &err) != COREAPI_OK) {
-      coreapi_auth_free(auth);
-      cli_error("credentials for %s: %s", domain, err.text);
-      code = cli_exit_code(err.code);
-      goto out;
-    }
-    coreapi_auth_free(auth);
-  }
-  for (size_t i = 0, n = coreapi_map_size(headers); i < n; i++) {
-    const char *name;
-    size_t nlen;
-    const char *value =
-        coreapi_string_value(coreapi_map_entry_inserted(headers, i, &name, &nlen), NULL);
-    if (value == NULL || nlen != strlen(name)) {
-      cli_error("headers.json: the entry \"%.80s\" is not a header name with a string value; "
-                "fix or remove it (coreapi headers remove)", name);
-      code = CLI_OTHER;
-      goto out;
-    }
-    if (coreapi_client_add_header(cc->client, name, value, &err) != COREAPI_OK) {
-      cli_error("header %s: %s", name, err.text);
-      code = cli_exit_code(err.code);
-      goto out;
-    }
-  }
+  if ((code = add_credentials(cc->client, creds)) != CLI_OK ||
+      (code = add_headers(cc->client, headers)) != CLI_OK)
+    goto out;
   if (cli_credentials_have_session(creds)) {
     cc->cookie_jar = cli_state_path(opts, "cookies.txt");
     if (access(cc->cookie_jar, F_OK) == 0 &&

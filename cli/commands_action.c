@@ -115,94 +115,92 @@ static coreapi_node *build_params(pair *pairs, size_t n, int *code) {
   return params;
 }
 
-int cmd_action(cli_options *opts, int argc, char **argv) {
-  pair *pairs = calloc((size_t)argc, sizeof(*pairs));
-  char **path = calloc((size_t)argc, sizeof(*path));
-  size_t npairs = 0, npath = 0;
+/* What the command line of `action` says. */
+typedef struct action_args {
+  pair *pairs;
+  size_t npairs;
+  char **path;
+  size_t npath;
   coreapi_action_options aopts;
-  int code = CLI_OK;
-  coreapi_node *doc = NULL, *params = NULL;
-  memset(&aopts, 0, sizeof(aopts));
-  if (pairs == NULL || path == NULL) {
-    cli_error("out of memory");
-    free(pairs);
-    free(path);
-    return CLI_OTHER;
+} action_args;
+
+/* "-p FIELD=VALUE" (or "-p FIELD VALUE") at argv[*i]; kind says which. */
+static int parse_pair(action_args *a, int kind, int argc, char **argv, int *i) {
+  const char *opt = argv[*i], *arg, *eq;
+  pair *p;
+  if (*i + 1 >= argc)
+    return cli_usage("action", "%s needs FIELD=VALUE", opt);
+  arg = argv[++*i];
+  eq = strchr(arg, '=');
+  p = &a->pairs[a->npairs++];
+  p->kind = kind;
+  if (eq != NULL) {
+    p->field = p->field_owned = strndup(arg, (size_t)(eq - arg));
+    p->value = eq + 1;
+  } else if (*i + 1 < argc) {
+    p->field = arg;
+    p->value = argv[++*i];
+  } else {
+    return cli_usage("action", "%s %s needs a value (FIELD=VALUE)", opt, arg);
   }
+  if (p->field == NULL || p->field[0] == '\0')
+    return cli_usage("action", "%s: empty field name", opt);
+  return CLI_OK;
+}
+
+/* The command line into *a. Returns CLI_OK, or an exit code to stop with
+ * (the help was printed, or a usage error). */
+static int parse_action(cli_options *opts, action_args *a, int argc, char **argv, int *done) {
+  *done = 0;
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    int kind = kind_of(a);
-    if (cli_is_help(a)) {
-      code = cli_help(action_help);
-      goto out;
+    const char *arg = argv[i], **target = NULL;
+    int kind = kind_of(arg), code;
+    if (cli_is_help(arg)) {
+      *done = 1;
+      return cli_help(action_help);
     }
     if (kind >= 0) {
-      if (i + 1 >= argc) {
-        code = cli_usage("action", "%s needs FIELD=VALUE", a);
-        goto out;
-      }
-      const char *arg = argv[++i];
-      const char *eq = strchr(arg, '=');
-      pair *p = &pairs[npairs++];
-      p->kind = kind;
-      if (eq != NULL) {
-        p->field = p->field_owned = strndup(arg, (size_t)(eq - arg));
-        p->value = eq + 1;
-      } else if (i + 1 < argc) {
-        p->field = arg;
-        p->value = argv[++i];
-      } else {
-        code = cli_usage("action", "%s %s needs a value (FIELD=VALUE)", a, arg);
-        goto out;
-      }
-      if (p->field == NULL || p->field[0] == '\0') {
-        code = cli_usage("action", "%s: empty field name", a);
-        goto out;
-      }
+      if ((code = parse_pair(a, kind, argc, argv, &i)) != CLI_OK)
+        return code;
       continue;
     }
-    const char **target = NULL;
-    if (!strcmp(a, "-a") || !strcmp(a, "--action"))
-      target = &aopts.action;
-    else if (!strcmp(a, "-e") || !strcmp(a, "--encoding"))
-      target = &aopts.encoding;
-    else if (!strcmp(a, "-t") || !strcmp(a, "--transform"))
-      target = &aopts.transform;
+    if (!strcmp(arg, "-a") || !strcmp(arg, "--action"))
+      target = &a->aopts.action;
+    else if (!strcmp(arg, "-e") || !strcmp(arg, "--encoding"))
+      target = &a->aopts.encoding;
+    else if (!strcmp(arg, "-t") || !strcmp(arg, "--transform"))
+      target = &a->aopts.transform;
     if (target != NULL) {
-      if (i + 1 >= argc) {
-        code = cli_usage("action", "%s needs a value", a);
-        goto out;
-      }
+      if (i + 1 >= argc)
+        return cli_usage("action", "%s needs a value", arg);
       *target = argv[++i];
-    } else if (!strcmp(a, "--debug")) {
+    } else if (!strcmp(arg, "--debug")) {
       opts->debug = 1;
-    } else if (a[0] == '-' && a[1] != '\0' && strcmp(a, "--") != 0) {
-      code = cli_usage("action", "no such option: %s", a);
-      goto out;
-    } else if (strcmp(a, "--") == 0) {
+    } else if (arg[0] == '-' && arg[1] != '\0' && strcmp(arg, "--") != 0) {
+      return cli_usage("action", "no such option: %s", arg);
+    } else if (strcmp(arg, "--") == 0) {
       for (i++; i < argc; i++)
-        path[npath++] = argv[i];
+        a->path[a->npath++] = argv[i];
     } else {
-      path[npath++] = argv[i];
+      a->path[a->npath++] = argv[i];
     }
   }
-  if (npath == 0) {
-    code = cli_usage("action", "Missing PATH to a link in the document.");
-    goto out;
-  }
-  if ((doc = cli_document_require(opts, &code)) == NULL)
-    goto out;
-  if ((params = build_params(pairs, npairs, &code)) == NULL)
-    goto out;
+  if (a->npath == 0)
+    return cli_usage("action", "Missing PATH to a link in the document.");
+  return CLI_OK;
+}
 
-  coreapi_key *keys = cli_path_keys(doc, path, npath);
+/* Act on the link at a->path of doc with params; print the result. */
+static int run_action(cli_options *opts, const coreapi_node *doc, action_args *a,
+                      const coreapi_node *params) {
+  coreapi_key *keys = cli_path_keys(doc, a->path, a->npath);
   cli_client cc;
   coreapi_result result;
   coreapi_error err;
-  code = cli_client_open(opts, &cc);
+  int code = cli_client_open(opts, &cc);
   if (code == CLI_OK) {
-    coreapi_code rc =
-        coreapi_client_action(cc.client, doc, keys, npath, params, &aopts, &result, &err);
+    coreapi_code rc = coreapi_client_action(cc.client, doc, keys, a->npath, params, &a->aopts,
+                                            &result, &err);
     cli_client_close(opts, &cc);
     if (rc != COREAPI_OK) {
       code = cli_report(opts, &result, &err);
@@ -214,11 +212,30 @@ int cmd_action(cli_options *opts, int argc, char **argv) {
     coreapi_result_clear(&result);
   }
   free(keys);
-out:
-  for (size_t i = 0; i < npairs; i++)
-    free(pairs[i].field_owned);
-  free(pairs);
-  free(path);
+  return code;
+}
+
+int cmd_action(cli_options *opts, int argc, char **argv) {
+  action_args a;
+  int code, done;
+  coreapi_node *doc = NULL, *params = NULL;
+  memset(&a, 0, sizeof(a));
+  a.pairs = calloc((size_t)argc, sizeof(*a.pairs));
+  a.path = calloc((size_t)argc, sizeof(*a.path));
+  if (a.pairs == NULL || a.path == NULL) {
+    cli_error("out of memory");
+    free(a.pairs);
+    free(a.path);
+    return CLI_OTHER;
+  }
+  code = parse_action(opts, &a, argc, argv, &done);
+  if (code == CLI_OK && !done && (doc = cli_document_require(opts, &code)) != NULL &&
+      (params = build_params(a.pairs, a.npairs, &code)) != NULL)
+    code = run_action(opts, doc, &a, params);
+  for (size_t i = 0; i < a.npairs; i++)
+    free(a.pairs[i].field_owned);
+  free(a.pairs);
+  free(a.path);
   coreapi_node_free(params);
   coreapi_node_free(doc);
   return code;

@@ -156,119 +156,144 @@ static coreapi_node *entry_new(const char *kind, const char *k1, const char *v1,
   return coreapi_map_builder_object(b, NULL);
 }
 
-static int credentials_add(cli_options *opts, int argc, char **argv) {
-  const char *domain = NULL, *value = NULL, *auth_kind = "none", *token = NULL,
-             *scheme = NULL, *basic_user = NULL, *csrf_cookie = NULL, *csrf_header = NULL;
-  int token_stdin = 0, password_stdin = 0, session = 0, code;
-  char *secret = NULL;
-  char norm[512];
-  coreapi_error err;
-  coreapi_node *entry = NULL;
+/* What `credentials add` was told. */
+typedef struct add_args {
+  const char *domain, *value, *auth_kind, *token, *scheme, *basic_user, *csrf_cookie,
+      *csrf_header;
+  int token_stdin, password_stdin, session;
+} add_args;
 
+/* The command line into *a; CLI_OK or a usage error's exit code. */
+static int parse_add(add_args *a, int argc, char **argv) {
+  int kinds;
+  memset(a, 0, sizeof(*a));
+  a->auth_kind = "none";
   for (int i = 0; i < argc; i++) {
-    const char *a = argv[i];
-    const char **target = NULL;
-    if (!strcmp(a, "--auth"))
-      target = &auth_kind;
-    else if (!strcmp(a, "--token"))
-      target = &token;
-    else if (!strcmp(a, "--scheme"))
-      target = &scheme;
-    else if (!strcmp(a, "--basic"))
-      target = &basic_user;
-    else if (!strcmp(a, "--csrf-cookie"))
-      target = &csrf_cookie;
-    else if (!strcmp(a, "--csrf-header"))
-      target = &csrf_header;
+    const char *arg = argv[i], **target = NULL;
+    if (!strcmp(arg, "--auth"))
+      target = &a->auth_kind;
+    else if (!strcmp(arg, "--token"))
+      target = &a->token;
+    else if (!strcmp(arg, "--scheme"))
+      target = &a->scheme;
+    else if (!strcmp(arg, "--basic"))
+      target = &a->basic_user;
+    else if (!strcmp(arg, "--csrf-cookie"))
+      target = &a->csrf_cookie;
+    else if (!strcmp(arg, "--csrf-header"))
+      target = &a->csrf_header;
     if (target != NULL) {
       if (i + 1 >= argc)
-        return cli_usage("credentials", "%s needs a value", a);
+        return cli_usage("credentials", "%s needs a value", arg);
       *target = argv[++i];
-    } else if (!strcmp(a, "--token-stdin")) {
-      token_stdin = 1;
-    } else if (!strcmp(a, "--password-stdin")) {
-      password_stdin = 1;
-    } else if (!strcmp(a, "--session")) {
-      session = 1;
-    } else if (a[0] == '-' && a[1] == '-') {
-      return cli_usage("credentials", "no such option: %s", a);
-    } else if (domain == NULL) {
-      domain = a;
-    } else if (value == NULL) {
-      value = a;
+    } else if (!strcmp(arg, "--token-stdin")) {
+      a->token_stdin = 1;
+    } else if (!strcmp(arg, "--password-stdin")) {
+      a->password_stdin = 1;
+    } else if (!strcmp(arg, "--session")) {
+      a->session = 1;
+    } else if (arg[0] == '-' && arg[1] == '-') {
+      return cli_usage("credentials", "no such option: %s", arg);
+    } else if (a->domain == NULL) {
+      a->domain = arg;
+    } else if (a->value == NULL) {
+      a->value = arg;
     } else {
-      return cli_usage("credentials", "unexpected argument: %s", a);
+      return cli_usage("credentials", "unexpected argument: %s", arg);
     }
   }
-  if (domain == NULL)
+  if (a->domain == NULL)
     return cli_usage("credentials", "missing argument DOMAIN");
-  int kinds = (value != NULL) + (token != NULL || token_stdin) + (basic_user != NULL) + session;
+  kinds = (a->value != NULL) + (a->token != NULL || a->token_stdin) + (a->basic_user != NULL) +
+          a->session;
   if (kinds != 1)
     return cli_usage("credentials",
                      "give exactly one of VALUE, --token/--token-stdin, --basic USER, "
                      "--session");
-  if ((scheme != NULL && token == NULL && !token_stdin) ||
-      ((csrf_cookie || csrf_header) && !session) || (password_stdin && basic_user == NULL) ||
-      (strcmp(auth_kind, "none") != 0 && value == NULL))
+  if ((a->scheme != NULL && a->token == NULL && !a->token_stdin) ||
+      ((a->csrf_cookie || a->csrf_header) && !a->session) ||
+      (a->password_stdin && a->basic_user == NULL) ||
+      (strcmp(a->auth_kind, "none") != 0 && a->value == NULL))
     return cli_usage("credentials", "option does not apply to this kind of credential");
-  if (strcmp(auth_kind, "none") != 0 && strcmp(auth_kind, "basic") != 0)
-    return cli_usage("credentials", "--auth must be none or basic, not \"%s\"", auth_kind);
-  if (coreapi_domain_normalize(domain, norm, sizeof(norm), &err) != COREAPI_OK)
-    return fail(&err);
+  if (strcmp(a->auth_kind, "none") != 0 && strcmp(a->auth_kind, "basic") != 0)
+    return cli_usage("credentials", "--auth must be none or basic, not \"%s\"", a->auth_kind);
+  return CLI_OK;
+}
 
-  if (value != NULL && strcmp(auth_kind, "basic") == 0) {
-    const char *colon = strchr(value, ':');
-    if (colon == NULL)
-      return cli_usage("credentials", "--auth basic needs VALUE as user:password");
-    char *user = strndup(value, (size_t)(colon - value));
+/* The stored entry for *a (secrets read from stdin or a prompt here), or
+ * NULL with *code set. */
+static coreapi_node *add_entry(const add_args *a, int *code) {
+  coreapi_node *entry = NULL;
+  char *secret = NULL;
+  *code = CLI_OTHER;
+  if (a->value != NULL && strcmp(a->auth_kind, "basic") == 0) {
+    const char *colon = strchr(a->value, ':');
+    char *user;
+    if (colon == NULL) {
+      *code = cli_usage("credentials", "--auth basic needs VALUE as user:password");
+      return NULL;
+    }
+    user = strndup(a->value, (size_t)(colon - a->value));
     entry = entry_new("basic", "username", user, "password", colon + 1);
     free(user);
-  } else if (value != NULL) {
-    entry = entry_new("header", "value", value, NULL, NULL);
-  } else if (token != NULL || token_stdin) {
-    if (token_stdin) {
-      secret = read_line(STDIN_FILENO);
-      token = secret;
-    }
+  } else if (a->value != NULL) {
+    entry = entry_new("header", "value", a->value, NULL, NULL);
+  } else if (a->token != NULL || a->token_stdin) {
+    const char *token = a->token;
+    if (a->token_stdin)
+      token = secret = read_line(STDIN_FILENO);
     entry = entry_new("token", "token", token ? token : "", "scheme",
-                      scheme ? scheme : "Bearer");
-  } else if (basic_user != NULL) {
-    if (password_stdin) {
+                      a->scheme ? a->scheme : "Bearer");
+  } else if (a->basic_user != NULL) {
+    if (a->password_stdin) {
       secret = read_line(STDIN_FILENO);
     } else {
       char prompt[300];
-      snprintf(prompt, sizeof(prompt), "Password for %s: ", basic_user);
+      snprintf(prompt, sizeof(prompt), "Password for %s: ", a->basic_user);
       secret = prompt_secret(prompt);
-      if (secret == NULL)
-        return CLI_USAGE;
+      if (secret == NULL) {
+        *code = CLI_USAGE;
+        return NULL;
+      }
     }
-    entry = entry_new("basic", "username", basic_user, "password", secret ? secret : "");
+    entry = entry_new("basic", "username", a->basic_user, "password", secret ? secret : "");
   } else {
-    entry = entry_new("session", "csrf_cookie", csrf_cookie ? csrf_cookie : "csrftoken",
-                      "csrf_header", csrf_header ? csrf_header : "X-CSRFToken");
+    entry = entry_new("session", "csrf_cookie", a->csrf_cookie ? a->csrf_cookie : "csrftoken",
+                      "csrf_header", a->csrf_header ? a->csrf_header : "X-CSRFToken");
   }
   cli_free_secret(secret);
-  if (entry == NULL) {
+  if (entry == NULL)
     cli_error("out of memory");
-    return CLI_OTHER;
-  }
+  return entry;
+}
 
+static int credentials_add(cli_options *opts, int argc, char **argv) {
+  add_args a;
+  char norm[512], desc[256];
+  coreapi_error err;
+  coreapi_node *entry, *creds, *updated;
+  coreapi_auth *auth;
+  int code = parse_add(&a, argc, argv);
+  if (code != CLI_OK)
+    return code;
+  if (coreapi_domain_normalize(a.domain, norm, sizeof(norm), &err) != COREAPI_OK)
+    return fail(&err);
+  if ((entry = add_entry(&a, &code)) == NULL)
+    return code;
   /* The library validates the secret and the names: its error is the message. */
-  coreapi_auth *auth = cli_credential_auth(norm, entry, &err);
+  auth = cli_credential_auth(norm, entry, &err);
   if (auth == NULL) {
     coreapi_node_free(entry);
     return fail(&err);
   }
-  char desc[256];
   coreapi_auth_describe(auth, desc, sizeof(desc));
   coreapi_auth_free(auth);
-
-  coreapi_node *creds = cli_credentials_load(opts, &code);
+  creds = cli_credentials_load(opts, &code);
   if (creds == NULL) {
     coreapi_node_free(entry);
     return code;
   }
-  coreapi_node *updated = cli_map_with(creds, norm, entry);
+  updated = cli_map_with(creds, norm, entry);
   code = cli_credentials_save(opts, updated);
   coreapi_node_free(updated);
   coreapi_node_free(creds);

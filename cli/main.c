@@ -4,7 +4,6 @@
  * client (coreapi-cli 1.0.9), with every authentication scheme of the library
  * added to `credentials`.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,23 +73,21 @@ static const struct {
     {"codecs", cmd_codecs},
 };
 
-int cli_is_help(const char *arg) { return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0; }
-
-int cli_help(const char *text) {
-  fputs(text, stdout);
-  return CLI_OK;
-}
-
-int cli_usage(const char *command, const char *fmt, ...) {
-  va_list ap;
-  fflush(stdout);
-  fputs("coreapi: ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fprintf(stderr, "\nTry `coreapi %s%s--help`.\n", command ? command : "",
-          command ? " " : "");
-  return CLI_USAGE;
+/* Run the command argv[0] with its arguments; -1 when there is none of that
+ * name. A command's --help needs no state. */
+static int run_command(cli_options *opts, int argc, char **argv) {
+  for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
+    int wants_help = 0, rc;
+    if (strcmp(argv[0], commands[c].name) != 0)
+      continue;
+    for (int j = 1; j < argc; j++)
+      if (cli_is_help(argv[j]))
+        wants_help = 1;
+    if (!wants_help && (rc = cli_state_init(opts)) != CLI_OK)
+      return rc;
+    return commands[c].fn(opts, argc, argv);
+  }
+  return -1;
 }
 
 /* The value of an option given as "--opt VALUE" or "--opt=VALUE". */
@@ -169,20 +166,7 @@ int main(int argc, char **argv) {
   opts.config_dir = dir;
   opts.color = !no_color && isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
 
-  rc = -1;
-  for (size_t c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
-    if (strcmp(argv[i], commands[c].name) != 0)
-      continue;
-    /* A command's --help needs no state. */
-    int wants_help = 0;
-    for (int j = i + 1; j < argc; j++)
-      if (cli_is_help(argv[j]))
-        wants_help = 1;
-    if (!wants_help && (rc = cli_state_init(&opts)) != CLI_OK)
-      break;
-    rc = commands[c].fn(&opts, argc - i, argv + i);
-    break;
-  }
+  rc = run_command(&opts, argc - i, argv + i);
   if (rc < 0)
     rc = cli_usage(NULL, "no such command: %s", argv[i]);
   fflush(stdout);
