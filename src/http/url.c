@@ -69,6 +69,40 @@ static char *take_curl_string(char *s) {
   return d;
 }
 
+/* The host of h, normalised (IDN to punycode through libidn2, lowercase, no
+ * trailing dot) and put back into h when that changed it. On success *hostp
+ * is libcurl's string (curl_free); on failure it may be set too. */
+static coreapi_code normalize_host(CURLU *h, char **hostp, coreapi_error *err) {
+  char *host = NULL;
+  size_t before;
+  int upper = 0;
+  CURLUcode uc = curl_url_get(h, CURLUPART_HOST, &host, 0);
+  *hostp = host;
+  if (uc != CURLUE_OK || host == NULL || host[0] == '\0')
+    return coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has no usable host");
+  if (has_non_ascii(host)) {
+    char *ace = host_to_ascii(host);
+    int ok = ace != NULL && curl_url_set(h, CURLUPART_HOST, ace, 0) == CURLUE_OK;
+    free(ace);
+    curl_free(host);
+    *hostp = host = NULL;
+    if (!ok || curl_url_get(h, CURLUPART_HOST, hostp, 0) != CURLUE_OK)
+      return coreapi_error_set(err, COREAPI_ERR_BAD_URL,
+                               "URL host is not a valid internationalised domain name");
+    host = *hostp;
+  }
+  before = strlen(host);
+  for (const char *p = host; *p; p++)
+    upper |= (*p >= 'A' && *p <= 'Z');
+  coreapi__host_lower(host);
+  if (host[0] == '\0' || strcmp(host, ".") == 0)
+    return coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has an empty host");
+  /* Put the normalised host back only when normalising changed it. */
+  if ((upper || strlen(host) != before) && curl_url_set(h, CURLUPART_HOST, host, 0) != CURLUE_OK)
+    return coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
+  return COREAPI_OK;
+}
+
 coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *base,
                                 coreapi_error *err) {
   CURLU *h;
@@ -116,40 +150,9 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
   if (strchr(url, '#') != NULL || (base != NULL && strchr(base, '#') != NULL))
     curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
 
-  uc = curl_url_get(h, CURLUPART_HOST, &host, 0);
-  if (uc != CURLUE_OK || host == NULL || host[0] == '\0') {
-    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has no usable host");
+  rc = normalize_host(h, &host, err);
+  if (rc != COREAPI_OK)
     goto out;
-  }
-  if (has_non_ascii(host)) {
-    char *ace = host_to_ascii(host);
-    int ok = ace != NULL && curl_url_set(h, CURLUPART_HOST, ace, 0) == CURLUE_OK;
-    free(ace);
-    curl_free(host);
-    host = NULL;
-    if (!ok || curl_url_get(h, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
-      rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL,
-                             "URL host is not a valid internationalised domain name");
-      goto out;
-    }
-  }
-  {
-    size_t before = strlen(host);
-    int upper = 0;
-    for (const char *p = host; *p; p++)
-      upper |= (*p >= 'A' && *p <= 'Z');
-    coreapi__host_lower(host);
-    if (host[0] == '\0' || strcmp(host, ".") == 0) {
-      rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has an empty host");
-      goto out;
-    }
-    /* Put the normalised host back only when normalising changed it. */
-    if ((upper || strlen(host) != before) &&
-        curl_url_set(h, CURLUPART_HOST, host, 0) != CURLUE_OK) {
-      rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
-      goto out;
-    }
-  }
   if (curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK ||
       curl_url_get(h, CURLUPART_URL, &full, 0) != CURLUE_OK) {
     rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
