@@ -29,8 +29,9 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   run asan-ubsan -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=Debug -DCOREAPI_SANITIZE=address,undefined
 TSAN_OPTIONS=halt_on_error=1 CTEST_ARGS="-L threads" \
   run tsan -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCOREAPI_SANITIZE=thread
-# libFuzzer: the Core JSON decoder, Content-Disposition names and URI Templates, a fixed
-# seed and a fixed number of inputs, 10-30 s each (reproducible; see tests/fuzz/CMakeLists.txt).
+# libFuzzer: the Core JSON decoder, Content-Disposition names, URI Templates,
+# response header lines and the cookie parsers, a fixed seed and a fixed number
+# of inputs, 5-30 s each (reproducible; see tests/fuzz/CMakeLists.txt).
 CTEST_ARGS="-L fuzz" \
   run fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DCOREAPI_FUZZ=ON
 
