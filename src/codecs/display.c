@@ -47,32 +47,17 @@ static int spaces(display *d, size_t n) {
 
 static int indent_(display *d, size_t level) { return spaces(d, 4 * level); }
 
-/* len(str) in Python: code points of valid UTF-8 (continuation bytes do not
- * start one). */
-static size_t code_points(const char *s, size_t len) {
-  size_t n = 0;
-  for (size_t i = 0; i < len; i++)
-    if (((unsigned char)s[i] & 0xC0) != 0x80)
-      n++;
-  return n;
-}
+/* len(str) in Python. */
+static size_t code_points(const char *s, size_t len) { return coreapi__utf8_chars(s, len); }
 
 /* Is the code point at s (of length *adv) whitespace to Python's str.strip()
  * (str.isspace)? */
 static int py_space_at(const unsigned char *s, size_t avail, size_t *adv) {
-  uint32_t cp;
-  *adv = 1;
-  if (s[0] < 0x80) {
-    cp = s[0];
-  } else if (s[0] < 0xE0 && avail >= 2) {
-    *adv = 2;
-    cp = ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
-  } else if (s[0] < 0xF0 && avail >= 3) {
-    *adv = 3;
-    cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
-  } else {
-    *adv = avail >= 4 ? 4 : avail;
-    return 0; /* nothing above U+FFFF is whitespace */
+  uint32_t cp = 0;
+  *adv = coreapi__utf8_next((const char *)s, avail, &cp);
+  if (*adv == 0) {
+    *adv = 1; /* a stray byte (never in a document) is not whitespace */
+    return 0;
   }
   return (cp >= 0x09 && cp <= 0x0D) || (cp >= 0x1C && cp <= 0x20) || cp == 0x85 ||
          cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||

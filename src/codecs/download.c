@@ -36,115 +36,10 @@
 
 /* --- extensions ------------------------------------------------------------ */
 
-/* The reference's guess_extension table (coreapi/utils.py), verbatim: the
- * extension mimetypes.guess_extension would give, with the reference's
- * preference where Python offers several (checked with Python 3.11's
- * mimetypes: the reference differs on application/x-netcdf .nc (.cdf),
- * application/x-texinfo .texinfo (.texi), application/x-troff .tr (.roff),
- * application/xml .xml (.xsl), image/jpeg .jpe (.jpg), text/x-sgml .sgml
- * (.sgm), image/x-ms-bmp .bmp (none)). After it, a few common types the
- * reference does not know, with mimetypes' extension. Sorted by type. */
-static const struct {
-  const char *type;
-  const char *ext;
-} extensions[] = {
-    {"application/gzip", ".gz"},      /* added */
-    {"application/javascript", ".js"},
-    {"application/json", ".json"},    /* added */
-    {"application/msword", ".doc"},
-    {"application/octet-stream", ".bin"},
-    {"application/oda", ".oda"},
-    {"application/pdf", ".pdf"},
-    {"application/pkcs7-mime", ".p7c"},
-    {"application/postscript", ".ps"},
-    {"application/vnd.apple.mpegurl", ".m3u"},
-    {"application/vnd.ms-excel", ".xls"},
-    {"application/vnd.ms-powerpoint", ".ppt"},
-    {"application/vnd.openxmlformats-officedocument.presentationml.presentation",
-     ".pptx"}, /* added */
-    {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"}, /* added */
-    {"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-     ".docx"}, /* added */
-    {"application/wasm", ".wasm"},                  /* added */
-    {"application/x-7z-compressed", ".7z"},         /* added */
-    {"application/x-bcpio", ".bcpio"},
-    {"application/x-cpio", ".cpio"},
-    {"application/x-csh", ".csh"},
-    {"application/x-dvi", ".dvi"},
-    {"application/x-gtar", ".gtar"},
-    {"application/x-hdf", ".hdf"},
-    {"application/x-latex", ".latex"},
-    {"application/x-mif", ".mif"},
-    {"application/x-netcdf", ".nc"},
-    {"application/x-pkcs12", ".p12"},
-    {"application/x-pn-realaudio", ".ram"},
-    {"application/x-python-code", ".pyc"},
-    {"application/x-sh", ".sh"},
-    {"application/x-shar", ".shar"},
-    {"application/x-shockwave-flash", ".swf"},
-    {"application/x-sv4cpio", ".sv4cpio"},
-    {"application/x-sv4crc", ".sv4crc"},
-    {"application/x-tar", ".tar"},
-    {"application/x-tcl", ".tcl"},
-    {"application/x-tex", ".tex"},
-    {"application/x-texinfo", ".texinfo"},
-    {"application/x-troff", ".tr"},
-    {"application/x-troff-man", ".man"},
-    {"application/x-troff-me", ".me"},
-    {"application/x-troff-ms", ".ms"},
-    {"application/x-ustar", ".ustar"},
-    {"application/x-wais-source", ".src"},
-    {"application/xml", ".xml"},
-    {"application/zip", ".zip"},
-    {"audio/basic", ".au"},
-    {"audio/mpeg", ".mp3"},
-    {"audio/x-aiff", ".aif"},
-    {"audio/x-pn-realaudio", ".ra"},
-    {"audio/x-wav", ".wav"},
-    {"font/woff", ".woff"},   /* added */
-    {"font/woff2", ".woff2"}, /* added */
-    {"image/avif", ".avif"},  /* added */
-    {"image/gif", ".gif"},
-    {"image/ief", ".ief"},
-    {"image/jpeg", ".jpe"},
-    {"image/png", ".png"},
-    {"image/svg+xml", ".svg"},
-    {"image/tiff", ".tiff"},
-    {"image/vnd.microsoft.icon", ".ico"},
-    {"image/webp", ".webp"}, /* added */
-    {"image/x-cmu-raster", ".ras"},
-    {"image/x-ms-bmp", ".bmp"},
-    {"image/x-portable-anymap", ".pnm"},
-    {"image/x-portable-bitmap", ".pbm"},
-    {"image/x-portable-graymap", ".pgm"},
-    {"image/x-portable-pixmap", ".ppm"},
-    {"image/x-rgb", ".rgb"},
-    {"image/x-xbitmap", ".xbm"},
-    {"image/x-xpixmap", ".xpm"},
-    {"image/x-xwindowdump", ".xwd"},
-    {"message/rfc822", ".eml"},
-    {"text/css", ".css"},
-    {"text/csv", ".csv"},
-    {"text/html", ".html"},
-    {"text/markdown", ".md"}, /* added */
-    {"text/plain", ".txt"},
-    {"text/richtext", ".rtx"},
-    {"text/tab-separated-values", ".tsv"},
-    {"text/x-python", ".py"},
-    {"text/x-setext", ".etx"},
-    {"text/x-sgml", ".sgml"},
-    {"text/x-vcard", ".vcf"},
-    {"text/xml", ".xml"},
-    {"video/mp4", ".mp4"},
-    {"video/mpeg", ".mpeg"},
-    {"video/quicktime", ".mov"},
-    {"video/webm", ".webm"},
-    {"video/x-msvideo", ".avi"},
-    {"video/x-sgi-movie", ".movie"},
-};
-
 /* The extension for a Content-Type value ("" when unknown): the media type
- * before any parameter, trimmed, compared case-insensitively. */
+ * before any parameter, trimmed, compared case-insensitively, looked up in
+ * the reference's guess_extension table (coreapi/utils.py, with a few types
+ * it does not know added: text/mimetypes.c). */
 static const char *guess_extension(const char *content_type) {
   char type[128];
   size_t start = 0, end, k, n;
@@ -163,10 +58,7 @@ static const char *guess_extension(const char *content_type) {
     type[k] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
   }
   type[n] = '\0';
-  for (k = 0; k < sizeof extensions / sizeof extensions[0]; k++)
-    if (strcmp(extensions[k].type, type) == 0)
-      return extensions[k].ext;
-  return "";
+  return coreapi__guess_extension(type, n);
 }
 
 /* --- sanitising ------------------------------------------------------------ */

@@ -133,35 +133,13 @@ static coreapi_code parameter_error(coreapi_map_builder *errors, coreapi_result 
   return COREAPI_ERR_PARAMETER;
 }
 
-/* Python's mimetypes.guess_type for the names people upload. */
+/* Python's mimetypes.guess_type (text/mimetypes.c) for the names people
+ * upload. The media type a "data:" URL spells in the name itself (not
+ * NUL-terminated there) is not used: application/octet-stream then. */
 static const char *guess_type(const char *name) {
-  static const struct {
-    const char *ext, *type;
-  } table[] = {
-      {".txt", "text/plain"}, {".html", "text/html"}, {".htm", "text/html"},
-      {".css", "text/css"}, {".csv", "text/csv"}, {".js", "text/javascript"},
-      {".json", "application/json"}, {".xml", "application/xml"}, {".pdf", "application/pdf"},
-      {".zip", "application/zip"}, {".tar", "application/x-tar"}, {".png", "image/png"},
-      {".jpg", "image/jpeg"}, {".jpeg", "image/jpeg"}, {".gif", "image/gif"},
-      {".svg", "image/svg+xml"}, {".webp", "image/webp"}, {".ico", "image/vnd.microsoft.icon"},
-      {".bmp", "image/bmp"}, {".tif", "image/tiff"}, {".tiff", "image/tiff"},
-      {".mp3", "audio/mpeg"}, {".wav", "audio/x-wav"}, {".mp4", "video/mp4"},
-      {".mpeg", "video/mpeg"}, {".webm", "video/webm"}, {".mov", "video/quicktime"},
-      {".doc", "application/msword"}, {".xls", "application/vnd.ms-excel"},
-      {".md", "text/markdown"}, {".py", "text/x-python"}, {".c", "text/plain"},
-      {".h", "text/plain"}, {".bin", "application/octet-stream"},
-  };
-  const char *dot = strrchr(name, '.');
-  if (dot == NULL)
-    return NULL;
-  for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-    const char *a = dot, *b = table[i].ext;
-    while (*a && *b && (*a | 0x20) == *b) /* ASCII lowercase compare */
-      a++, b++;
-    if (*a == '\0' && *b == '\0')
-      return table[i].type;
-  }
-  return NULL;
+  size_t len;
+  const char *type = coreapi__guess_type(name, &len);
+  return type != NULL && type[len] == '\0' ? type : NULL;
 }
 
 /* The body of req from the sorted parameters, by encoding. */

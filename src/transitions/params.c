@@ -3,7 +3,6 @@
  * reference client's _get_params and the validate_* functions of its utils),
  * and the urlencoding of form and query values.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,15 +21,7 @@ static int add_error(coreapi__params *p, const char *name, const char *message) 
 int coreapi__number_text(coreapi__buf *b, const coreapi_node *n) {
   if (coreapi_node_type_of(n) == COREAPI_NODE_INTEGER)
     return coreapi__json_integer(b, coreapi_integer_value(n));
-  {
-    double d = coreapi_real_value(n);
-    /* str(float): as repr, but nan and inf as Python spells them */
-    if (isnan(d))
-      return coreapi__buf_append(b, "nan", 3);
-    if (isinf(d))
-      return d > 0 ? coreapi__buf_append(b, "inf", 3) : coreapi__buf_append(b, "-inf", 4);
-    return coreapi__json_real(b, d);
-  }
+  return coreapi__py_float_str(b, coreapi_real_value(n));
 }
 
 int coreapi__truthy(const coreapi_node *v) {
@@ -52,32 +43,44 @@ int coreapi__truthy(const coreapi_node *v) {
   }
 }
 
-/* The text of a primitive as a form value (str, "true"/"false", "" for
- * null, str() of a number), or -1 when it is not one. */
-static int scalar_text(const coreapi_node *v, char **out) {
-  coreapi__buf b = {0};
-  int rc = 0;
+int coreapi__scalar_text(const coreapi_node *v, coreapi__buf *tmp, const char **s, size_t *n) {
+  int rc;
   switch (coreapi_node_type_of(v)) {
-    case COREAPI_NODE_STRING: {
-      size_t len;
-      const char *s = coreapi_string_value(v, &len);
-      rc = coreapi__buf_append(&b, s, len);
-      break;
-    }
+    case COREAPI_NODE_STRING:
+      *s = coreapi_string_value(v, n);
+      return 0;
     case COREAPI_NODE_BOOLEAN:
-      rc = coreapi__buf_append(&b, coreapi_boolean_value(v) ? "true" : "false",
+      rc = coreapi__buf_append(tmp, coreapi_boolean_value(v) ? "true" : "false",
                                coreapi_boolean_value(v) ? 4 : 5);
       break;
     case COREAPI_NODE_NULL:
-      rc = coreapi__buf_append(&b, "", 0);
+      rc = coreapi__buf_append(tmp, "", 0);
       break;
     case COREAPI_NODE_INTEGER:
     case COREAPI_NODE_REAL:
-      rc = coreapi__number_text(&b, v);
+      rc = coreapi__number_text(tmp, v);
       break;
     default:
-      return -1;
+      return 1;
   }
+  if (rc != 0)
+    return -1;
+  *s = tmp->data;
+  *n = tmp->len;
+  return 0;
+}
+
+/* The text of a primitive as a form value, a new string (coreapi__scalar_text
+ * copied), or -1 when it is not one, -2 on ENOMEM. */
+static int scalar_text(const coreapi_node *v, char **out) {
+  coreapi__buf b = {0};
+  const char *s;
+  size_t n;
+  int rc = coreapi__scalar_text(v, &b, &s, &n);
+  if (rc == 1)
+    return -1;
+  if (rc == 0 && s != b.data) /* a String's own bytes */
+    rc = coreapi__buf_append(&b, s, n);
   if (rc != 0) {
     coreapi__buf_free(&b);
     return -2;
@@ -336,36 +339,14 @@ void coreapi__params_free(coreapi__params *p) {
   memset(p, 0, sizeof(*p));
 }
 
-/* quote_plus of s: RFC 3986 unreserved kept, space as '+', the rest %XX. */
-static int quote_plus(coreapi__buf *b, const char *s) {
-  static const char hex[] = "0123456789ABCDEF";
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    unsigned char c = *p;
-    char esc[3];
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-        c == '_' || c == '.' || c == '-' || c == '~') {
-      if (coreapi__buf_append(b, p, 1) != 0)
-        return -1;
-    } else if (c == ' ') {
-      if (coreapi__buf_append(b, "+", 1) != 0)
-        return -1;
-    } else {
-      esc[0] = '%';
-      esc[1] = hex[c >> 4];
-      esc[2] = hex[c & 15];
-      if (coreapi__buf_append(b, esc, 3) != 0)
-        return -1;
-    }
-  }
-  return 0;
-}
-
 int coreapi__urlencode(coreapi__buf *b, const coreapi__value *values, size_t count) {
   int first = 1;
   for (size_t i = 0; i < count; i++) {
     for (size_t k = 0; k < values[i].count; k++) {
-      if ((!first && coreapi__buf_append(b, "&", 1) != 0) || quote_plus(b, values[i].name) != 0 ||
-          coreapi__buf_append(b, "=", 1) != 0 || quote_plus(b, values[i].strings[k]) != 0)
+      if ((!first && coreapi__buf_append(b, "&", 1) != 0) ||
+          coreapi__quote_plus(b, values[i].name, strlen(values[i].name)) != 0 ||
+          coreapi__buf_append(b, "=", 1) != 0 ||
+          coreapi__quote_plus(b, values[i].strings[k], strlen(values[i].strings[k])) != 0)
         return -1;
       first = 0;
     }

@@ -54,6 +54,14 @@ int coreapi__urlencode(coreapi__buf *b, const coreapi__value *values, size_t cou
 /* Python's str() of a number, as the reference formats form values. */
 int coreapi__number_text(coreapi__buf *b, const coreapi_node *n);
 
+/* The text of a scalar as the reference's _validate_form_field makes it,
+ * for form and query values and URI template variables: a String's own
+ * bytes (*s points into the node), "true"/"false", "" for Null, str() of a
+ * number (those written into tmp, empty on entry; *s is tmp->data). Returns
+ * 0 with *s and *n set, 1 for a node that is not a scalar (Array, Object,
+ * File, ...), -1 on ENOMEM. The caller frees tmp in every case. */
+int coreapi__scalar_text(const coreapi_node *v, coreapi__buf *tmp, const char **s, size_t *n);
+
 /* Is value truthy as Python sees it (None, False, 0, "", [], {} are not)? */
 int coreapi__truthy(const coreapi_node *value);
 

@@ -17,14 +17,13 @@
  *   &     "&"    "&"  yes    "="    U
  *   #     "#"    ","  no     ""     U+R
  */
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "../codecs/jsonout.h"
 #include "../transport/transport.h"
 #include "coreapi/uritemplate.h"
+#include "params.h"
 
 typedef struct op_info {
   const char *first;
@@ -69,38 +68,6 @@ static int is_reserved(unsigned char c) {
 static int is_triplet(const char *s, size_t n, size_t i) {
   return i + 2 < n && s[i] == '%' && coreapi__hex_value((unsigned char)s[i + 1]) >= 0 &&
          coreapi__hex_value((unsigned char)s[i + 2]) >= 0;
-}
-
-/* The length of the valid UTF-8 sequence at s (n > 0 bytes available), or 0
- * when it is not one (overlong, surrogate, above U+10FFFF, truncated). */
-static size_t utf8_seq(const unsigned char *s, size_t n) {
-  size_t len;
-  uint32_t cp;
-  if (s[0] < 0x80)
-    return 1;
-  if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-    len = 2;
-    cp = s[0] & 0x1Fu;
-  } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-    len = 3;
-    cp = s[0] & 0x0Fu;
-  } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-    len = 4;
-    cp = s[0] & 0x07u;
-  } else {
-    return 0;
-  }
-  if (n < len)
-    return 0;
-  for (size_t k = 1; k < len; k++) {
-    if ((s[k] & 0xC0) != 0x80)
-      return 0;
-    cp = (cp << 6) | (s[k] & 0x3Fu);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
 }
 
 static coreapi_code oom(ut *u) { return COREAPI__OOM(u->err); }
@@ -160,7 +127,7 @@ static int put_encoded(ut *u, const char *s, size_t n, int reserved, unsigned pr
     run = 0;
     /* One character: its UTF-8 bytes (a stray byte alone, should a value
      * not be UTF-8). */
-    adv = utf8_seq((const unsigned char *)s + i, n - i);
+    adv = coreapi__utf8_next(s + i, n - i, NULL);
     if (adv == 0)
       adv = 1;
     for (size_t k = 0; k < adv; k++)
@@ -170,45 +137,6 @@ static int put_encoded(ut *u, const char *s, size_t n, int reserved, unsigned pr
   }
   if (run > 0 && put(u, s + i - run, run) != 0)
     return -1;
-  return 0;
-}
-
-/* The text of a scalar value: a String's bytes, or the number or boolean
- * written into tmp. Returns 0, 1 for a node that is not a scalar, -1 on
- * ENOMEM. */
-static int scalar_text(const coreapi_node *v, coreapi__buf *tmp, const char **s, size_t *n) {
-  switch (coreapi_node_type_of(v)) {
-    case COREAPI_NODE_STRING:
-      *s = coreapi_string_value(v, n);
-      return 0;
-    case COREAPI_NODE_INTEGER:
-      if (coreapi__json_integer(tmp, coreapi_integer_value(v)) != 0)
-        return -1;
-      break;
-    case COREAPI_NODE_REAL: {
-      /* Python's str(float): repr, with inf, -inf and nan for the rest. */
-      double d = coreapi_real_value(v);
-      int rc;
-      if (isnan(d))
-        rc = coreapi__buf_append(tmp, "nan", 3);
-      else if (isinf(d))
-        rc = d > 0 ? coreapi__buf_append(tmp, "inf", 3) : coreapi__buf_append(tmp, "-inf", 4);
-      else
-        rc = coreapi__json_real(tmp, d);
-      if (rc != 0)
-        return -1;
-      break;
-    }
-    case COREAPI_NODE_BOOLEAN:
-      if (coreapi__buf_append(tmp, coreapi_boolean_value(v) ? "true" : "false",
-                              coreapi_boolean_value(v) ? 4 : 5) != 0)
-        return -1;
-      break;
-    default:
-      return 1;
-  }
-  *s = tmp->data;
-  *n = tmp->len;
   return 0;
 }
 
@@ -261,7 +189,7 @@ static coreapi_code expand_var(ut *u, const op_info *op, const char *name, size_
     coreapi__buf tmp = {0};
     const char *s = NULL;
     size_t n = 0;
-    int r = scalar_text(v, &tmp, &s, &n);
+    int r = coreapi__scalar_text(v, &tmp, &s, &n);
     if (r == 0)
       r = puts_(u, *first ? op->first : op->sep);
     *first = 0;
@@ -306,7 +234,7 @@ static coreapi_code expand_var(ut *u, const op_info *op, const char *name, size_
     int r;
     if (is_null(m))
       continue;
-    r = scalar_text(m, &tmp, &s, &n);
+    r = coreapi__scalar_text(m, &tmp, &s, &n);
     if (r == 0 && done > 0)
       r = explode ? puts_(u, op->sep) : put(u, ",", 1);
     if (r == 0) {
@@ -463,7 +391,7 @@ static coreapi_code run(ut *u) {
     } else {
       /* Not allowed in a URI: pct-encoded, by its UTF-8 bytes (RFC 6570
        * section 3.1). A lone "%" becomes "%25". */
-      size_t len = utf8_seq((const unsigned char *)t + p, n - p);
+      size_t len = coreapi__utf8_next(t + p, n - p, NULL);
       if (len == 0)
         return syntax_error(u, p, "invalid UTF-8");
       FLUSH();
