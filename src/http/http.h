@@ -184,8 +184,8 @@ void coreapi__request_retarget(coreapi_request *req, coreapi__url *url);
 /* --- cookie.c ----------------------------------------------------------- */
 
 /* Where a cookie that matches points: its value (a span of the line) and how
- * specific it is (libcurl sends the longest path first, then the longest
- * domain). */
+ * specific it is (its path and domain lengths: libcurl sends the longest
+ * path first, then the longest domain). */
 typedef struct coreapi__cookie_match {
   const char *value;
   size_t value_len;
@@ -201,9 +201,12 @@ typedef struct coreapi__cookie_match {
 int coreapi__cookie_line_match(const char *line, size_t len, const coreapi__url *url,
                                const char *name, long long now, coreapi__cookie_match *out);
 
-/* The jar's choice among the lines of a jar, one line at a time: when the
- * line matches (as above) and is more specific than *best (longer path, then
- * longer domain; the first listed on a tie), *best becomes its match and 1 is returned, else 0. Start with
+/* The cookie of that name a server reads from the request, when the jar
+ * sends several: the last one libcurl writes (the shortest path, then the
+ * shortest domain, then the oldest: the first listed on a tie), since Django
+ * and Python's cookie parsing keep the last of a repeated name. Fed the
+ * jar's lines one at a time: when the line matches (as above) and comes later
+ * than *best, *best becomes its match and 1 is returned, else 0. Start with
  * best->value NULL. */
 int coreapi__cookie_line_better(const char *line, size_t len, const coreapi__url *url,
                                 const char *name, long long now, coreapi__cookie_match *best);

@@ -45,6 +45,8 @@ typedef struct hop_case {
   char *user_agent;
   unsigned max_redirects;
   char *jar[MAX_LINES]; /* Netscape cookie-file lines */
+  unsigned long created[MAX_LINES]; /* libcurl's creation order, for its sort */
+  unsigned long clock;
   size_t jar_count;
   char *method, *url;
   coreapi__headers headers;
@@ -58,6 +60,11 @@ typedef struct hop_case {
 
 static coreapi__buf out; /* what the case produced */
 
+static void emit(const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
 static void emit(const char *fmt, ...) {
   char line[2048];
   va_list ap;
@@ -164,7 +171,10 @@ static int parse_line(hop_case *c, char *line, char *why, size_t size) {
     return 0;
   }
   if (strcmp(key, "jar") == 0 && c->jar_count < MAX_LINES)
+  {
+    c->created[c->jar_count] = ++c->clock;
     return (c->jar[c->jar_count++] = jar_line(rest)) ? 0 : -1;
+  }
   if (strcmp(key, "request") == 0) {
     char *m = word(&rest), *u = word(&rest);
     c->method = coreapi__strdup(m);
@@ -220,16 +230,68 @@ static void case_free(hop_case *c) {
 
 /* --- the jar model ---------------------------------------------------------- */
 
-/* Store a Set-Cookie value received from url, as libcurl's engine would:
+/* The seven fields of a Netscape line (copied into buf), "#HttpOnly_" off. */
+static int jar_fields(const char *line, char *buf, size_t size, char *f[7]) {
+  char *s = buf;
+  snprintf(buf, size, "%s", line + (strncmp(line, "#HttpOnly_", 10) == 0 ? 10 : 0));
+  for (int k = 0; k < 7; k++)
+    if ((f[k] = strsep(&s, "\t")) == NULL)
+      return -1;
+  return 0;
+}
+
+/* A cookie path without its trailing '/' (libcurl's sanitised path). */
+static size_t spath_len(const char *p) {
+  size_t n = strlen(p);
+  return n > 1 && p[n - 1] == '/' ? n - 1 : n;
+}
+
+static int same_path(const char *a, const char *b) {
+  size_t n = spath_len(a);
+  return n == spath_len(b) && strncmp(a, b, n) == 0;
+}
+
+/* Seconds since the epoch of an HTTP date "Wdy, DD Mon YYYY HH:MM:SS GMT"
+ * (also with '-' between the date's parts), or -1 when unreadable. */
+static long long http_date(const char *s) {
+  static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  char mon[4];
+  int d, y, hh, mm, ss;
+  const char *comma = strchr(s, ','), *m;
+  long long days;
+  if (comma == NULL || sscanf(comma + 1, " %d%*[ -]%3s%*[ -]%d %d:%d:%d", &d, mon, &y, &hh, &mm,
+                              &ss) != 6 ||
+      (m = strstr(months, mon)) == NULL)
+    return -1;
+  {
+    int month = (int)(m - months) / 3 + 1, yy = y - (month <= 2);
+    long long era = (yy >= 0 ? yy : yy - 399) / 400;
+    long long yoe = yy - era * 400, mp = (month + 9) % 12;
+    long long doy = (153 * mp + 2) / 5 + d - 1, doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    days = era * 146097 + doe - 719468;
+  }
+  return days * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+static int secure_origin(const coreapi__url *url) {
+  return strcmp(url->scheme, "https") == 0 || strcmp(url->host, "localhost") == 0 ||
+         strcmp(url->host, "127.0.0.1") == 0 || strcmp(url->host, "[::1]") == 0;
+}
+
+/* Store a Set-Cookie value received from url, as libcurl 7.88's engine does:
  * Domain (which must cover the host; stored as a domain cookie), Path
- * (default: the request path's directory), Secure, Max-Age (0 or less
- * deletes), HttpOnly. */
+ * (default: the request path up to its last '/', that '/' included), Secure
+ * (refused from an origin that is not secure), Max-Age and Expires (in the
+ * past: the cookie is deleted), HttpOnly; a cookie from an origin that is not
+ * secure never replaces a Secure one; a replaced cookie keeps its place in
+ * libcurl's creation order. */
 static void jar_store(hop_case *c, const coreapi__url *url, const char *value) {
   char buf[1024], *attr, *save = NULL, domain[300], path[300] = "", line[1400];
   const char *name, *val;
   size_t nl, vl;
-  int tail = 0, secure = 0, httponly = 0;
+  int tail = 0, secure = 0, httponly = 0, have_age = 0;
   long long expires = 0;
+  unsigned long created = 0;
   snprintf(buf, sizeof(buf), "%s", value);
   if (coreapi__set_cookie_parse(buf, strlen(buf), &name, &nl, &val, &vl) != 0)
     return;
@@ -256,38 +318,44 @@ static void jar_store(hop_case *c, const coreapi__url *url, const char *value) {
     } else if (strncasecmp(attr, "Max-Age=", 8) == 0) {
       long long age = strtoll(attr + 8, NULL, 10);
       expires = age <= 0 ? 1 : NOW + age;
+      have_age = 1;
+    } else if (strncasecmp(attr, "Expires=", 8) == 0 && !have_age) {
+      long long t = http_date(attr + 8);
+      if (t >= 0)
+        expires = t <= NOW ? 1 : t;
     }
   }
+  if (secure && !secure_origin(url))
+    return;
   if (path[0] != '/') {
     const char *p = strstr(url->url, "://"), *slash = p ? strchr(p + 3, '/') : NULL;
     size_t len = slash ? strcspn(slash, "?#") : 0;
-    while (len > 1 && slash[len - 1] != '/')
+    while (len > 0 && slash[len - 1] != '/')
       len--;
-    snprintf(path, sizeof(path), "%.*s", len > 1 ? (int)len - 1 : 1, len > 1 ? slash : "/");
+    snprintf(path, sizeof(path), "%.*s", len > 0 ? (int)len : 1, len > 0 ? slash : "/");
   }
-  /* Replace a cookie of the same name, domain and path. */
-  snprintf(line, sizeof(line), "%s%s\t%s\t%s\t%s\t%lld\t%.*s\t%.*s", httponly ? "#HttpOnly_" : "",
-           domain, tail ? "TRUE" : "FALSE", path, secure ? "TRUE" : "FALSE", expires, (int)nl,
-           name, (int)vl, val);
   for (size_t i = 0; i < c->jar_count; i++) {
-    char *f = c->jar[i], key[700], want[700];
-    snprintf(key, sizeof(key), "%s", f + (strncmp(f, "#HttpOnly_", 10) == 0 ? 10 : 0));
-    snprintf(want, sizeof(want), "%s", line + (httponly ? 10 : 0));
-    /* fields 0 (domain), 2 (path), 5 (name) decide */
-    char *kf[7], *wf[7], *ks = key, *ws = want;
-    for (int k = 0; k < 7; k++) {
-      kf[k] = strsep(&ks, "\t");
-      wf[k] = strsep(&ws, "\t");
-    }
-    if (kf[6] && wf[6] && strcasecmp(kf[0], wf[0]) == 0 && strcmp(kf[2], wf[2]) == 0 &&
-        strcmp(kf[5], wf[5]) == 0) {
+    char fb[1024], *f[7];
+    if (jar_fields(c->jar[i], fb, sizeof(fb), f) != 0 || strncmp(f[5], name, nl) != 0 ||
+        f[5][nl] != '\0')
+      continue;
+    if (!secure && !secure_origin(url) && strcmp(f[3], "TRUE") == 0)
+      return; /* a Secure cookie stays out of reach of http */
+    if (strcasecmp(f[0], domain) == 0 && same_path(f[2], path)) {
+      created = c->created[i];
       free(c->jar[i]);
       c->jar[i] = c->jar[--c->jar_count];
+      c->created[i] = c->created[c->jar_count];
       break;
     }
   }
-  if (expires != 1 && c->jar_count < MAX_LINES)
+  snprintf(line, sizeof(line), "%s%s\t%s\t%s\t%s\t%lld\t%.*s\t%.*s", httponly ? "#HttpOnly_" : "",
+           domain, tail ? "TRUE" : "FALSE", path, secure ? "TRUE" : "FALSE",
+           expires == 1 ? 0 : expires, (int)nl, name, (int)vl, val);
+  if (expires != 1 && c->jar_count < MAX_LINES) {
+    c->created[c->jar_count] = created ? created : ++c->clock;
     c->jar[c->jar_count++] = coreapi__strdup(line);
+  }
 }
 
 /* The request's cookie lookup over the model jar (ctx: the case). */
@@ -299,41 +367,44 @@ static char *jar_lookup(void *ctx, const coreapi_request *req, const char *name)
   return best.value ? coreapi__strndup(best.value, best.value_len) : NULL;
 }
 
-/* The Cookie line libcurl would send: every matching cookie, longest path
- * first, then longest domain, then jar order. */
+/* Does cookie x go before y in libcurl's Cookie line? Longest path first
+ * (as stored), then longest domain, then longest name, then the newest. */
+static int sent_before(const hop_case *c, size_t x, size_t y) {
+  char bx[1024], by[1024], *fx[7], *fy[7];
+  size_t a, b;
+  jar_fields(c->jar[x], bx, sizeof(bx), fx);
+  jar_fields(c->jar[y], by, sizeof(by), fy);
+  if ((a = strlen(fx[2])) != (b = strlen(fy[2])))
+    return a > b;
+  if ((a = strlen(fx[0])) != (b = strlen(fy[0])))
+    return a > b;
+  if ((a = strlen(fx[5])) != (b = strlen(fy[5])))
+    return a > b;
+  return c->created[x] > c->created[y];
+}
+
+/* The Cookie line libcurl would send: every matching cookie, in its order. */
 static void cookie_line(const hop_case *c, const coreapi__url *url) {
   size_t order[MAX_LINES], n = 0;
-  coreapi__cookie_match m[MAX_LINES];
   for (size_t i = 0; i < c->jar_count; i++) {
-    const char *f = c->jar[i];
-    char name[256];
-    const char *p = f;
-    for (int k = 0; k < 5 && p; k++)
-      p = strchr(p, '\t') ? strchr(p, '\t') + 1 : NULL;
-    if (p == NULL)
-      continue;
-    snprintf(name, sizeof(name), "%.*s", (int)strcspn(p, "\t"), p);
-    if (coreapi__cookie_line_match(f, strlen(f), url, name, NOW, &m[i]))
+    char fb[1024], *f[7];
+    if (jar_fields(c->jar[i], fb, sizeof(fb), f) == 0 &&
+        coreapi__cookie_line_match(c->jar[i], strlen(c->jar[i]), url, f[5], NOW, NULL))
       order[n++] = i;
   }
   for (size_t a = 1; a < n; a++)
-    for (size_t b = a; b > 0; b--) {
-      coreapi__cookie_match *x = &m[order[b - 1]], *y = &m[order[b]];
-      if (y->path_len > x->path_len || (y->path_len == x->path_len && y->domain_len > x->domain_len)) {
-        size_t t = order[b];
-        order[b] = order[b - 1];
-        order[b - 1] = t;
-      }
+    for (size_t b = a; b > 0 && sent_before(c, order[b], order[b - 1]); b--) {
+      size_t t = order[b];
+      order[b] = order[b - 1];
+      order[b - 1] = t;
     }
   if (n == 0)
     return;
   emit("> Cookie: ");
   for (size_t k = 0; k < n; k++) {
-    const char *f = c->jar[order[k]], *p = f;
-    for (int i = 0; i < 5; i++)
-      p = strchr(p, '\t') + 1;
-    emit("%s%.*s=%.*s", k ? "; " : "", (int)strcspn(p, "\t"), p, (int)m[order[k]].value_len,
-         m[order[k]].value);
+    char fb[1024], *f[7];
+    jar_fields(c->jar[order[k]], fb, sizeof(fb), f);
+    emit("%s%s=%s", k ? "; " : "", f[5], f[6]);
   }
   emit("\n");
 }
