@@ -1,7 +1,7 @@
 /*
  * commands_codecs.c - `coreapi codecs show`: the codecs responses are decoded
  * with, in order of preference, and the media types each one decodes
- * (coreapi_format_media_types).
+ * (coreapi_codec_media_types).
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,7 +29,7 @@ int cmd_codecs(cli_options *opts, int argc, char **argv) {
   }
   cli_heading(opts, "Codecs");
   for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
-    const char *const *types = coreapi_format_media_types(formats[i]);
+    const char *const *types = coreapi_codec_media_types(formats[i]);
     printf("%-8s ", formats[i]);
     for (size_t j = 0; types != NULL && types[j] != NULL; j++)
       printf("%s%s", j ? ", " : "", types[j]);

@@ -12,7 +12,7 @@
 #include "cli.h"
 
 int cli_format_ok(const char *format) {
-  return coreapi_format_media_types(format) != NULL;
+  return coreapi_codec_media_types(format) != NULL;
 }
 
 /* Parse "--format F" / "--format=F" at argv[*i]; 1 when it was one. */
@@ -296,7 +296,7 @@ int cmd_load(cli_options *opts, int argc, char **argv) {
     return CLI_USAGE;
   }
   coreapi_error err;
-  coreapi_node *doc = coreapi_decode(format, data, len, NULL, &err);
+  coreapi_node *doc = coreapi_codec_decode(format, data, len, NULL, &err);
   free(data);
   if (doc == NULL) {
     cli_error("%s: %s", file, err.text);

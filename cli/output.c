@@ -1,6 +1,6 @@
 /*
  * output.c - what the tool prints: values as the reference command-line
- * client prints them (documents in the display format of coreapi_display,
+ * client prints them (documents in the display format of coreapi_display_encode,
  * plain data as json.dumps(indent=4, ensure_ascii=False) writes it, strings as
  * they are), and errors as "coreapi: <message>" with the documented exit code.
  */
@@ -82,7 +82,7 @@ int cli_print_node(const cli_options *opts, const coreapi_node *node, int displa
   if (t == COREAPI_NODE_DOCUMENT || t == COREAPI_NODE_ERROR ||
       (display_all && (t == COREAPI_NODE_OBJECT || t == COREAPI_NODE_ARRAY ||
                        t == COREAPI_NODE_LINK)))
-    text = coreapi_display(node, opts->color, &len, &err);
+    text = coreapi_display_encode(node, opts->color, &len, &err);
   else
     text = coreapi_json_encode(node, 4, 0, &len, &err);
   if (text == NULL) {

@@ -154,7 +154,7 @@ char *cli_read_file(const char *path, size_t *len) {
 
 int cli_write_file(const char *path, const char *data, size_t len) {
   coreapi_error err;
-  if (coreapi_write_file_atomic(path, data, len, 0600, &err) != COREAPI_OK) {
+  if (coreapi_file_write_atomic(path, data, len, 0600, &err) != COREAPI_OK) {
     cli_error("%s", err.text);
     return -1;
   }

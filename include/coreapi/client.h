@@ -212,6 +212,18 @@ COREAPI_EXTERN coreapi_code coreapi_client_set_decoders(coreapi_client *client,
 COREAPI_EXTERN coreapi_code coreapi_client_set_download_dir(coreapi_client *client,
                                                             const char *dir, coreapi_error *err);
 
+/* GET url with client (a Core API download: see coreapi/download.h), stream the final response's body into directory dir
+ * and publish it. Clears err first. On OK: for a 2xx status *path is the new
+ * file's path (free() it); for any other status (a 404, or a redirect not
+ * followed) nothing is written or left in dir and *path is NULL; in both
+ * cases, when resp is not NULL, *resp is the response (with an empty body;
+ * free it). On failure (transport error, timeout, a write error, an invalid
+ * argument: client, url, dir or path NULL) the error code, err filled, *path
+ * and *resp NULL, and no file, partial or temporary, is left. */
+COREAPI_EXTERN coreapi_code coreapi_client_download(coreapi_client *client, const char *url,
+                                                 const char *dir, char **path,
+                                                 coreapi_response **resp, coreapi_error *err);
+
 /* Write the client's cookies to path in the Netscape cookie file format, the
  * way every file of this library is written: to a temporary file in the same
  * directory with mode 0600, flushed to disk, then renamed into place. */

@@ -74,14 +74,14 @@ COREAPI_EXTERN coreapi_node *coreapi_text_decode(const char *data, size_t len,
  * application/vnd.coreapi+json; "json": application/json; "text": text/ *
  * written without the space; "download": any), as a NULL-terminated static
  * list; NULL for an unknown format. */
-COREAPI_EXTERN const char *const *coreapi_format_media_types(const char *format);
+COREAPI_EXTERN const char *const *coreapi_codec_media_types(const char *format);
 
 /* The Accept header for a list of decoders, built as the reference builds it:
  * the first decoder's media types, then * / * (without spaces) unless already
  * there, joined by ", ". Written to buf (size bytes, NUL-terminated).
  * Returns OK, ERR_INVALID_ARGUMENT for an unknown format or a buffer too
  * small. */
-COREAPI_EXTERN coreapi_code coreapi_accept_header(const char *const *formats, size_t n,
+COREAPI_EXTERN coreapi_code coreapi_codec_accept_header(const char *const *formats, size_t n,
                                                   char *buf, size_t size, coreapi_error *err);
 
 /* Which decoder of the list handles a response with this Content-Type: the
@@ -90,7 +90,7 @@ COREAPI_EXTERN coreapi_code coreapi_accept_header(const char *const *formats, si
  * picks the first decoder, as the reference does. Returns the format (a
  * static string), or NULL with ERR_NO_CODEC and a message naming the content
  * type. */
-COREAPI_EXTERN const char *coreapi_negotiate_decoder(const char *const *formats, size_t n,
+COREAPI_EXTERN const char *coreapi_codec_negotiate(const char *const *formats, size_t n,
                                                      const char *content_type,
                                                      coreapi_error *err);
 
@@ -99,7 +99,7 @@ COREAPI_EXTERN const char *coreapi_negotiate_decoder(const char *const *formats,
  * coreapi_text_decode. "download" cannot decode from memory (its body goes to
  * a file as it arrives): ERR_INVALID_ARGUMENT, as for an unknown format.
  * Returns a new reference, or NULL with err filled. */
-COREAPI_EXTERN coreapi_node *coreapi_decode(const char *format, const char *data, size_t len,
+COREAPI_EXTERN coreapi_node *coreapi_codec_decode(const char *format, const char *data, size_t len,
                                             const char *base_url, coreapi_error *err);
 
 #ifdef __cplusplus

@@ -41,7 +41,7 @@ extern "C" {
  * *len when len is not NULL; NULL with err filled (ERR_INVALID_ARGUMENT for a
  * NULL node or one holding a File, which documents never do;
  * ERR_OUT_OF_MEMORY). */
-COREAPI_EXTERN char *coreapi_display(const coreapi_node *node, int color, size_t *len,
+COREAPI_EXTERN char *coreapi_display_encode(const coreapi_node *node, int color, size_t *len,
                                      coreapi_error *err);
 
 #ifdef __cplusplus

@@ -92,25 +92,13 @@ COREAPI_EXTERN const coreapi_body_sink *coreapi_download_sink(void);
  * and the temporary file is removed: ERR_INVALID_ARGUMENT (d or path NULL, or
  * nothing to publish: no begin since the last finish, or a write failed),
  * ERR_IO, ERR_OUT_OF_MEMORY. The status of the response is not looked at:
- * that is the caller's decision (coreapi_download_url makes it). */
+ * that is the caller's decision (coreapi_client_download makes it). */
 COREAPI_EXTERN coreapi_code coreapi_download_finish(coreapi_download *d, char **path,
                                                     coreapi_error *err);
 
 /* Free d, removing its temporary file if one is left (an unpublished download
  * leaves nothing behind). NULL does nothing. */
 COREAPI_EXTERN void coreapi_download_free(coreapi_download *d);
-
-/* GET url with client, stream the final response's body into directory dir
- * and publish it. Clears err first. On OK: for a 2xx status *path is the new
- * file's path (free() it); for any other status (a 404, or a redirect not
- * followed) nothing is written or left in dir and *path is NULL; in both
- * cases, when resp is not NULL, *resp is the response (with an empty body;
- * free it). On failure (transport error, timeout, a write error, an invalid
- * argument: client, url, dir or path NULL) the error code, err filled, *path
- * and *resp NULL, and no file, partial or temporary, is left. */
-COREAPI_EXTERN coreapi_code coreapi_download_url(coreapi_client *client, const char *url,
-                                                 const char *dir, char **path,
-                                                 coreapi_response **resp, coreapi_error *err);
 
 #ifdef __cplusplus
 }

@@ -19,7 +19,7 @@ extern "C" {
  * so the rename survives a crash. On failure path is untouched and no
  * temporary file is left. Returns OK, ERR_INVALID_ARGUMENT or ERR_IO (err
  * says which file and why). */
-COREAPI_EXTERN coreapi_code coreapi_write_file_atomic(const char *path, const void *data,
+COREAPI_EXTERN coreapi_code coreapi_file_write_atomic(const char *path, const void *data,
                                                       size_t len, unsigned mode,
                                                       coreapi_error *err);
 

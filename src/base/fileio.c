@@ -88,7 +88,7 @@ fail:
   return coreapi_error_set(err, COREAPI_ERR_IO, "cannot write %s: %s", path, strerror(e));
 }
 
-coreapi_code coreapi_write_file_atomic(const char *path, const void *data, size_t len,
+coreapi_code coreapi_file_write_atomic(const char *path, const void *data, size_t len,
                                        unsigned mode, coreapi_error *err) {
   coreapi_error_clear(err);
   if (mode > 07777)

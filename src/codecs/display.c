@@ -264,7 +264,7 @@ static int plaintext(display *d, const coreapi_node *node, size_t indent, long e
   return -1;
 }
 
-char *coreapi_display(const coreapi_node *node, int color, size_t *len, coreapi_error *err) {
+char *coreapi_display_encode(const coreapi_node *node, int color, size_t *len, coreapi_error *err) {
   display d = {{NULL, 0, 0}, color != 0, 0};
   coreapi_error_clear(err);
   if (len)

@@ -63,41 +63,6 @@ static const char *guess_extension(const char *content_type) {
 
 /* --- sanitising ------------------------------------------------------------ */
 
-/* Decode one UTF-8 character at s (n > 0 bytes available): its length, and
- * the code point in *cp; 0 for an invalid sequence. */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp) {
-  size_t len, k;
-  uint32_t c = s[0];
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  }
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    c &= 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    c &= 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    c &= 0x07;
-  } else {
-    return 0;
-  }
-  if (n < len)
-    return 0;
-  for (k = 1; k < len; k++) {
-    if ((s[k] & 0xC0) != 0x80)
-      return 0;
-    c = (c << 6) | (s[k] & 0x3F);
-  }
-  if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-      (c >= 0xD800 && c <= 0xDFFF))
-    return 0;
-  *cp = c;
-  return len;
-}
-
 /* Python's str.isalnum() for one code point. */
 static int is_alnum(uint32_t cp) {
   size_t lo = 0, hi = sizeof coreapi__alnum_ranges / sizeof coreapi__alnum_ranges[0];
@@ -142,7 +107,7 @@ static char *safe_filename(const char *s, size_t n) {
   p = (const unsigned char *)s;
   for (i = 0; i < n;) {
     uint32_t cp;
-    size_t len = utf8_next(p + i, n - i, &cp);
+    size_t len = coreapi__utf8_next((const char *)p + i, n - i, &cp);
     if (len == 0) {
       i++;
       continue;
@@ -332,7 +297,7 @@ struct coreapi_download {
   char *tmp;        /* the temporary file's path; NULL when there is none */
   int fd;           /* open on tmp, or -1 */
   int failed;       /* a write failed: nothing to publish */
-  int only_2xx;     /* coreapi_download_url: no file for other statuses */
+  int only_2xx;     /* coreapi_client_download: no file for other statuses */
   int discarding;   /* this response's body is not kept */
   char *url;        /* of the response being received */
   char *content_type;
@@ -600,51 +565,7 @@ coreapi_code coreapi_download_finish(coreapi_download *d, char **path, coreapi_e
   return COREAPI_OK;
 }
 
-coreapi_code coreapi_download_url(coreapi_client *client, const char *url, const char *dir,
-                                  char **path, coreapi_response **resp, coreapi_error *err) {
-  coreapi_download *d;
-  coreapi_request *req;
-  coreapi_response *r = NULL;
-  coreapi_error e;
-  coreapi_code rc;
-  long status;
-
-  coreapi_error_clear(err);
-  if (path != NULL)
-    *path = NULL;
-  if (resp != NULL)
-    *resp = NULL;
-  if (client == NULL || url == NULL || dir == NULL || path == NULL)
-    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
-                             "download needs a client, a URL, a directory and a path");
-  d = coreapi_download_new(dir, &e);
-  if (d == NULL)
-    return coreapi_error_set(err, e.code, "%s", e.text);
-  d->only_2xx = 1;
-  req = coreapi_request_new("GET", url, &e);
-  if (req == NULL) {
-    coreapi_download_free(d);
-    return coreapi_error_set(err, e.code, "%s", e.text);
-  }
-  rc = coreapi_client_send_to(client, req, &download_sink, d, &r, err);
-  coreapi_request_free(req);
-  if (rc != COREAPI_OK) {
-    coreapi_download_free(d);
-    return rc;
-  }
-  status = coreapi_response_status(r);
-  if (status >= 200 && status <= 299) {
-    rc = coreapi_download_finish(d, path, err);
-    if (rc != COREAPI_OK) {
-      coreapi_download_free(d);
-      coreapi_response_free(r);
-      return rc;
-    }
-  }
-  coreapi_download_free(d);
-  if (resp != NULL)
-    *resp = r;
-  else
-    coreapi_response_free(r);
-  return COREAPI_OK;
+void coreapi__download_only_2xx(coreapi_download *d) {
+  if (d != NULL)
+    d->only_2xx = 1;
 }

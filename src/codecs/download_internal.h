@@ -15,6 +15,10 @@
 
 #include "coreapi/download.h"
 
+/* Make d refuse to keep a body whose status is not 2xx (download.c): used by
+ * coreapi_client_download. NULL does nothing. */
+void coreapi__download_only_2xx(coreapi_download *d);
+
 #ifdef COREAPI__DOWNLOAD_ALNUM_TABLE
 /* 730 ranges, Unicode 14.0.0 */
 static const uint32_t coreapi__alnum_ranges[][2] = {

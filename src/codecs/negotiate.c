@@ -36,7 +36,7 @@ static const format_info *find_format(const char *name) {
   return NULL;
 }
 
-const char *const *coreapi_format_media_types(const char *format) {
+const char *const *coreapi_codec_media_types(const char *format) {
   const format_info *f = find_format(format);
   return f ? f->media_types : NULL;
 }
@@ -55,7 +55,7 @@ static coreapi_code resolve_list(const char *const **formats, size_t *n, coreapi
   return COREAPI_OK;
 }
 
-coreapi_code coreapi_accept_header(const char *const *formats, size_t n, char *buf, size_t size,
+coreapi_code coreapi_codec_accept_header(const char *const *formats, size_t n, char *buf, size_t size,
                                    coreapi_error *err) {
   const format_info *first;
   size_t used = 0;
@@ -86,7 +86,7 @@ coreapi_code coreapi_accept_header(const char *const *formats, size_t n, char *b
   return COREAPI_OK;
 }
 
-const char *coreapi_negotiate_decoder(const char *const *formats, size_t n,
+const char *coreapi_codec_negotiate(const char *const *formats, size_t n,
                                       const char *content_type, coreapi_error *err) {
   char type[128], main_type[136];
   size_t len;
@@ -132,7 +132,7 @@ const char *coreapi_negotiate_decoder(const char *const *formats, size_t n,
   return NULL;
 }
 
-coreapi_node *coreapi_decode(const char *format, const char *data, size_t len,
+coreapi_node *coreapi_codec_decode(const char *format, const char *data, size_t len,
                              const char *base_url, coreapi_error *err) {
   coreapi_error_clear(err);
   if (format != NULL && strcmp(format, "corejson") == 0)

@@ -23,9 +23,9 @@ coreapi_code coreapi_client_set_decoders(coreapi_client *c, const char *const *f
   if (c == NULL || (formats == NULL && n > 0) || (formats != NULL && n == 0))
     return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "client and formats needed");
   if (formats != NULL) {
-    /* Every format must be known: coreapi_accept_header checks the list. */
+    /* Every format must be known: coreapi_codec_accept_header checks the list. */
     char accept[512];
-    coreapi_code rc = coreapi_accept_header(formats, n, accept, sizeof(accept), err);
+    coreapi_code rc = coreapi_codec_accept_header(formats, n, accept, sizeof(accept), err);
     if (rc != COREAPI_OK)
       return rc;
   }
@@ -65,7 +65,7 @@ static coreapi_code receive_begin(void *userdata, const coreapi_response *resp,
   if (r->forced != NULL)
     r->format = r->forced;
   else
-    r->format = coreapi_negotiate_decoder(list, n, coreapi_response_header(resp, "Content-Type"),
+    r->format = coreapi_codec_negotiate(list, n, coreapi_response_header(resp, "Content-Type"),
                                           &r->negotiation);
   /* A download goes to a file as it arrives; an error response never does. */
   if (r->format != NULL && strcmp(r->format, "download") == 0 &&
@@ -218,7 +218,7 @@ coreapi_code coreapi__transition(coreapi_client *c, coreapi_request *req, const 
   memset(&r, 0, sizeof(r));
   r.client = c;
   r.forced = forced;
-  rc = coreapi_accept_header(list, n, accept, sizeof(accept), err);
+  rc = coreapi_codec_accept_header(list, n, accept, sizeof(accept), err);
   if (rc == COREAPI_OK && coreapi_request_header(req, "Accept") == NULL)
     rc = coreapi_request_set_header(req, "Accept", accept, err);
   if (rc == COREAPI_OK)
@@ -235,7 +235,7 @@ coreapi_code coreapi__transition(coreapi_client *c, coreapi_request *req, const 
     if (r.received > 0)
       rc = coreapi_download_finish(r.download, &result->file, err);
   } else if (r.received > 0) {
-    result->node = coreapi_decode(r.format, r.body.data, r.body.len, coreapi_response_url(resp),
+    result->node = coreapi_codec_decode(r.format, r.body.data, r.body.len, coreapi_response_url(resp),
                                   err);
     if (result->node == NULL) {
       /* The download codec cannot decode from memory: an error body of a
@@ -267,7 +267,7 @@ out:
   return rc;
 }
 
-static int known_format(const char *format) { return coreapi_format_media_types(format) != NULL; }
+static int known_format(const char *format) { return coreapi_codec_media_types(format) != NULL; }
 
 coreapi_code coreapi_client_get(coreapi_client *c, const char *url, const char *format,
                                 coreapi_result *result, coreapi_error *err) {

@@ -23,7 +23,7 @@
  *   - coreapi_json_decode (plain JSON): a value that decodes is encoded
  *     compact, indented and ASCII-only, and each text must decode to an
  *     equal value;
- *   - the bytes up to a NUL as a Content-Type for coreapi_negotiate_decoder,
+ *   - the bytes up to a NUL as a Content-Type for coreapi_codec_negotiate,
  *     which must choose one of the formats offered or fail with an error.
  * Everything is freed, so leaks are reported too.
  */
@@ -153,7 +153,7 @@ static void negotiate(const uint8_t *data, size_t size) {
   memcpy(type, data, n);
   type[n] = '\0';
   for (size_t count = 1; count <= 4; count++) {
-    chosen = coreapi_negotiate_decoder(formats, count, type, &err);
+    chosen = coreapi_codec_negotiate(formats, count, type, &err);
     if (chosen == NULL) {
       if (err.code == COREAPI_OK)
         fail("negotiation returned NULL without an error", &err, NULL, 0);
@@ -184,7 +184,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   for (int color = 0; color <= 1; color++) {
     size_t len = 0;
-    char *shown = coreapi_display(a, color, &len, &err);
+    char *shown = coreapi_display_encode(a, color, &len, &err);
     if (shown == NULL || strlen(shown) > len)
       fail("displaying a decoded document failed", &err, NULL, 0);
     free(shown);

@@ -113,14 +113,14 @@ static void test_big_stream(void) {
 
   /* Warm up (connection, libcurl's buffers) before measuring. */
   snprintf(url, sizeof url, "%s/download?name=warm.bin&size=100000", base);
-  CHECK_INT(coreapi_download_url(c, url, dir, &path, NULL, &err), COREAPI_OK);
+  CHECK_INT(coreapi_client_download(c, url, dir, &path, NULL, &err), COREAPI_OK);
   free(path);
   path = NULL;
 
   before = max_rss_kb();
   snprintf(url, sizeof url, "%s/download?name=big.bin&size=%llu", base,
            (unsigned long long)size);
-  CHECK_INT(coreapi_download_url(c, url, dir, &path, &resp, &err), COREAPI_OK);
+  CHECK_INT(coreapi_client_download(c, url, dir, &path, &resp, &err), COREAPI_OK);
   after = max_rss_kb();
   if (err.code != COREAPI_OK)
     fprintf(stderr, "big download: %s\n", err.text);
@@ -155,7 +155,7 @@ static void expect_name(coreapi_client *c, const char *dir, const char *target,
   coreapi_error_clear(&err);
   snprintf(url, sizeof url, "%s%s%s", base, target, e ? e : "");
   free(e);
-  rc = coreapi_download_url(c, url, dir, &path, NULL, &err);
+  rc = coreapi_client_download(c, url, dir, &path, NULL, &err);
   CHECK_INT(rc, COREAPI_OK);
   if (rc != COREAPI_OK)
     fprintf(stderr, "  ^ %s: %s\n", url, err.text);
@@ -178,7 +178,7 @@ static void test_names_from_server(void) {
   e1 = enc(url);
   snprintf(url, sizeof url, "%s/redirect?code=302&to=%s", base, e1);
   free(e1);
-  CHECK_INT(coreapi_download_url(c, url, dir, &path, &resp, &err), COREAPI_OK);
+  CHECK_INT(coreapi_client_download(c, url, dir, &path, &resp, &err), COREAPI_OK);
   p = path_in(dir, "final-name.bin");
   CHECK_STR(path, p);
   CHECK(file_matches_pattern(p, 1000));
@@ -216,12 +216,12 @@ static void test_names_from_server(void) {
     fclose(f);
   }
   snprintf(url, sizeof url, "%s/download?size=7&name=dup.txt&type=text/plain", base);
-  CHECK_INT(coreapi_download_url(c, url, dir, &path, NULL, &err), COREAPI_OK);
+  CHECK_INT(coreapi_client_download(c, url, dir, &path, NULL, &err), COREAPI_OK);
   e1 = path_in(dir, "dup (1).txt");
   CHECK_STR(path, e1);
   CHECK(file_matches_pattern(e1, 7));
   free(path);
-  CHECK_INT(coreapi_download_url(c, url, dir, &path, NULL, &err), COREAPI_OK);
+  CHECK_INT(coreapi_client_download(c, url, dir, &path, NULL, &err), COREAPI_OK);
   e2 = path_in(dir, "dup (2).txt");
   CHECK_STR(path, e2);
   free(path);
@@ -243,7 +243,7 @@ static void test_errors_leave_nothing(void) {
 
   for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
     snprintf(url, sizeof url, "%s/status?code=%d", base, codes[i]);
-    CHECK_INT(coreapi_download_url(c, url, dir, &path, &resp, &err), COREAPI_OK);
+    CHECK_INT(coreapi_client_download(c, url, dir, &path, &resp, &err), COREAPI_OK);
     CHECK(path == NULL);
     REQUIRE(resp != NULL);
     CHECK_INT(coreapi_response_status(resp), codes[i]);
@@ -257,14 +257,14 @@ static void test_errors_leave_nothing(void) {
   snprintf(url, sizeof url, "%s/download?name=partial.bin&size=4000000&stall=1", base);
   path = (char *)"x";
   resp = (coreapi_response *)&err;
-  CHECK_INT(coreapi_download_url(c, url, dir, &path, &resp, &err), COREAPI_ERR_TIMEOUT);
+  CHECK_INT(coreapi_client_download(c, url, dir, &path, &resp, &err), COREAPI_ERR_TIMEOUT);
   CHECK_INT(err.code, COREAPI_ERR_TIMEOUT);
   CHECK(path == NULL);
   CHECK(resp == NULL);
   CHECK_INT(count_entries(dir, NULL), 0); /* no partial.bin, no temporary file */
 
   /* Connection refused before anything arrived. */
-  CHECK_INT(coreapi_download_url(c, "http://127.0.0.1:9/x.bin", dir, &path, NULL, &err),
+  CHECK_INT(coreapi_client_download(c, "http://127.0.0.1:9/x.bin", dir, &path, NULL, &err),
             COREAPI_ERR_CONNECT);
   CHECK_INT(count_entries(dir, NULL), 0);
   coreapi_client_free(c);

@@ -811,7 +811,7 @@ static void test_arguments(void) {
   coreapi_download_free(d); /* begun, never finished: the temp file goes */
 
   path = (char *)"x";
-  CHECK_INT(coreapi_download_url(NULL, "http://127.0.0.1:9/", tmp_root, &path, &resp, &err),
+  CHECK_INT(coreapi_client_download(NULL, "http://127.0.0.1:9/", tmp_root, &path, &resp, &err),
             COREAPI_ERR_INVALID_ARGUMENT);
   CHECK(path == NULL);
   CHECK(resp == NULL);
@@ -819,17 +819,17 @@ static void test_arguments(void) {
   {
     coreapi_client *c = coreapi_client_new(NULL);
     REQUIRE(c != NULL);
-    CHECK_INT(coreapi_download_url(c, NULL, tmp_root, &path, NULL, &err),
+    CHECK_INT(coreapi_client_download(c, NULL, tmp_root, &path, NULL, &err),
               COREAPI_ERR_INVALID_ARGUMENT);
-    CHECK_INT(coreapi_download_url(c, "http://127.0.0.1:9/", NULL, &path, NULL, &err),
+    CHECK_INT(coreapi_client_download(c, "http://127.0.0.1:9/", NULL, &path, NULL, &err),
               COREAPI_ERR_INVALID_ARGUMENT);
-    CHECK_INT(coreapi_download_url(c, "http://127.0.0.1:9/", tmp_root, NULL, NULL, &err),
+    CHECK_INT(coreapi_client_download(c, "http://127.0.0.1:9/", tmp_root, NULL, NULL, &err),
               COREAPI_ERR_INVALID_ARGUMENT);
-    CHECK_INT(coreapi_download_url(c, "ftp://h/x", tmp_root, &path, NULL, &err),
+    CHECK_INT(coreapi_client_download(c, "ftp://h/x", tmp_root, &path, NULL, &err),
               COREAPI_ERR_UNSUPPORTED_SCHEME);
-    CHECK_INT(coreapi_download_url(c, "not a url", tmp_root, &path, NULL, &err),
+    CHECK_INT(coreapi_client_download(c, "not a url", tmp_root, &path, NULL, &err),
               COREAPI_ERR_BAD_URL);
-    CHECK_INT(coreapi_download_url(c, "http://h/", "/nonexistent/coreapi/dir", &path, NULL,
+    CHECK_INT(coreapi_client_download(c, "http://h/", "/nonexistent/coreapi/dir", &path, NULL,
                                    &err),
               COREAPI_ERR_IO);
     CHECK(path == NULL);

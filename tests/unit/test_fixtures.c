@@ -122,7 +122,7 @@ static int run_case(const char *name) {
     if (k < 2)
       out = coreapi_corejson_encode(doc, k == 1, &out_len, &err);
     else
-      out = coreapi_display(doc, k == 3, &out_len, &err);
+      out = coreapi_display_encode(doc, k == 3, &out_len, &err);
     if (out != NULL) {
       /* JSON escapes a NUL; the display writes keys raw, as str(key) does. */
       if (k < 2)
@@ -182,12 +182,12 @@ static void test_fixture_cases(void) {
   printf("%zu fixture cases\n", count);
 }
 
-/* --- coreapi_display on nodes the fixtures do not put at the top ---------- */
+/* --- coreapi_display_encode on nodes the fixtures do not put at the top ---------- */
 
 static char *show(const coreapi_node *n, int color) {
   size_t len = 12345;
   coreapi_error err;
-  char *s = coreapi_display(n, color, &len, &err);
+  char *s = coreapi_display_encode(n, color, &len, &err);
   REQUIRE(s != NULL);
   CHECK_INT(err.code, COREAPI_OK);
   CHECK_INT(len, strlen(s));
@@ -208,10 +208,10 @@ static void test_display_api(void) {
 
   /* NULL node: an error, and *len 0. */
   err.code = COREAPI_ERR_IO;
-  CHECK(coreapi_display(NULL, 0, &len, &err) == NULL);
+  CHECK(coreapi_display_encode(NULL, 0, &len, &err) == NULL);
   CHECK_INT(err.code, COREAPI_ERR_INVALID_ARGUMENT);
   CHECK_INT(len, 0);
-  CHECK(coreapi_display(NULL, 1, NULL, NULL) == NULL);
+  CHECK(coreapi_display_encode(NULL, 1, NULL, NULL) == NULL);
 
   /* A top-level string has no key, so no multi-line rule: json.dumps. */
   n = str("a\nb \xc3\xa9\x7f");
@@ -226,7 +226,7 @@ static void test_display_api(void) {
   /* A string with NUL bytes. */
   n = coreapi_string_new("x\0y", 3, NULL);
   REQUIRE(n != NULL);
-  s = coreapi_display(n, 0, NULL, NULL); /* len may be NULL */
+  s = coreapi_display_encode(n, 0, NULL, NULL); /* len may be NULL */
   CHECK_STR(s, "\"x\\u0000y\"");
   free(s);
   coreapi_node_free(n);

@@ -10,7 +10,7 @@
 
 static const char *pick(const char *const *formats, size_t n, const char *content_type) {
   coreapi_error err;
-  return coreapi_negotiate_decoder(formats, n, content_type, &err);
+  return coreapi_codec_negotiate(formats, n, content_type, &err);
 }
 
 int main(void) {
@@ -22,18 +22,18 @@ int main(void) {
   static const char *const bogus[] = {"corejson", "yaml"};
 
   /* The reference: decoders[0]'s media types, then * / *. */
-  CHECK_INT(coreapi_accept_header(NULL, 0, buf, sizeof(buf), &err), COREAPI_OK);
+  CHECK_INT(coreapi_codec_accept_header(NULL, 0, buf, sizeof(buf), &err), COREAPI_OK);
   CHECK_STR(buf, "application/coreapi+json, application/vnd.coreapi+json, */*");
-  CHECK_INT(coreapi_accept_header(json_first, 4, buf, sizeof(buf), &err), COREAPI_OK);
+  CHECK_INT(coreapi_codec_accept_header(json_first, 4, buf, sizeof(buf), &err), COREAPI_OK);
   CHECK_STR(buf, "application/json, */*");
-  CHECK_INT(coreapi_accept_header(text_only, 1, buf, sizeof(buf), &err), COREAPI_OK);
+  CHECK_INT(coreapi_codec_accept_header(text_only, 1, buf, sizeof(buf), &err), COREAPI_OK);
   CHECK_STR(buf, "text/*, */*");
-  CHECK_INT(coreapi_accept_header(download_first, 3, buf, sizeof(buf), &err), COREAPI_OK);
+  CHECK_INT(coreapi_codec_accept_header(download_first, 3, buf, sizeof(buf), &err), COREAPI_OK);
   CHECK_STR(buf, "*/*");
-  CHECK_INT(coreapi_accept_header(bogus, 2, buf, sizeof(buf), &err), COREAPI_ERR_INVALID_ARGUMENT);
+  CHECK_INT(coreapi_codec_accept_header(bogus, 2, buf, sizeof(buf), &err), COREAPI_ERR_INVALID_ARGUMENT);
   CHECK(strstr(err.text, "yaml") != NULL);
-  CHECK_INT(coreapi_accept_header(NULL, 0, buf, 10, &err), COREAPI_ERR_INVALID_ARGUMENT);
-  CHECK_INT(coreapi_accept_header(NULL, 0, NULL, 0, &err), COREAPI_ERR_INVALID_ARGUMENT);
+  CHECK_INT(coreapi_codec_accept_header(NULL, 0, buf, 10, &err), COREAPI_ERR_INVALID_ARGUMENT);
+  CHECK_INT(coreapi_codec_accept_header(NULL, 0, NULL, 0, &err), COREAPI_ERR_INVALID_ARGUMENT);
 
   /* Default decoders. */
   CHECK_STR(pick(NULL, 0, "application/coreapi+json"), "corejson");
@@ -54,17 +54,17 @@ int main(void) {
 
   /* No decoder for it: a clear error naming the type. */
   CHECK(pick(text_only, 1, "application/json; charset=utf-8") == NULL);
-  coreapi_negotiate_decoder(text_only, 1, "application/json; charset=utf-8", &err);
+  coreapi_codec_negotiate(text_only, 1, "application/json; charset=utf-8", &err);
   CHECK_INT(err.code, COREAPI_ERR_NO_CODEC);
   CHECK_STR(err.text, "Unsupported media in Content-Type header 'application/json'");
   CHECK(pick(bogus, 2, "text/plain") == NULL);
 
   /* Media types of each format. */
-  CHECK_STR(coreapi_format_media_types("corejson")[0], "application/coreapi+json");
-  CHECK_STR(coreapi_format_media_types("corejson")[1], "application/vnd.coreapi+json");
-  CHECK(coreapi_format_media_types("corejson")[2] == NULL);
-  CHECK_STR(coreapi_format_media_types("download")[0], "*/*");
-  CHECK(coreapi_format_media_types("xml") == NULL);
-  CHECK(coreapi_format_media_types(NULL) == NULL);
+  CHECK_STR(coreapi_codec_media_types("corejson")[0], "application/coreapi+json");
+  CHECK_STR(coreapi_codec_media_types("corejson")[1], "application/vnd.coreapi+json");
+  CHECK(coreapi_codec_media_types("corejson")[2] == NULL);
+  CHECK_STR(coreapi_codec_media_types("download")[0], "*/*");
+  CHECK(coreapi_codec_media_types("xml") == NULL);
+  CHECK(coreapi_codec_media_types(NULL) == NULL);
   return check_done("test_negotiate");
 }
