@@ -22,7 +22,7 @@ values). GET /__clear empties the log.
 
 Behaviour by path (any method):
   /redirect?code=N&to=URL  -> status N (301/302/303/307/308), Location: URL
-  /set-cookie?name=N&value=V -> 200, Set-Cookie: N=V; Path=/, body "ok"
+  /set-cookie?name=N&value=V[&secure=1] -> 200, Set-Cookie: N=V; Path=/[; Secure], body "ok"
   /status?code=N           -> status N with a short text body
   /echo[ANYTHING]          -> 200 application/json {"method": ..., "path": the
                               raw request target (query included),
@@ -258,8 +258,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not name:
                 self._send(400, b'need name=NAME&value=VALUE\n')
                 return
+            attrs = '; Path=/' + ('; Secure' if params.get('secure') == '1' else '')
             self._send(200, b'ok', headers=[
-                ('Set-Cookie', '%s=%s; Path=/' % (name, params.get('value', '')))])
+                ('Set-Cookie', '%s=%s%s' % (name, params.get('value', ''), attrs))])
         elif path_only == '/status':
             try:
                 code = int(params.get('code', ''))
