@@ -113,8 +113,10 @@ COREAPI_EXTERN coreapi_code coreapi_request_memo_set(const coreapi_request *req,
                                                      coreapi_error *err);
 
 /* The value of the cookie called name that the client's jar would send with
- * this request, or NULL: none, cookies not allowed on this hop, or called
- * outside a client's authentication callbacks. Borrowed until req is freed.
+ * this request (domain, path, Secure and expiry as libcurl applies them; of
+ * several, the last one libcurl writes, which is the one Django reads), or
+ * NULL: none, cookies not allowed on this hop, or called outside a client's
+ * authentication callbacks. Borrowed until req is freed.
  * (A Session authentication reads the CSRF token here when it has not seen
  * it in a response, as after coreapi_client_load_cookies.) */
 COREAPI_EXTERN const char *coreapi_request_cookie(const coreapi_request *req, const char *name);
