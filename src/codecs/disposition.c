@@ -198,83 +198,91 @@ done:
   return out;
 }
 
-char *coreapi_content_disposition_filename(const char *value, size_t len, coreapi_error *err) {
-  param fn = {NULL, 0, 0, 0}, fnstar = {NULL, 0, 0, 0};
-  size_t i;
+/* How reading one parameter went. */
+enum param_read { PARAM_USABLE, PARAM_SKIP, PARAM_STOP };
+
+/* The value of a parameter at value[*pos] (just after its '=' and OWS) into
+ * *v, with *pos left at the next ';' or at len. PARAM_SKIP when the value is
+ * unusable (junk after a closing quote, empty or with a control byte when
+ * unquoted), PARAM_STOP when the rest of the header is unusable too (an
+ * unterminated quoted string). */
+static enum param_read read_value(const char *value, size_t len, size_t *pos, param *v) {
+  size_t i = *pos;
+  if (i < len && value[i] == '"') {
+    size_t end = skip_quoted(value, len, i);
+    if (end == (size_t)-1)
+      return PARAM_STOP; /* unterminated: this parameter and the rest are unusable */
+    v->p = value + i;
+    v->n = end - i;
+    v->quoted = 1;
+    i = end;
+    while (i < len && is_ows((unsigned char)value[i]))
+      i++;
+    if (i < len && value[i] != ';') {
+      *pos = skip_to_semicolon(value, len, i); /* junk after the quote */
+      return PARAM_SKIP;
+    }
+  } else {
+    size_t k, start = i;
+    while (i < len && value[i] != ';')
+      i++;
+    k = i;
+    while (k > start && is_ows((unsigned char)value[k - 1]))
+      k--;
+    v->p = value + start;
+    v->n = k - start;
+    *pos = i;
+    if (v->n == 0)
+      return PARAM_SKIP;
+    for (k = 0; k < v->n; k++) {
+      unsigned char c = (unsigned char)v->p[k];
+      if (c == '"' || c == 0x7F || (c < 0x20 && c != '\t'))
+        break;
+    }
+    if (k < v->n)
+      return PARAM_SKIP;
+  }
+  *pos = i;
+  return PARAM_USABLE;
+}
+
+/* The parameter after the ';' at value[*pos]: its name (*name, *name_len)
+ * and value (*v), with *pos left at the next ';' or at len. PARAM_SKIP for a
+ * parameter without a name, '=' or usable value, PARAM_STOP when the rest
+ * of the header is unusable. */
+static enum param_read read_param(const char *value, size_t len, size_t *pos, const char **name,
+                                  size_t *name_len, param *v) {
+  size_t i = *pos + 1;
+  enum param_read r;
+  while (i < len && is_ows((unsigned char)value[i]))
+    i++;
+  *name = value + i;
+  while (i < len && is_tchar((unsigned char)value[i]))
+    i++;
+  *name_len = (size_t)(value + i - *name);
+  while (i < len && is_ows((unsigned char)value[i]))
+    i++;
+  if (*name_len == 0 || i >= len || value[i] != '=') {
+    *pos = skip_to_semicolon(value, len, i);
+    return PARAM_SKIP;
+  }
+  i++;
+  while (i < len && is_ows((unsigned char)value[i]))
+    i++;
+  *pos = i;
+  r = read_value(value, len, pos, v);
+  if (r == PARAM_USABLE && memchr(v->p, '\0', v->n) != NULL)
+    return PARAM_SKIP;
+  return r;
+}
+
+/* The file name the parameters give: filename* when it decodes, else
+ * filename (UTF-8 as it is, anything else read as ISO-8859-1), else NULL. */
+static char *choose_filename(const param *fn, const param *fnstar, coreapi_error *err) {
   char *out;
-
-  if (value == NULL) {
-    if (len > 0)
-      coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "no Content-Disposition value");
-    return NULL;
-  }
-  /* The disposition type (not looked at: the reference takes a filename
-   * from "inline" as well as from "attachment"). */
-  i = skip_to_semicolon(value, len, 0);
-  while (i < len) { /* value[i] == ';' */
-    const char *name;
-    size_t name_len;
-    param v = {NULL, 0, 0, 1};
-    i++;
-    while (i < len && is_ows((unsigned char)value[i]))
-      i++;
-    name = value + i;
-    while (i < len && is_tchar((unsigned char)value[i]))
-      i++;
-    name_len = (size_t)(value + i - name);
-    while (i < len && is_ows((unsigned char)value[i]))
-      i++;
-    if (name_len == 0 || i >= len || value[i] != '=') {
-      i = skip_to_semicolon(value, len, i);
-      continue;
-    }
-    i++;
-    while (i < len && is_ows((unsigned char)value[i]))
-      i++;
-    if (i < len && value[i] == '"') {
-      size_t end = skip_quoted(value, len, i);
-      if (end == (size_t)-1)
-        break; /* unterminated: this parameter and the rest are unusable */
-      v.p = value + i;
-      v.n = end - i;
-      v.quoted = 1;
-      i = end;
-      while (i < len && is_ows((unsigned char)value[i]))
-        i++;
-      if (i < len && value[i] != ';') {
-        i = skip_to_semicolon(value, len, i); /* junk after the quote */
-        continue;
-      }
-    } else {
-      size_t k, start = i;
-      while (i < len && value[i] != ';')
-        i++;
-      k = i;
-      while (k > start && is_ows((unsigned char)value[k - 1]))
-        k--;
-      v.p = value + start;
-      v.n = k - start;
-      if (v.n == 0)
-        continue;
-      for (k = 0; k < v.n; k++) {
-        unsigned char c = (unsigned char)v.p[k];
-        if (c == '"' || c == 0x7F || (c < 0x20 && c != '\t'))
-          break;
-      }
-      if (k < v.n)
-        continue;
-    }
-    if (memchr(v.p, '\0', v.n) != NULL)
-      continue;
-    if (name_is(name, name_len, "filename"))
-      fn = v;
-    else if (name_is(name, name_len, "filename*"))
-      fnstar = v;
-  }
-
-  if (fnstar.present) {
+  if (fnstar->present) {
     int oom;
-    out = decode_ext_value(&fnstar, &oom);
+    out = decode_ext_value(fnstar, &oom);
     if (out != NULL)
       return out;
     if (oom) {
@@ -282,9 +290,9 @@ char *coreapi_content_disposition_filename(const char *value, size_t len, coreap
       return NULL;
     }
   }
-  if (fn.present) {
+  if (fn->present) {
     size_t n;
-    char *text = param_text(&fn, &n);
+    char *text = param_text(fn, &n);
     if (text == NULL) {
       COREAPI__OOM(err);
       return NULL;
@@ -298,4 +306,33 @@ char *coreapi_content_disposition_filename(const char *value, size_t len, coreap
     return out;
   }
   return NULL;
+}
+
+char *coreapi_content_disposition_filename(const char *value, size_t len, coreapi_error *err) {
+  param fn = {NULL, 0, 0, 0}, fnstar = {NULL, 0, 0, 0};
+  size_t i;
+
+  if (value == NULL) {
+    if (len > 0)
+      coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "no Content-Disposition value");
+    return NULL;
+  }
+  /* The disposition type (not looked at: the reference takes a filename
+   * from "inline" as well as from "attachment"). */
+  i = skip_to_semicolon(value, len, 0);
+  while (i < len) { /* value[i] == ';' */
+    const char *name;
+    size_t name_len;
+    param v = {NULL, 0, 0, 1};
+    enum param_read r = read_param(value, len, &i, &name, &name_len, &v);
+    if (r == PARAM_STOP)
+      break;
+    if (r == PARAM_SKIP)
+      continue;
+    if (name_is(name, name_len, "filename"))
+      fn = v;
+    else if (name_is(name, name_len, "filename*"))
+      fnstar = v;
+  }
+  return choose_filename(&fn, &fnstar, err);
 }

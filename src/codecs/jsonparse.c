@@ -379,6 +379,44 @@ static void malformed(coreapi_error *err, coreapi_code code, const char *data, s
   coreapi_error_set(err, code, "Malformed JSON. %s (line %d, column %d)", why, line, column);
 }
 
+/* Refuse a lone surrogate escape in data (see lone_surrogate): 1 with err
+ * set when there is one, else 0. */
+static int refuse_lone_surrogate(const char *data, size_t len, coreapi_error *err) {
+  const char *bad = data != NULL ? lone_surrogate(data, len) : NULL;
+  char why[40];
+  if (bad == NULL)
+    return 0;
+  snprintf(why, sizeof why, "%.6s is half of a surrogate pair", bad);
+  malformed(err, COREAPI_ERR_PARSE, data, (size_t)(bad - data), why);
+  return 1;
+}
+
+/* err for a parse YAJL stopped: the callback's reason when a callback
+ * stopped it, else YAJL's message without its "parse error: " prefix and
+ * trailing blanks; at the end of the text when at_end, else where YAJL
+ * stopped. */
+static void parse_failed(coreapi_error *err, const parser *p, yajl_handle h,
+                         const unsigned char *text, size_t len, int at_end) {
+  size_t at = at_end ? len : yajl_get_bytes_consumed(h);
+  if (at > len)
+    at = len;
+  if (p->error != NULL) {
+    malformed(err, strcmp(p->error, "out of memory") == 0 ? COREAPI_ERR_OUT_OF_MEMORY
+                                                           : COREAPI_ERR_PARSE,
+              (const char *)text, at, p->error);
+  } else {
+    unsigned char *msg = yajl_get_error(h, 0, text, len);
+    char *m = (char *)msg;
+    size_t n = m ? strlen(m) : 0;
+    while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
+      m[--n] = '\0';
+    if (m != NULL && strncmp(m, "parse error: ", 13) == 0)
+      m += 13;
+    malformed(err, COREAPI_ERR_PARSE, (const char *)text, at, m ? m : "invalid JSON");
+    yajl_free_error(h, msg);
+  }
+}
+
 coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__jv **root,
                                    coreapi_error *err) {
   parser p;
@@ -394,15 +432,8 @@ coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "no data");
     return NULL;
   }
-  {
-    const char *bad = data != NULL ? lone_surrogate(data, len) : NULL;
-    if (bad != NULL) {
-      char why[40];
-      snprintf(why, sizeof why, "%.6s is half of a surrogate pair", bad);
-      malformed(err, COREAPI_ERR_PARSE, data, (size_t)(bad - data), why);
-      return NULL;
-    }
-  }
+  if (refuse_lone_surrogate(data, len, err))
+    return NULL;
   p.doc = calloc(1, sizeof(*p.doc));
   h = yajl_alloc(&callbacks, NULL, &p);
   /* strtod reads the locale's decimal point: parse in the C locale, for this
@@ -429,24 +460,7 @@ coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__
   uselocale(previous);
   freelocale(c_locale);
   if (st != yajl_status_ok) {
-    size_t at = at_end ? len : yajl_get_bytes_consumed(h);
-    if (at > len)
-      at = len;
-    if (p.error != NULL) {
-      malformed(err, strcmp(p.error, "out of memory") == 0 ? COREAPI_ERR_OUT_OF_MEMORY
-                                                            : COREAPI_ERR_PARSE,
-                (const char *)text, at, p.error);
-    } else {
-      unsigned char *msg = yajl_get_error(h, 0, text, len);
-      char *m = (char *)msg;
-      size_t n = m ? strlen(m) : 0;
-      while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
-        m[--n] = '\0';
-      if (m != NULL && strncmp(m, "parse error: ", 13) == 0)
-        m += 13;
-      malformed(err, COREAPI_ERR_PARSE, (const char *)text, at, m ? m : "invalid JSON");
-      yajl_free_error(h, msg);
-    }
+    parse_failed(err, &p, h, text, len, at_end);
     yajl_free(h);
     free(p.pending);
     coreapi__jdoc_free(p.doc);

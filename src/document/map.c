@@ -131,48 +131,22 @@ static int by_key_cmp(const void *pa, const void *pb) {
   return key_cmp(a->e, b->e);
 }
 
+/* Are the attributes that are given (not NULL) valid UTF-8? */
+static int attributes_are_utf8(const char *url, const char *title, const char *description,
+                               const char *media_type) {
+  const char *attrs[4] = {url, title, description, media_type};
+  for (int i = 0; i < 4; i++)
+    if (attrs[i] != NULL && !coreapi__is_utf8(attrs[i], strlen(attrs[i])))
+      return 0;
+  return 1;
+}
 
-static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, const char *url,
-                            const char *title, const char *description,
-                            const char *media_type, coreapi_error *err) {
-  map_node *m;
-  size_t n, size;
-  sort_item *items = NULL;
+/* Fill m (allocated for b's n entries and the attributes) from b: the
+ * entries in insertion order, their keys and the attributes in its blob.
+ * Frees b. */
+static void move_entries(map_node *m, coreapi_map_builder *b, size_t n, const char *url,
+                         const char *title, const char *description, const char *media_type) {
   char *blob;
-
-  if (b == NULL) {
-    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "map builder is NULL");
-    return NULL;
-  }
-  {
-    const char *attrs[4] = {url, title, description, media_type};
-    for (int i = 0; i < 4; i++) {
-      if (attrs[i] != NULL && !coreapi__is_utf8(attrs[i], strlen(attrs[i]))) {
-        coreapi_map_builder_free(b);
-        coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
-                          "document and error attributes must be valid UTF-8");
-        return NULL;
-      }
-    }
-  }
-  n = b->count;
-  if (n > UINT32_MAX) {
-    coreapi_map_builder_free(b);
-    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "too many entries");
-    return NULL;
-  }
-  size = sizeof(map_node) + n * sizeof(map_entry) + 2 * n * sizeof(uint32_t) + b->key_bytes +
-         coreapi__blob_size(url) + coreapi__blob_size(title) + coreapi__blob_size(description) + coreapi__blob_size(media_type);
-  m = (map_node *)coreapi__node_alloc(size, type);
-  if (n > 1)
-    items = malloc(n * sizeof(*items));
-  if (m == NULL || (n > 1 && items == NULL)) {
-    free(m);
-    free(items);
-    coreapi_map_builder_free(b);
-    COREAPI__OOM(err);
-    return NULL;
-  }
   m->count = n;
   m->entries = (map_entry *)(m + 1);
   m->order = (uint32_t *)(m->entries + n);
@@ -198,7 +172,12 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
   m->media_type = coreapi__blob_put(&blob, media_type);
   free(b->items);
   free(b);
+}
 
+/* m's two permutations, iteration order and by key, sorting items (room
+ * for m->count of them when there are more than one; then freed). */
+static void sort_entries(map_node *m, sort_item *items) {
+  size_t n = m->count;
   if (n == 1) {
     m->order[0] = m->by_key[0] = 0;
   } else if (n > 1) {
@@ -214,6 +193,46 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
       m->by_key[i] = items[i].index;
     free(items);
   }
+}
+
+static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, const char *url,
+                            const char *title, const char *description,
+                            const char *media_type, coreapi_error *err) {
+  map_node *m;
+  size_t n, size;
+  sort_item *items = NULL;
+
+  if (b == NULL) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "map builder is NULL");
+    return NULL;
+  }
+  if (!attributes_are_utf8(url, title, description, media_type)) {
+    coreapi_map_builder_free(b);
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                      "document and error attributes must be valid UTF-8");
+    return NULL;
+  }
+  n = b->count;
+  if (n > UINT32_MAX) {
+    coreapi_map_builder_free(b);
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "too many entries");
+    return NULL;
+  }
+  size = sizeof(map_node) + n * sizeof(map_entry) + 2 * n * sizeof(uint32_t) + b->key_bytes +
+         coreapi__blob_size(url) + coreapi__blob_size(title) + coreapi__blob_size(description) +
+         coreapi__blob_size(media_type);
+  m = (map_node *)coreapi__node_alloc(size, type);
+  if (n > 1)
+    items = malloc(n * sizeof(*items));
+  if (m == NULL || (n > 1 && items == NULL)) {
+    free(m);
+    free(items);
+    coreapi_map_builder_free(b);
+    COREAPI__OOM(err);
+    return NULL;
+  }
+  move_entries(m, b, n, url, title, description, media_type);
+  sort_entries(m, items);
   return &m->base;
 }
 

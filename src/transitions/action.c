@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "../transport/transport.h"
-#include "../codecs/corejson.h"
+#include "../codecs/codecs.h"
 #include "params.h"
 #include "coreapi/transitions.h"
 

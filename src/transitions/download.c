@@ -3,7 +3,7 @@
  * the download codec (codecs/download.c) receives the bytes through its
  * sink and publishes the file; a status other than 2xx leaves nothing.
  */
-#include "../codecs/download_internal.h"
+#include "../codecs/codecs.h"
 #include "params.h"
 
 coreapi_code coreapi_client_download(coreapi_client *client, const char *url, const char *dir,

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../transport/transport.h"
-#include "../codecs/corejson.h"
+#include "../codecs/codecs.h"
 #include "params.h"
 
 /* From transitions/action.c. */
@@ -142,91 +142,225 @@ static const char *guess_type(const char *name) {
   return type != NULL && type[len] == '\0' ? type : NULL;
 }
 
+/* An application/json body: the body parameter when it is truthy, else the
+ * form fields as an Object (consumes p->json), when there are any. */
+static coreapi_code json_body(coreapi_request *req, coreapi__params *p, coreapi_error *err) {
+  coreapi_node *data = NULL;
+  char *json;
+  size_t len;
+  coreapi_code rc;
+  if (p->body != NULL) {
+    if (!coreapi__truthy(p->body))
+      return COREAPI_OK;
+    data = coreapi_node_ref(p->body);
+  } else {
+    if (p->json_count == 0)
+      return COREAPI_OK;
+    data = coreapi_map_builder_object(p->json, err); /* consumes the builder */
+    p->json = NULL;
+    if (data == NULL)
+      return err ? err->code : COREAPI_ERR_OUT_OF_MEMORY;
+  }
+  json = coreapi_json_encode(data, -1, 1, &len, err);
+  coreapi_node_free(data);
+  if (json == NULL)
+    return err ? err->code : COREAPI_ERR_OUT_OF_MEMORY;
+  rc = coreapi_request_set_body(req, json, len, err);
+  free(json);
+  if (rc == COREAPI_OK)
+    rc = coreapi_request_set_header(req, "Content-Type", "application/json", err);
+  return rc;
+}
+
+/* An application/x-www-form-urlencoded body of the form fields, when there
+ * are any. */
+static coreapi_code urlencoded_body(coreapi_request *req, const coreapi__params *p,
+                                    coreapi_error *err) {
+  coreapi__buf b = {0};
+  coreapi_code rc;
+  if (p->form_count == 0)
+    return COREAPI_OK;
+  if (coreapi__buf_append(&b, "", 0) != 0 || coreapi__urlencode(&b, p->form, p->form_count) != 0) {
+    coreapi__buf_free(&b);
+    return COREAPI__OOM(err);
+  }
+  rc = coreapi_request_set_body(req, b.data, b.len, err);
+  coreapi__buf_free(&b);
+  if (rc == COREAPI_OK)
+    rc = coreapi_request_set_header(req, "Content-Type", "application/x-www-form-urlencoded",
+                                    err);
+  return rc;
+}
+
+/* A multipart/form-data body of the form fields, when there are any. */
+static coreapi_code multipart_body(coreapi_request *req, const coreapi__params *p,
+                                   coreapi_error *err) {
+  coreapi_code rc;
+  if (p->form_count == 0)
+    return COREAPI_OK;
+  rc = coreapi__request_set_multipart(req, err);
+  /* Fields first, then files, as requests writes them. */
+  for (size_t i = 0; rc == COREAPI_OK && i < p->form_count; i++)
+    for (size_t k = 0; rc == COREAPI_OK && p->form[i].file == NULL && k < p->form[i].count; k++)
+      rc = coreapi__request_add_part(req, p->form[i].name, p->form[i].strings[k], NULL, err);
+  for (size_t i = 0; rc == COREAPI_OK && i < p->form_count; i++)
+    if (p->form[i].file != NULL) {
+      coreapi__source *src = coreapi__file_source(p->form[i].file);
+      rc = src ? coreapi__request_add_part(req, p->form[i].name, NULL, src, err)
+               : COREAPI__OOM(err);
+      coreapi__source_free(src);
+    }
+  return rc;
+}
+
+/* An application/octet-stream body: the file upload, its Content-Type and
+ * its Content-Disposition. */
+static coreapi_code upload_body(coreapi_request *req, const coreapi_node *file,
+                                coreapi_error *err) {
+  const char *name = coreapi_file_name(file);
+  const char *type = coreapi_file_content_type(file);
+  coreapi__source *src = coreapi__file_source(file);
+  char *disposition;
+  coreapi_code rc;
+  if (type == NULL || type[0] == '\0')
+    type = name[0] ? guess_type(name) : NULL;
+  rc = src ? coreapi__request_set_upload(req, src, err) : COREAPI__OOM(err);
+  coreapi__source_free(src);
+  if (rc == COREAPI_OK)
+    rc = coreapi_request_set_header(req, "Content-Type", type ? type : "application/octet-stream",
+                                    err);
+  if (rc != COREAPI_OK)
+    return rc;
+  if (name[0] == '\0')
+    return coreapi_request_set_header(req, "Content-Disposition", "attachment", err);
+  disposition = malloc(strlen(name) + 32);
+  if (disposition == NULL)
+    return COREAPI__OOM(err);
+  sprintf(disposition, "attachment; filename=\"%s\"", name);
+  rc = coreapi_request_set_header(req, "Content-Disposition", disposition, err);
+  free(disposition);
+  return rc;
+}
+
 /* The body of req from the sorted parameters, by encoding. */
 static coreapi_code build_body(coreapi_request *req, coreapi__params *p,
                                const char *encoding, coreapi_error *err) {
-  coreapi_code rc = COREAPI_OK;
-  if (strcmp(encoding, "application/json") == 0) {
-    coreapi_node *data = NULL;
-    char *json;
-    size_t len;
-    if (p->body != NULL) {
-      if (!coreapi__truthy(p->body))
-        return COREAPI_OK;
-      data = coreapi_node_ref(p->body);
-    } else {
-      if (p->json_count == 0)
-        return COREAPI_OK;
-      data = coreapi_map_builder_object(p->json, err); /* consumes the builder */
-      p->json = NULL;
-      if (data == NULL)
-        return err ? err->code : COREAPI_ERR_OUT_OF_MEMORY;
-    }
-    json = coreapi_json_encode(data, -1, 1, &len, err);
-    coreapi_node_free(data);
-    if (json == NULL)
+  if (strcmp(encoding, "application/json") == 0)
+    return json_body(req, p, err);
+  if (strcmp(encoding, "application/x-www-form-urlencoded") == 0)
+    return urlencoded_body(req, p, err);
+  if (strcmp(encoding, "multipart/form-data") == 0)
+    return multipart_body(req, p, err);
+  if (strcmp(encoding, "application/octet-stream") == 0 && p->body != NULL)
+    return upload_body(req, p->body, err);
+  return COREAPI_OK;
+}
+
+/* The reference's parameter checks (required fields present, no unknown
+ * names): OK, or ERR_PARAMETER with the messages in result->node. params
+ * NULL is no parameters: map lookups on NULL find nothing. */
+static coreapi_code check_parameters(const coreapi_node *link, const coreapi_node *params,
+                                     coreapi_result *result, coreapi_error *err) {
+  coreapi_map_builder *errors = coreapi_map_builder_new();
+  int bad = errors ? validate_parameters(link, params, errors) : -1;
+  if (bad < 0) {
+    coreapi_map_builder_free(errors);
+    return COREAPI__OOM(err);
+  }
+  if (bad > 0)
+    return parameter_error(errors, result, err);
+  coreapi_map_builder_free(errors);
+  return COREAPI_OK;
+}
+
+/* The HTTP method of action into method (size bytes): ASCII letters upper
+ * cased, "GET" for an empty action. */
+static coreapi_code method_of(const char *action, char *method, size_t size, coreapi_error *err) {
+  if (strlen(action) >= size)
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "action too long");
+  for (size_t i = 0;; i++) {
+    char ch = action[i];
+    method[i] = (char)((ch >= 'a' && ch <= 'z') ? ch - 32 : ch);
+    if (ch == '\0')
+      break;
+  }
+  if (method[0] == '\0')
+    strcpy(method, "GET");
+  return COREAPI_OK;
+}
+
+/* Append to target the URL: the template expanded with the path parameters
+ * (consumes p->path) when there are any, else url as it is. */
+static coreapi_code expand_url(coreapi__buf *target, const char *url, coreapi__params *p,
+                               coreapi_error *err) {
+  coreapi_node *vars;
+  char *expanded;
+  size_t len;
+  coreapi_code rc;
+  if (p->path_count == 0)
+    return coreapi__buf_append(target, url, strlen(url)) == 0 ? COREAPI_OK : COREAPI__OOM(err);
+  vars = coreapi_map_builder_object(p->path, err);
+  p->path = NULL;
+  if (vars == NULL)
+    return err ? err->code : COREAPI_ERR_OUT_OF_MEMORY;
+  expanded = coreapi_uritemplate_expand(url, strlen(url), vars, &len, err);
+  coreapi_node_free(vars);
+  if (expanded == NULL)
+    return err ? err->code : COREAPI_ERR_INVALID_ARGUMENT;
+  rc = coreapi__buf_append(target, expanded, len) == 0 ? COREAPI_OK : COREAPI__OOM(err);
+  free(expanded);
+  return rc;
+}
+
+/* Add the query parameters to the URL in target, when there are any: after
+ * its query ('&') or as one ('?'), before its fragment. */
+static coreapi_code add_query(coreapi__buf *target, const coreapi__params *p, coreapi_error *err) {
+  const char *hash;
+  size_t end;
+  coreapi__buf q = {0};
+  int has_query;
+  if (p->query_count == 0)
+    return COREAPI_OK;
+  hash = strchr(target->data, '#');
+  end = hash ? (size_t)(hash - target->data) : target->len;
+  has_query = memchr(target->data, '?', end) != NULL;
+  if (coreapi__buf_append(&q, target->data, end) != 0 ||
+      coreapi__buf_append(&q, has_query ? "&" : "?", 1) != 0 ||
+      coreapi__urlencode(&q, p->query, p->query_count) != 0 ||
+      (hash && coreapi__buf_append(&q, hash, strlen(hash)) != 0)) {
+    coreapi__buf_free(&q);
+    return COREAPI__OOM(err);
+  }
+  coreapi__buf_free(target);
+  *target = q;
+  return COREAPI_OK;
+}
+
+/* Transform: a link in a nested document (parent_depth keys down) acting in
+ * place. result->node, a Document, replaces that document in a copy of the
+ * root; no content at all deletes it. Other results are left as they are. */
+static coreapi_code transform_result(const coreapi_node *document, const coreapi_key *keys,
+                                     size_t parent_depth, const char *transform,
+                                     const char *method, coreapi_result *result,
+                                     coreapi_error *err) {
+  int inplace;
+  if (transform[0] != '\0') {
+    inplace = strcmp(transform, "inplace") == 0;
+  } else {
+    inplace = strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0 ||
+              strcmp(method, "DELETE") == 0;
+  }
+  if (inplace && parent_depth > 0 && coreapi_node_type_of(result->node) == COREAPI_NODE_DOCUMENT) {
+    coreapi_node *root = coreapi_node_set_in(document, keys, parent_depth, result->node, err);
+    if (root == NULL)
       return err ? err->code : COREAPI_ERR_OUT_OF_MEMORY;
-    rc = coreapi_request_set_body(req, json, len, err);
-    free(json);
-    if (rc == COREAPI_OK)
-      rc = coreapi_request_set_header(req, "Content-Type", "application/json", err);
-    return rc;
-  }
-  if (strcmp(encoding, "application/x-www-form-urlencoded") == 0) {
-    coreapi__buf b = {0};
-    if (p->form_count == 0)
-      return COREAPI_OK;
-    if (coreapi__buf_append(&b, "", 0) != 0 || coreapi__urlencode(&b, p->form, p->form_count) != 0) {
-      coreapi__buf_free(&b);
-      return COREAPI__OOM(err);
-    }
-    rc = coreapi_request_set_body(req, b.data, b.len, err);
-    coreapi__buf_free(&b);
-    if (rc == COREAPI_OK)
-      rc = coreapi_request_set_header(req, "Content-Type", "application/x-www-form-urlencoded",
-                                      err);
-    return rc;
-  }
-  if (strcmp(encoding, "multipart/form-data") == 0) {
-    if (p->form_count == 0)
-      return COREAPI_OK;
-    rc = coreapi__request_set_multipart(req, err);
-    /* Fields first, then files, as requests writes them. */
-    for (size_t i = 0; rc == COREAPI_OK && i < p->form_count; i++)
-      for (size_t k = 0; rc == COREAPI_OK && p->form[i].file == NULL && k < p->form[i].count; k++)
-        rc = coreapi__request_add_part(req, p->form[i].name, p->form[i].strings[k], NULL, err);
-    for (size_t i = 0; rc == COREAPI_OK && i < p->form_count; i++)
-      if (p->form[i].file != NULL) {
-        coreapi__source *src = coreapi__file_source(p->form[i].file);
-        rc = src ? coreapi__request_add_part(req, p->form[i].name, NULL, src, err)
-                 : COREAPI__OOM(err);
-        coreapi__source_free(src);
-      }
-    return rc;
-  }
-  if (strcmp(encoding, "application/octet-stream") == 0 && p->body != NULL) {
-    const char *name = coreapi_file_name(p->body);
-    const char *type = coreapi_file_content_type(p->body);
-    coreapi__source *src = coreapi__file_source(p->body);
-    char *disposition;
-    if (type == NULL || type[0] == '\0')
-      type = name[0] ? guess_type(name) : NULL;
-    rc = src ? coreapi__request_set_upload(req, src, err) : COREAPI__OOM(err);
-    coreapi__source_free(src);
-    if (rc == COREAPI_OK)
-      rc = coreapi_request_set_header(req, "Content-Type", type ? type : "application/octet-stream",
-                                      err);
-    if (rc != COREAPI_OK)
-      return rc;
-    if (name[0] == '\0')
-      return coreapi_request_set_header(req, "Content-Disposition", "attachment", err);
-    disposition = malloc(strlen(name) + 32);
-    if (disposition == NULL)
-      return COREAPI__OOM(err);
-    sprintf(disposition, "attachment; filename=\"%s\"", name);
-    rc = coreapi_request_set_header(req, "Content-Disposition", disposition, err);
-    free(disposition);
-    return rc;
+    coreapi_node_free(result->node);
+    result->node = root;
+  } else if (inplace && parent_depth > 0 && result->node == NULL && result->file == NULL) {
+    coreapi_node *root = coreapi_node_delete_in(document, keys, parent_depth, err);
+    if (root == NULL)
+      return err ? err->code : COREAPI_ERR_OUT_OF_MEMORY;
+    result->node = root;
   }
   return COREAPI_OK;
 }
@@ -259,18 +393,8 @@ coreapi_code coreapi_client_action(coreapi_client *c, const coreapi_node *docume
   link = lookup_link(document, keys, n, &parent_depth, err);
   if (link == NULL)
     return COREAPI_ERR_LINK_LOOKUP;
-  if (!opts->no_validate) {
-    /* params NULL is no parameters: map lookups on NULL find nothing. */
-    coreapi_map_builder *errors = coreapi_map_builder_new();
-    int bad = errors ? validate_parameters(link, params, errors) : -1;
-    if (bad < 0) {
-      coreapi_map_builder_free(errors);
-      return COREAPI__OOM(err);
-    }
-    if (bad > 0)
-      return parameter_error(errors, result, err);
-    coreapi_map_builder_free(errors);
-  }
+  if (!opts->no_validate && (rc = check_parameters(link, params, result, err)) != COREAPI_OK)
+    return rc;
 
   url = opts->url ? opts->url : coreapi_node_url(link);
   action = opts->action ? opts->action : coreapi_link_action(link);
@@ -278,16 +402,8 @@ coreapi_code coreapi_client_action(coreapi_client *c, const coreapi_node *docume
   transform = opts->transform ? opts->transform : coreapi_link_transform(link);
   if (encoding[0] == '\0')
     encoding = "application/json";
-  if (strlen(action) >= sizeof(method))
-    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "action too long");
-  for (size_t i = 0;; i++) {
-    char ch = action[i];
-    method[i] = (char)((ch >= 'a' && ch <= 'z') ? ch - 32 : ch);
-    if (ch == '\0')
-      break;
-  }
-  if (method[0] == '\0')
-    strcpy(method, "GET");
+  if ((rc = method_of(action, method, sizeof(method), err)) != COREAPI_OK)
+    return rc;
 
   rc = coreapi__params_sort(&p, params, link, opts->fields, opts->field_count,
                             opts->override_fields, method, encoding, err);
@@ -295,46 +411,11 @@ coreapi_code coreapi_client_action(coreapi_client *c, const coreapi_node *docume
     rc = parameter_error(p.errors, result, err);
     p.errors = NULL;
   }
-  if (rc != COREAPI_OK)
-    goto out;
-
   /* The URL: the template expanded with the path parameters, then the query. */
-  if (p.path_count > 0) {
-    coreapi_node *vars = coreapi_map_builder_object(p.path, err);
-    char *expanded;
-    size_t len;
-    p.path = NULL;
-    if (vars == NULL) {
-      rc = err ? err->code : COREAPI_ERR_OUT_OF_MEMORY;
-      goto out;
-    }
-    expanded = coreapi_uritemplate_expand(url, strlen(url), vars, &len, err);
-    coreapi_node_free(vars);
-    if (expanded == NULL) {
-      rc = err ? err->code : COREAPI_ERR_INVALID_ARGUMENT;
-      goto out;
-    }
-    rc = coreapi__buf_append(&target, expanded, len) == 0 ? COREAPI_OK : COREAPI__OOM(err);
-    free(expanded);
-  } else {
-    rc = coreapi__buf_append(&target, url, strlen(url)) == 0 ? COREAPI_OK : COREAPI__OOM(err);
-  }
-  if (rc == COREAPI_OK && p.query_count > 0) {
-    const char *hash = strchr(target.data, '#');
-    size_t end = hash ? (size_t)(hash - target.data) : target.len;
-    coreapi__buf q = {0};
-    int has_query = memchr(target.data, '?', end) != NULL;
-    if (coreapi__buf_append(&q, target.data, end) != 0 ||
-        coreapi__buf_append(&q, has_query ? "&" : "?", 1) != 0 ||
-        coreapi__urlencode(&q, p.query, p.query_count) != 0 ||
-        (hash && coreapi__buf_append(&q, hash, strlen(hash)) != 0)) {
-      coreapi__buf_free(&q);
-      rc = COREAPI__OOM(err);
-    } else {
-      coreapi__buf_free(&target);
-      target = q;
-    }
-  }
+  if (rc == COREAPI_OK)
+    rc = expand_url(&target, url, &p, err);
+  if (rc == COREAPI_OK)
+    rc = add_query(&target, &p, err);
   if (rc != COREAPI_OK)
     goto out;
   req = coreapi_request_new(method, target.data, err);
@@ -345,33 +426,8 @@ coreapi_code coreapi_client_action(coreapi_client *c, const coreapi_node *docume
   rc = build_body(req, &p, encoding, err);
   if (rc == COREAPI_OK)
     rc = coreapi__transition(c, req, NULL, result, err);
-
-  /* Transform: a link in a nested document acting in place. */
-  if (rc == COREAPI_OK) {
-    int inplace;
-    if (transform[0] != '\0') {
-      inplace = strcmp(transform, "inplace") == 0;
-    } else {
-      inplace = strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0 ||
-                strcmp(method, "DELETE") == 0;
-    }
-    if (inplace && parent_depth > 0 &&
-        coreapi_node_type_of(result->node) == COREAPI_NODE_DOCUMENT) {
-      coreapi_node *root = coreapi_node_set_in(document, keys, parent_depth, result->node, err);
-      if (root == NULL) {
-        rc = err ? err->code : COREAPI_ERR_OUT_OF_MEMORY;
-      } else {
-        coreapi_node_free(result->node);
-        result->node = root;
-      }
-    } else if (inplace && parent_depth > 0 && result->node == NULL && result->file == NULL) {
-      coreapi_node *root = coreapi_node_delete_in(document, keys, parent_depth, err);
-      if (root == NULL)
-        rc = err ? err->code : COREAPI_ERR_OUT_OF_MEMORY;
-      else
-        result->node = root;
-    }
-  }
+  if (rc == COREAPI_OK)
+    rc = transform_result(document, keys, parent_depth, transform, method, result, err);
 out:
   coreapi__params_free(&p);
   coreapi__buf_free(&target);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../codecs/jsonout.h"
+#include "../codecs/codecs.h"
 #include "params.h"
 
 static int add_error(coreapi__params *p, const char *name, const char *message) {
@@ -232,6 +232,103 @@ static const char *field_location(const coreapi_node *link, const coreapi_field_
   return NULL;
 }
 
+/* Where a parameter goes: its field's location, else "query" for GET and
+ * DELETE and "form" otherwise; a form field of an octet-stream request is
+ * its body. */
+static const char *param_location(const coreapi_node *link, const coreapi_field_spec *ov,
+                                  size_t ov_count, int use_ov, const char *name,
+                                  const char *method, const char *encoding) {
+  const char *location = field_location(link, ov, ov_count, use_ov, name);
+  if (location == NULL || location[0] == '\0')
+    location = (strcmp(method, "GET") == 0 || strcmp(method, "DELETE") == 0) ? "query" : "form";
+  if (strcmp(location, "form") == 0 && strcmp(encoding, "application/octet-stream") == 0)
+    location = "body";
+  return location;
+}
+
+/* Make value the body parameter, in place of any before it. */
+static void set_body(coreapi__params *p, coreapi_node *value) {
+  coreapi_node_free(p->body);
+  p->body = coreapi_node_ref(value);
+}
+
+/* A path parameter: a primitive with non-empty text, a String in p->path.
+ * Returns 0, -1 with *message, -2 on ENOMEM. */
+static int add_path_param(coreapi__params *p, const char *key, const coreapi_node *value,
+                          const char **message) {
+  coreapi__value tmp = {0};
+  int rc = form_field(value, 0, 0, &tmp, message);
+  if (rc == 0 && tmp.strings[0][0] == '\0') {
+    *message = "May not be empty.";
+    rc = -1;
+  }
+  if (rc == 0) {
+    coreapi_node *s = coreapi_string_new(tmp.strings[0], strlen(tmp.strings[0]), NULL);
+    rc = (s != NULL && coreapi_map_builder_set(p->path, key, strlen(key), s, NULL) == COREAPI_OK)
+             ? 0 : -2;
+    p->path_count++;
+  }
+  value_free(&tmp);
+  return rc;
+}
+
+/* A body or form parameter of an application/json request: JSON data, the
+ * body or a member of the body's Object. Returns 0, -1 with *message, -2 on
+ * ENOMEM. */
+static int add_json_param(coreapi__params *p, const char *key, coreapi_node *value, int is_body,
+                          const char **message) {
+  if (!json_ok(value)) {
+    *message = "Must be a JSON primitive.";
+    return -1;
+  }
+  if (is_body) {
+    set_body(p, value);
+    return 0;
+  }
+  if (coreapi_map_builder_set(p->json, key, strlen(key), coreapi_node_ref(value), NULL) !=
+      COREAPI_OK)
+    return -2;
+  p->json_count++;
+  return 0;
+}
+
+/* A body or form parameter of a form request (files allowed when
+ * multipart): a body Object replaces the form collected so far. Returns 0,
+ * -1 with *message, -2 on ENOMEM. */
+static int add_form_param(coreapi__params *p, const char *key, coreapi_node *value, int is_body,
+                          int files, const char **message) {
+  int rc;
+  if (!is_body)
+    return add_field(&p->form, &p->form_count, key, value, files, message);
+  for (size_t k = 0; k < p->form_count; k++)
+    value_free(&p->form[k]);
+  p->form_count = 0;
+  rc = form_object(p, value, files, message);
+  if (rc == 0)
+    set_body(p, value);
+  return rc;
+}
+
+/* A body or form parameter, by encoding. Returns 0, -1 with *message, -2 on
+ * ENOMEM, -3 for an encoding that cannot carry it. */
+static int add_body_param(coreapi__params *p, const char *key, coreapi_node *value, int is_body,
+                          const char *encoding, const char **message) {
+  if (strcmp(encoding, "application/json") == 0)
+    return add_json_param(p, key, value, is_body, message);
+  if (strcmp(encoding, "multipart/form-data") == 0 ||
+      strcmp(encoding, "application/x-www-form-urlencoded") == 0)
+    return add_form_param(p, key, value, is_body, encoding[0] == 'm', message);
+  if (strcmp(encoding, "application/octet-stream") == 0 && is_body) {
+    if (coreapi_node_type_of(value) != COREAPI_NODE_FILE) {
+      *message = "Must be an file upload.";
+      return -1;
+    }
+    set_body(p, value);
+    return 0;
+  }
+  return -3;
+}
+
 coreapi_code coreapi__params_sort(coreapi__params *p, const coreapi_node *params,
                                   const coreapi_node *link, const coreapi_field_spec *ov,
                                   size_t ov_count, int use_ov, const char *method,
@@ -247,73 +344,19 @@ coreapi_code coreapi__params_sort(coreapi__params *p, const coreapi_node *params
     const char *key, *message = NULL, *location;
     coreapi_node *value = coreapi_map_entry_inserted(params, i, &key, NULL);
     int rc = 0;
-    location = field_location(link, ov, ov_count, use_ov, key);
-    if (location == NULL || location[0] == '\0')
-      location = (strcmp(method, "GET") == 0 || strcmp(method, "DELETE") == 0) ? "query" : "form";
-    if (strcmp(location, "form") == 0 && strcmp(encoding, "application/octet-stream") == 0)
-      location = "body";
-
+    location = param_location(link, ov, ov_count, use_ov, key, method, encoding);
     if (strcmp(location, "path") == 0) {
-      coreapi__value tmp = {0};
-      rc = form_field(value, 0, 0, &tmp, &message);
-      if (rc == 0 && tmp.strings[0][0] == '\0') {
-        message = "May not be empty.";
-        rc = -1;
-      }
-      if (rc == 0) {
-        coreapi_node *s = coreapi_string_new(tmp.strings[0], strlen(tmp.strings[0]), NULL);
-        rc = (s != NULL && coreapi_map_builder_set(p->path, key, strlen(key), s, NULL) == COREAPI_OK)
-                 ? 0 : -2;
-        p->path_count++;
-      }
-      value_free(&tmp);
+      rc = add_path_param(p, key, value, &message);
     } else if (strcmp(location, "query") == 0) {
       rc = add_field(&p->query, &p->query_count, key, value, 0, &message);
     } else if (strcmp(location, "body") == 0 || strcmp(location, "form") == 0) {
       int is_body = strcmp(location, "body") == 0;
       if (!is_body && seen_body)
         continue; /* the reference ignores form fields after a body */
-      if (strcmp(encoding, "application/json") == 0) {
-        if (!json_ok(value)) {
-          message = "Must be a JSON primitive.";
-          rc = -1;
-        } else if (is_body) {
-          coreapi_node_free(p->body);
-          p->body = coreapi_node_ref(value);
-        } else if (coreapi_map_builder_set(p->json, key, strlen(key), coreapi_node_ref(value),
-                                           NULL) != COREAPI_OK) {
-          rc = -2;
-        } else {
-          p->json_count++;
-        }
-      } else if (strcmp(encoding, "multipart/form-data") == 0 ||
-                 strcmp(encoding, "application/x-www-form-urlencoded") == 0) {
-        int files = encoding[0] == 'm';
-        if (is_body) {
-          /* A body parameter replaces the form collected so far. */
-          for (size_t k = 0; k < p->form_count; k++)
-            value_free(&p->form[k]);
-          p->form_count = 0;
-          rc = form_object(p, value, files, &message);
-          if (rc == 0) {
-            coreapi_node_free(p->body);
-            p->body = coreapi_node_ref(value);
-          }
-        } else {
-          rc = add_field(&p->form, &p->form_count, key, value, files, &message);
-        }
-      } else if (strcmp(encoding, "application/octet-stream") == 0 && is_body) {
-        if (coreapi_node_type_of(value) != COREAPI_NODE_FILE) {
-          message = "Must be an file upload.";
-          rc = -1;
-        } else {
-          coreapi_node_free(p->body);
-          p->body = coreapi_node_ref(value);
-        }
-      } else {
+      rc = add_body_param(p, key, value, is_body, encoding, &message);
+      if (rc == -3)
         return coreapi_error_set(err, COREAPI_ERR_PARAMETER,
                                  "Unsupported encoding \"%.80s\" for outgoing request.", encoding);
-      }
       if (rc == 0 && is_body)
         seen_body = 1;
     }

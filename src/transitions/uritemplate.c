@@ -172,37 +172,100 @@ static coreapi_code count_defined(ut *u, const coreapi_node *v, const char *name
   return COREAPI_OK;
 }
 
+/* Expand a variable whose value is a string, number or boolean. */
+static coreapi_code expand_scalar(ut *u, const op_info *op, const char *name, size_t name_len,
+                                  const coreapi_node *v, unsigned prefix, int *first) {
+  coreapi__buf tmp = {0};
+  const char *s = NULL;
+  size_t n = 0;
+  int r = coreapi__scalar_text(v, &tmp, &s, &n);
+  if (r == 0)
+    r = puts_(u, *first ? op->first : op->sep);
+  *first = 0;
+  if (r == 0 && op->named) {
+    r = put(u, name, name_len);
+    if (r == 0)
+      r = n == 0 ? puts_(u, op->ifemp) : put(u, "=", 1);
+  }
+  if (r == 0)
+    r = put_encoded(u, s, n, op->reserved, prefix);
+  coreapi__buf_free(&tmp);
+  return r == 0 ? COREAPI_OK : oom(u);
+}
+
+/* Write one defined member of a list or object, its text s (n bytes) and,
+ * for an object, its key; the separator before it is the caller's. Returns
+ * 0, -1 on ENOMEM. */
+static int put_member(ut *u, const op_info *op, const char *name, size_t name_len,
+                      const char *key, size_t key_len, const char *s, size_t n, int is_array,
+                      int explode) {
+  int r = 0;
+  if (!explode) {
+    /* "m1,m2" or "k1,v1,k2,v2" */
+    if (!is_array)
+      r = (put_encoded(u, key, key_len, op->reserved, 0) != 0 || put(u, ",", 1) != 0) ? -1 : 0;
+    if (r == 0)
+      r = put_encoded(u, s, n, op->reserved, 0);
+  } else if (op->named) {
+    /* "name=m1;name=m2" or "k1=v1;k2=v2", ifemp for an empty member */
+    r = is_array ? put(u, name, name_len) : put_encoded(u, key, key_len, op->reserved, 0);
+    if (r == 0)
+      r = n == 0 ? puts_(u, op->ifemp) : put(u, "=", 1);
+    if (r == 0)
+      r = put_encoded(u, s, n, op->reserved, 0);
+  } else {
+    /* "m1/m2" or "k1=v1/k2=v2" */
+    if (!is_array)
+      r = (put_encoded(u, key, key_len, op->reserved, 0) != 0 || put(u, "=", 1) != 0) ? -1 : 0;
+    if (r == 0)
+      r = put_encoded(u, s, n, op->reserved, 0);
+  }
+  return r;
+}
+
+/* Write the defined members of the list or object v, each after its
+ * separator but the first. */
+static coreapi_code expand_members(ut *u, const op_info *op, const char *name, size_t name_len,
+                                   const coreapi_node *v, int explode) {
+  int is_array = coreapi_node_type_of(v) == COREAPI_NODE_ARRAY;
+  size_t size = is_array ? coreapi_array_size(v) : coreapi_map_size(v), done = 0;
+  for (size_t i = 0; i < size; i++) {
+    const char *key = NULL;
+    size_t key_len = 0;
+    const coreapi_node *m =
+        is_array ? coreapi_array_get(v, i) : coreapi_map_entry_inserted(v, i, &key, &key_len);
+    const char *s = NULL;
+    size_t n = 0;
+    coreapi__buf tmp = {0};
+    int r;
+    if (is_null(m))
+      continue;
+    r = coreapi__scalar_text(m, &tmp, &s, &n);
+    if (r == 0 && done > 0)
+      r = explode ? puts_(u, op->sep) : put(u, ",", 1);
+    if (r == 0)
+      r = put_member(u, op, name, name_len, key, key_len, s, n, is_array, explode);
+    coreapi__buf_free(&tmp);
+    if (r != 0)
+      return oom(u);
+    done++;
+  }
+  return COREAPI_OK;
+}
+
 /* Expand one varspec of an expression. *first says whether no variable of
  * the expression has been written yet. */
 static coreapi_code expand_var(ut *u, const op_info *op, const char *name, size_t name_len,
                                size_t off, unsigned prefix, int explode, int *first) {
   const coreapi_node *v = u->vars ? coreapi_map_get(u->vars, name, name_len) : NULL;
   coreapi_node_type type = coreapi_node_type_of(v);
-  int is_array = type == COREAPI_NODE_ARRAY;
-  size_t count, size, done = 0;
+  size_t count;
   coreapi_code rc;
 
   if (is_null(v))
     return COREAPI_OK; /* undefined */
-
-  if (is_scalar(v)) {
-    coreapi__buf tmp = {0};
-    const char *s = NULL;
-    size_t n = 0;
-    int r = coreapi__scalar_text(v, &tmp, &s, &n);
-    if (r == 0)
-      r = puts_(u, *first ? op->first : op->sep);
-    *first = 0;
-    if (r == 0 && op->named) {
-      r = put(u, name, name_len);
-      if (r == 0)
-        r = n == 0 ? puts_(u, op->ifemp) : put(u, "=", 1);
-    }
-    if (r == 0)
-      r = put_encoded(u, s, n, op->reserved, prefix);
-    coreapi__buf_free(&tmp);
-    return r == 0 ? COREAPI_OK : oom(u);
-  }
+  if (is_scalar(v))
+    return expand_scalar(u, op, name, name_len, v, prefix, first);
 
   if (type != COREAPI_NODE_ARRAY && type != COREAPI_NODE_OBJECT)
     return value_error(u, name, name_len, off,
@@ -221,141 +284,128 @@ static coreapi_code expand_var(ut *u, const op_info *op, const char *name, size_
   *first = 0;
   if (!explode && op->named && (put(u, name, name_len) != 0 || put(u, "=", 1) != 0))
     return oom(u);
+  return expand_members(u, op, name, name_len, v, explode);
+}
 
-  size = is_array ? coreapi_array_size(v) : coreapi_map_size(v);
-  for (size_t i = 0; i < size; i++) {
-    const char *key = NULL;
-    size_t key_len = 0;
-    const coreapi_node *m =
-        is_array ? coreapi_array_get(v, i) : coreapi_map_entry_inserted(v, i, &key, &key_len);
-    const char *s = NULL;
-    size_t n = 0;
-    coreapi__buf tmp = {0};
-    int r;
-    if (is_null(m))
-      continue;
-    r = coreapi__scalar_text(m, &tmp, &s, &n);
-    if (r == 0 && done > 0)
-      r = explode ? puts_(u, op->sep) : put(u, ",", 1);
-    if (r == 0) {
-      if (!explode) {
-        /* "m1,m2" or "k1,v1,k2,v2" */
-        if (!is_array)
-          r = (put_encoded(u, key, key_len, op->reserved, 0) != 0 || put(u, ",", 1) != 0) ? -1
-                                                                                           : 0;
-        if (r == 0)
-          r = put_encoded(u, s, n, op->reserved, 0);
-      } else if (op->named) {
-        /* "name=m1;name=m2" or "k1=v1;k2=v2", ifemp for an empty member */
-        r = is_array ? put(u, name, name_len) : put_encoded(u, key, key_len, op->reserved, 0);
-        if (r == 0)
-          r = n == 0 ? puts_(u, op->ifemp) : put(u, "=", 1);
-        if (r == 0)
-          r = put_encoded(u, s, n, op->reserved, 0);
-      } else {
-        /* "m1/m2" or "k1=v1/k2=v2" */
-        if (!is_array)
-          r = (put_encoded(u, key, key_len, op->reserved, 0) != 0 || put(u, "=", 1) != 0) ? -1
-                                                                                           : 0;
-        if (r == 0)
-          r = put_encoded(u, s, n, op->reserved, 0);
-      }
-    }
-    coreapi__buf_free(&tmp);
-    if (r != 0)
-      return oom(u);
-    done++;
+/* The operator of the expression whose "{" is at t[open]: *op, with *p left
+ * just past it (just past the "{" when there is none). */
+static coreapi_code read_operator(ut *u, size_t open, const op_info **op, size_t *p) {
+  *p = open + 1;
+  *op = &OP_NONE;
+  if (*p >= u->n)
+    return syntax_error(u, open, "unclosed expression");
+  switch (u->t[*p]) {
+    case '+': *op = &OP_PLUS; break;
+    case '#': *op = &OP_HASH; break;
+    case '.': *op = &OP_DOT; break;
+    case '/': *op = &OP_SLASH; break;
+    case ';': *op = &OP_SEMI; break;
+    case '?': *op = &OP_QUERY; break;
+    case '&': *op = &OP_AMP; break;
+    case '=': case ',': case '!': case '@': case '|':
+      return syntax_error(u, *p, "reserved operator");
+    default: break;
   }
+  if (*op != &OP_NONE)
+    (*p)++;
+  return COREAPI_OK;
+}
+
+/* The varname at t[*p] of the expression whose "{" is at t[open], with *p
+ * left just past it:
+ *   varname = varchar *( ["."] varchar ); varchar = ALPHA / DIGIT / "_" /
+ *   pct-encoded */
+static coreapi_code read_varname(ut *u, size_t open, size_t *p) {
+  const char *t = u->t;
+  size_t n = u->n, at = *p, name = at;
+  int need_char = 1;
+  while (at < n) {
+    unsigned char c = (unsigned char)t[at];
+    if (is_alpha(c) || is_digit(c) || c == '_') {
+      at++;
+      need_char = 0;
+    } else if (c == '%') {
+      if (!is_triplet(t, n, at))
+        return syntax_error(u, at, "invalid pct-encoded triplet in variable name");
+      at += 3;
+      need_char = 0;
+    } else if (c == '.' && !need_char) {
+      at++;
+      need_char = 1;
+    } else {
+      break;
+    }
+  }
+  if (at >= n)
+    return syntax_error(u, open, "unclosed expression");
+  if (need_char)
+    return syntax_error(u, at,
+                        at == name ? "missing variable name"
+                                   : "invalid character in variable name");
+  *p = at;
+  return COREAPI_OK;
+}
+
+/* The modifier, if any, after the varname that ends at t[*p] (":" prefix
+ * length, or "*" for *explode), in the expression whose "{" is at t[open];
+ * *p is left at the "," or "}" that must follow. */
+static coreapi_code read_modifier(ut *u, size_t open, size_t *p, unsigned *prefix,
+                                  int *explode) {
+  const char *t = u->t;
+  size_t n = u->n, at = *p, name_end = at;
+  if (t[at] == ':') {
+    size_t digits = 0;
+    at++;
+    if (at < n && (t[at] < '1' || t[at] > '9'))
+      return syntax_error(u, at, "prefix length not 1 to 9999");
+    while (at < n && is_digit((unsigned char)t[at])) {
+      if (++digits > 4) /* max-length = %x31-39 0*3DIGIT: 1 to 9999 */
+        return syntax_error(u, at, "prefix length not 1 to 9999");
+      *prefix = *prefix * 10 + (unsigned)(t[at] - '0');
+      at++;
+    }
+    if (at >= n)
+      return syntax_error(u, open, "unclosed expression");
+  } else if (t[at] == '*') {
+    *explode = 1;
+    at++;
+    if (at >= n)
+      return syntax_error(u, open, "unclosed expression");
+  }
+  if (t[at] != ',' && t[at] != '}')
+    return syntax_error(u, at,
+                        at == name_end ? "invalid character in variable name"
+                                       : "expected ',' or '}' after the modifier");
+  *p = at;
   return COREAPI_OK;
 }
 
 /* Read an expression whose "{" is at t[open]. On success *end is the offset
  * just past its "}". */
 static coreapi_code expression(ut *u, size_t open, size_t *end) {
-  const char *t = u->t;
-  size_t n = u->n, p = open + 1;
-  const op_info *op = &OP_NONE;
+  const op_info *op;
+  size_t p;
   int first = 1;
-
-  if (p >= n)
-    return syntax_error(u, open, "unclosed expression");
-  switch (t[p]) {
-    case '+': op = &OP_PLUS; break;
-    case '#': op = &OP_HASH; break;
-    case '.': op = &OP_DOT; break;
-    case '/': op = &OP_SLASH; break;
-    case ';': op = &OP_SEMI; break;
-    case '?': op = &OP_QUERY; break;
-    case '&': op = &OP_AMP; break;
-    case '=': case ',': case '!': case '@': case '|':
-      return syntax_error(u, p, "reserved operator");
-    default: break;
-  }
-  if (op != &OP_NONE)
-    p++;
-
+  coreapi_code rc = read_operator(u, open, &op, &p);
+  if (rc != COREAPI_OK)
+    return rc;
   for (;;) {
-    size_t name = p, name_len, spec = p;
+    size_t name = p, name_len;
     unsigned prefix = 0;
-    int explode = 0, need_char = 1;
-
-    /* varname = varchar *( ["."] varchar ); varchar = ALPHA / DIGIT / "_" /
-     * pct-encoded */
-    while (p < n) {
-      unsigned char c = (unsigned char)t[p];
-      if (is_alpha(c) || is_digit(c) || c == '_') {
-        p++;
-        need_char = 0;
-      } else if (c == '%') {
-        if (!is_triplet(t, n, p))
-          return syntax_error(u, p, "invalid pct-encoded triplet in variable name");
-        p += 3;
-        need_char = 0;
-      } else if (c == '.' && !need_char) {
-        p++;
-        need_char = 1;
-      } else {
-        break;
-      }
-    }
-    if (p >= n)
-      return syntax_error(u, open, "unclosed expression");
-    if (need_char)
-      return syntax_error(u, p,
-                          p == name ? "missing variable name"
-                                    : "invalid character in variable name");
+    int explode = 0;
+    rc = read_varname(u, open, &p);
+    if (rc != COREAPI_OK)
+      return rc;
     name_len = p - name;
-
-    if (t[p] == ':') {
-      size_t digits = 0;
-      p++;
-      if (p < n && (t[p] < '1' || t[p] > '9'))
-        return syntax_error(u, p, "prefix length not 1 to 9999");
-      while (p < n && is_digit((unsigned char)t[p])) {
-        if (++digits > 4) /* max-length = %x31-39 0*3DIGIT: 1 to 9999 */
-          return syntax_error(u, p, "prefix length not 1 to 9999");
-        prefix = prefix * 10 + (unsigned)(t[p] - '0');
-        p++;
-      }
-      if (p >= n)
-        return syntax_error(u, open, "unclosed expression");
-    } else if (t[p] == '*') {
-      explode = 1;
-      p++;
-      if (p >= n)
-        return syntax_error(u, open, "unclosed expression");
-    }
-    if (t[p] != ',' && t[p] != '}')
-      return syntax_error(u, p,
-                          p == name + name_len ? "invalid character in variable name"
-                                               : "expected ',' or '}' after the modifier");
-
+    rc = read_modifier(u, open, &p, &prefix, &explode);
+    if (rc != COREAPI_OK)
+      return rc;
     if (u->expand) {
-      coreapi_code rc = expand_var(u, op, t + name, name_len, spec, prefix, explode, &first);
+      rc = expand_var(u, op, u->t + name, name_len, name, prefix, explode, &first);
       if (rc != COREAPI_OK)
         return rc;
     }
-    if (t[p++] == '}')
+    if (u->t[p++] == '}')
       break;
   }
   *end = p;

@@ -486,7 +486,7 @@ static void run_case(hop_case *c) {
 
 /* Run the case in dir; the output is left in out. -1 when it cannot be read. */
 static int run_dir(const char *dir, char *why, size_t size) {
-  char path[4096], *text, *line, *save = NULL;
+  char path[4200], *text, *line, *save = NULL;
   hop_case c;
   int rc = 0;
   memset(&c, 0, sizeof(c));
@@ -494,7 +494,7 @@ static int run_dir(const char *dir, char *why, size_t size) {
   snprintf(path, sizeof(path), "%s/case", dir);
   text = read_file(path);
   if (text == NULL) {
-    snprintf(why, size, "cannot read %s", path);
+    snprintf(why, size, "cannot read %.400s", path);
     return -1;
   }
   for (line = strtok_r(text, "\n", &save); line && rc == 0; line = strtok_r(NULL, "\n", &save))
