@@ -51,12 +51,18 @@ void coreapi__headers_free(coreapi__headers *h); /* values wiped */
 
 /* --- url.c: URLs through libcurl's URL API ------------------------------- */
 
+struct Curl_URL; /* libcurl's CURLU */
+
 typedef struct coreapi__url {
   char *url;    /* normalised, no userinfo, no fragment */
   char *scheme; /* "http" or "https" */
   char *host;   /* normalised: lowercase, no trailing dot, punycode */
   int port;     /* explicit or default */
   int is_ip;    /* host is an IPv4 or IPv6 literal */
+  /* libcurl's parsed form of url (owned), handed to libcurl as it is, so
+   * that the URL it connects to is the one every decision was made on and
+   * is not parsed twice; NULL in a copy of the parts only. */
+  struct Curl_URL *handle;
 } coreapi__url;
 
 /* Parse an absolute http(s) URL, or with base not NULL, resolve url (which may
@@ -65,7 +71,11 @@ typedef struct coreapi__url {
 coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *base,
                                 coreapi_error *err);
 void coreapi__url_free(coreapi__url *u);
+/* Copy src into dst (new strings, and a copy of libcurl's handle); 0 or -1 on
+ * ENOMEM. _copy_parts copies the strings only (dst->handle NULL), for URLs
+ * that are compared, never sent. */
 int coreapi__url_copy(coreapi__url *dst, const coreapi__url *src);
+int coreapi__url_copy_parts(coreapi__url *dst, const coreapi__url *src);
 
 /* Normalise a host name in place: lowercase, drop one trailing dot. */
 void coreapi__host_lower(char *host);

@@ -41,6 +41,7 @@ void coreapi__url_free(coreapi__url *u) {
   free(u->url);
   free(u->scheme);
   free(u->host);
+  curl_url_cleanup(u->handle);
   memset(u, 0, sizeof(*u));
 }
 
@@ -103,6 +104,44 @@ static coreapi_code normalize_host(CURLU *h, char **hostp, coreapi_error *err) {
   return COREAPI_OK;
 }
 
+/* Userinfo and fragment go: they are never sent, never credentials. A URL
+ * without '@' or '#' has neither (libcurl takes both from nothing else). */
+static void strip_userinfo_fragment(CURLU *h, const char *url, const char *base) {
+  if (strchr(url, '@') != NULL || (base != NULL && strchr(base, '@') != NULL)) {
+    curl_url_set(h, CURLUPART_USER, NULL, 0);
+    curl_url_set(h, CURLUPART_PASSWORD, NULL, 0);
+    curl_url_set(h, CURLUPART_OPTIONS, NULL, 0);
+  }
+  if (strchr(url, '#') != NULL || (base != NULL && strchr(base, '#') != NULL))
+    curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
+}
+
+/* The port of a URL as libcurl writes it ("scheme://host[:port]/...", no
+ * userinfo): the explicit one, else the scheme's default; 0 when the text
+ * is not of that shape. Spares a curl_url_get on every request. */
+static int url_port(const char *full, const char *scheme) {
+  const char *p = strstr(full, "://"), *end, *colon = NULL;
+  long port = 0;
+  if (p == NULL)
+    return 0;
+  p += 3;
+  if (*p == '[') { /* an IPv6 literal: the port comes after ']' */
+    p = strchr(p, ']');
+    if (p == NULL)
+      return 0;
+  }
+  end = p + strcspn(p, "/?#");
+  colon = memchr(p, ':', (size_t)(end - p));
+  if (colon == NULL)
+    return strcmp(scheme, "https") == 0 ? 443 : 80;
+  for (const char *d = colon + 1; d < end; d++) {
+    if (*d < '0' || *d > '9' || port > 65535)
+      return 0;
+    port = port * 10 + (*d - '0');
+  }
+  return port > 0 && port <= 65535 ? (int)port : 0;
+}
+
 coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *base,
                                 coreapi_error *err) {
   CURLU *h;
@@ -140,26 +179,23 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
                            "unsupported URL scheme '%.32s': only http and https", scheme);
     goto out;
   }
-  /* Userinfo and fragment go: they are never sent, never credentials. A URL
-   * without '@' or '#' has neither (libcurl takes both from nothing else). */
-  if (strchr(url, '@') != NULL || (base != NULL && strchr(base, '@') != NULL)) {
-    curl_url_set(h, CURLUPART_USER, NULL, 0);
-    curl_url_set(h, CURLUPART_PASSWORD, NULL, 0);
-    curl_url_set(h, CURLUPART_OPTIONS, NULL, 0);
-  }
-  if (strchr(url, '#') != NULL || (base != NULL && strchr(base, '#') != NULL))
-    curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
+  strip_userinfo_fragment(h, url, base);
 
   rc = normalize_host(h, &host, err);
   if (rc != COREAPI_OK)
     goto out;
-  if (curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK ||
-      curl_url_get(h, CURLUPART_URL, &full, 0) != CURLUE_OK) {
+  if (curl_url_get(h, CURLUPART_URL, &full, 0) != CURLUE_OK) {
     rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
     goto out;
   }
-
-  out->port = atoi(port);
+  out->port = url_port(full, scheme);
+  if (out->port == 0) { /* not where libcurl writes it: ask libcurl */
+    if (curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+      rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
+      goto out;
+    }
+    out->port = atoi(port);
+  }
   out->is_ip = host_is_ip(host);
   out->scheme = take_curl_string(scheme);
   out->host = take_curl_string(host);
@@ -168,6 +204,9 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
   if (out->scheme == NULL || out->host == NULL || out->url == NULL) {
     coreapi__url_free(out);
     rc = COREAPI__OOM(err);
+  } else {
+    out->handle = h; /* kept: libcurl sends this very URL */
+    h = NULL;
   }
 out:
   curl_free(scheme);
@@ -179,6 +218,16 @@ out:
 }
 
 int coreapi__url_copy(coreapi__url *dst, const coreapi__url *src) {
+  if (coreapi__url_copy_parts(dst, src) != 0)
+    return -1;
+  if (src->handle != NULL && (dst->handle = curl_url_dup(src->handle)) == NULL) {
+    coreapi__url_free(dst);
+    return -1;
+  }
+  return 0;
+}
+
+int coreapi__url_copy_parts(coreapi__url *dst, const coreapi__url *src) {
   memset(dst, 0, sizeof(*dst));
   dst->url = coreapi__strdup(src->url);
   dst->scheme = coreapi__strdup(src->scheme);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "client_impl.h"
+#include "hop.h"
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
   coreapi_client *c = userp;
@@ -50,8 +51,8 @@ static int headers_done(coreapi_client *c) {
   curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200)
     return 0;
-  if (coreapi__is_redirect(status) && coreapi__headers_get(&r->headers, "Location") != NULL &&
-      c->max_redirects > 0)
+  if (coreapi__redirect_followed(status, coreapi__headers_get(&r->headers, "Location"),
+                                c->max_redirects))
     return 0;
   r->status = status;
   if (r->url == NULL && (r->url = coreapi__strdup(c->current_req->url.url)) == NULL) {
@@ -263,8 +264,17 @@ static coreapi_code set_method(CURL *curl, const coreapi_request *req, curl_mime
 /* Per-transfer options from the client's settings. */
 static void set_transfer_options(coreapi_client *c, const coreapi_request *req,
                                  struct curl_slist *headers) {
-  curl_easy_setopt(c->curl, CURLOPT_URL, req->url.url);
+  /* The parsed URL itself when there is one (not parsed again by libcurl). */
+  if (req->url.handle != NULL)
+    curl_easy_setopt(c->curl, CURLOPT_CURLU, req->url.handle);
+  else
+    curl_easy_setopt(c->curl, CURLOPT_URL, req->url.url);
   curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
+  /* The rest stays on the handle between transfers: set again only after a
+   * setter changed it (libcurl copies the CA strings on every set). */
+  if (!c->options_changed)
+    return;
+  c->options_changed = 0;
   curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
   curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, c->verify_tls ? 1L : 0L);
   curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST, c->verify_tls ? 2L : 0L);
@@ -348,6 +358,7 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
     c->current = NULL;
     c->current_req = NULL;
     c->streaming = 0;
+    curl_easy_setopt(c->curl, CURLOPT_CURLU, NULL); /* freed with req */
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
     curl_easy_setopt(c->curl, CURLOPT_MIMEPOST, NULL);

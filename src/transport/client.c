@@ -29,6 +29,7 @@ coreapi_client *coreapi_client_new(coreapi_error *err) {
   }
   c->timeout_ms = DEFAULT_TIMEOUT_MS;
   c->verify_tls = 1;
+  c->options_changed = 1;
   c->max_body = DEFAULT_MAX_BODY;
   c->max_redirects = DEFAULT_MAX_REDIRECTS;
   c->curl = curl_easy_init();
@@ -108,6 +109,7 @@ coreapi_code coreapi_client_set_timeout_ms(coreapi_client *c, long ms, coreapi_e
   if (ms < 0)
     return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "timeout must not be negative");
   c->timeout_ms = ms;
+  c->options_changed = 1;
   return COREAPI_OK;
 }
 
@@ -158,12 +160,14 @@ coreapi_code coreapi_client_set_ca_bundle(coreapi_client *c, const char *path,
     return COREAPI__OOM(err);
   free(c->ca_bundle);
   c->ca_bundle = copy;
+  c->options_changed = 1;
   return COREAPI_OK;
 }
 
 coreapi_code coreapi_client_set_verify_tls(coreapi_client *c, int verify, coreapi_error *err) {
   CHECK_CLIENT(c, err);
   c->verify_tls = verify != 0;
+  c->options_changed = 1;
   return COREAPI_OK;
 }
 
@@ -377,30 +381,38 @@ static coreapi_code send_hop(coreapi_client *c, const coreapi__chain *ch,
   }
 }
 
+/* Send req and follow its redirects. The chain's base request is req itself
+ * until a redirect changes it: only then is it copied. */
 static coreapi_code send_chain(coreapi_client *c, const coreapi_request *req,
                                coreapi_response **out, coreapi_error *err) {
   coreapi__hop_policy pol = policy(c);
   coreapi__chain ch;
-  coreapi_request *base;
+  const coreapi_request *base = req;
+  coreapi_request *owned = NULL; /* base once a redirect changed it */
   coreapi_response *resp = NULL;
   coreapi_code rc;
   unsigned redirects = 0;
 
-  base = coreapi__request_clone(req);
-  if (base == NULL)
-    return COREAPI__OOM(err);
-  rc = coreapi__chain_start(&ch, &pol, base, err);
-  if (rc != COREAPI_OK) {
-    coreapi_request_free(base);
+  rc = coreapi__chain_start(&ch, &pol, req, err);
+  if (rc != COREAPI_OK)
     return rc;
-  }
   for (;;) {
     int follow;
+    const char *location;
     rc = send_hop(c, &ch, base, &resp, err);
-    if (rc == COREAPI_OK)
-      rc = coreapi__chain_next(&ch, &pol, base, resp->status,
-                               coreapi_response_header(resp, "Location"), c->max_redirects,
-                               &redirects, &follow, err);
+    if (rc != COREAPI_OK)
+      break;
+    location = coreapi_response_header(resp, "Location");
+    if (owned == NULL && coreapi__redirect_followed(resp->status, location, c->max_redirects)) {
+      if ((owned = coreapi__request_clone(req)) == NULL) {
+        rc = COREAPI__OOM(err);
+        break;
+      }
+      owned->hop = 0;
+      base = owned;
+    }
+    rc = coreapi__chain_next(&ch, &pol, owned, resp->status, location, c->max_redirects,
+                             &redirects, &follow, err);
     if (rc != COREAPI_OK)
       break;
     if (!follow) {
@@ -414,7 +426,7 @@ static coreapi_code send_chain(coreapi_client *c, const coreapi_request *req,
     resp = NULL;
   }
   coreapi_response_free(resp);
-  coreapi_request_free(base);
+  coreapi_request_free(owned);
   coreapi__chain_free(&ch);
   return rc;
 }

@@ -25,6 +25,7 @@ struct coreapi_client {
   char *default_cainfo; /* libcurl's own CA settings, restored when the */
   char *default_capath; /* caller's bundle is taken away */
   int verify_tls;
+  int options_changed;  /* timeout, TLS or CA settings to give libcurl again */
   size_t max_body;      /* bytes of a body kept in memory; 0: no limit */
   int busy;             /* a request is under way (callbacks may not reconfigure) */
   struct curl_slist *resolve;

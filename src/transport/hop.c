@@ -46,15 +46,14 @@ static void chain_enter(coreapi__chain *ch, const coreapi__hop_policy *pol,
 }
 
 coreapi_code coreapi__chain_start(coreapi__chain *ch, const coreapi__hop_policy *pol,
-                                  coreapi_request *base, coreapi_error *err) {
+                                  const coreapi_request *base, coreapi_error *err) {
   memset(ch, 0, sizeof(*ch));
   ch->auth_left = calloc(pol->auth_count + 1, 1);
-  if (ch->auth_left == NULL || coreapi__url_copy(&ch->first, &base->url) != 0) {
+  if (ch->auth_left == NULL || coreapi__url_copy_parts(&ch->first, &base->url) != 0) {
     coreapi__chain_free(ch);
     return COREAPI__OOM(err);
   }
   ch->auth_count = pol->auth_count;
-  base->hop = 0;
   chain_enter(ch, pol, NULL, &base->url);
   return COREAPI_OK;
 }
@@ -70,7 +69,7 @@ coreapi_code coreapi__chain_follow(coreapi__chain *ch, const coreapi__hop_policy
                                    coreapi_error *err) {
   coreapi__url prev;
   coreapi_code rc;
-  if (coreapi__url_copy(&prev, &base->url) != 0)
+  if (coreapi__url_copy_parts(&prev, &base->url) != 0)
     return COREAPI__OOM(err);
   rc = coreapi__redirect_next(base, status, location, err);
   if (rc == COREAPI_OK) {
@@ -81,13 +80,17 @@ coreapi_code coreapi__chain_follow(coreapi__chain *ch, const coreapi__hop_policy
   return rc;
 }
 
+int coreapi__redirect_followed(long status, const char *location, unsigned max_redirects) {
+  return coreapi__is_redirect(status) && location != NULL && max_redirects > 0;
+}
+
 coreapi_code coreapi__chain_next(coreapi__chain *ch, const coreapi__hop_policy *pol,
                                  coreapi_request *base, long status, const char *location,
                                  unsigned max_redirects, unsigned *redirects, int *follow,
                                  coreapi_error *err) {
   coreapi_code rc;
   *follow = 0;
-  if (!coreapi__is_redirect(status) || location == NULL || max_redirects == 0)
+  if (!coreapi__redirect_followed(status, location, max_redirects))
     return COREAPI_OK;
   if (*redirects >= max_redirects)
     return coreapi_error_set(err, COREAPI_ERR_TOO_MANY_REDIRECTS,

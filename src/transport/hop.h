@@ -34,10 +34,10 @@ typedef struct coreapi__hop_plan {
   char why[384];        /* the decision, as --debug prints it ("" unless pol->explain) */
 } coreapi__hop_plan;
 
-/* Start a chain whose first hop is base (its hop number is set to 0). Returns
- * OK or ERR_OUT_OF_MEMORY; free with coreapi__chain_free. */
+/* Start a chain whose first hop is base (a request as the caller made it:
+ * hop 0). Returns OK or ERR_OUT_OF_MEMORY; free with coreapi__chain_free. */
 coreapi_code coreapi__chain_start(coreapi__chain *ch, const coreapi__hop_policy *pol,
-                                  coreapi_request *base, coreapi_error *err);
+                                  const coreapi_request *base, coreapi_error *err);
 void coreapi__chain_free(coreapi__chain *ch);
 
 /* The redirect response to the hop base was (status, Location): turn base
@@ -48,6 +48,11 @@ void coreapi__chain_free(coreapi__chain *ch);
 coreapi_code coreapi__chain_follow(coreapi__chain *ch, const coreapi__hop_policy *pol,
                                    coreapi_request *base, long status, const char *location,
                                    coreapi_error *err);
+
+/* Is a response with status and location (NULL: none) a redirect a client
+ * with max_redirects follows (301, 302, 303, 307, 308 with a Location, and
+ * max_redirects not 0)? */
+int coreapi__redirect_followed(long status, const char *location, unsigned max_redirects);
 
 /* What the response to the hop base was means for the chain: *follow 0
  * when it ends the chain (not a redirect this client follows: another

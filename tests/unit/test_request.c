@@ -136,6 +136,10 @@ static void test_urls(void) {
   EXPECT_URL("https://api.example.com:80/", "https", "api.example.com", 80);
   EXPECT_URL("http://api.example.com:80/", "http", "api.example.com", 80);
   EXPECT_URL("http://[::1]/", "http", "[::1]", 80);
+  EXPECT_URL("http://api.example.com?a=b:1", "http", "api.example.com", 80);
+  EXPECT_URL("https://api.example.com/p:9?q=1:2", "https", "api.example.com", 443);
+  EXPECT_URL("https://[::1]?x=:7", "https", "[::1]", 443);
+  EXPECT_URL("http://user:pw@api.example.com/", "http", "api.example.com", 80);
   EXPECT_URL("http://[::1]:8080/a?b=c#d", "http", "[::1]", 8080);
   EXPECT_URL("https://[0:0::1]/", "https", "[::1]", 443);
   EXPECT_URL("http://127.0.0.1:8000/", "http", "127.0.0.1", 8000);
