@@ -164,6 +164,10 @@ struct coreapi_request {
   coreapi__source *upload; /* a raw upload (owned) */
   unsigned hop;
   int resent; /* this hop is being sent again (an authentication asked) */
+  /* Parts that belong to another request (a hop's view of its base):
+   * COREAPI__REQ_BORROWED_*. They are not freed, and a body set on the view
+   * replaces the borrowed one without touching it. */
+  unsigned borrowed;
   /* Set by the client while an authentication's callbacks run. */
   coreapi__memo *memo;
   const void *memo_owner;
@@ -176,7 +180,16 @@ struct coreapi_request {
   coreapi__headers cookie_cache; /* values coreapi_request_cookie returned */
 };
 
+#define COREAPI__REQ_BORROWED_METHOD 1u
+#define COREAPI__REQ_BORROWED_URL 2u
+#define COREAPI__REQ_BORROWED_BODY 4u /* body, parts and upload */
+
+/* A copy of req (NULL on ENOMEM). */
 coreapi_request *coreapi__request_clone(const coreapi_request *req);
+/* A request that has req's method, URL and body without copying them, and a
+ * copy of its headers (NULL on ENOMEM): what one hop sends. req must
+ * outlive it and not change meanwhile; free it with coreapi_request_free. */
+coreapi_request *coreapi__request_view(const coreapi_request *req);
 /* Remove every kind of body (wiping bytes). */
 void coreapi__request_drop_body(coreapi_request *req);
 /* Make req's body multipart/form-data (empty until parts are added), or add

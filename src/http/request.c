@@ -44,6 +44,16 @@ coreapi_request *coreapi_request_new(const char *method, const char *url, coreap
 }
 
 void coreapi__request_drop_body(coreapi_request *req) {
+  if (req->borrowed & COREAPI__REQ_BORROWED_BODY) {
+    req->body = NULL;
+    req->body_len = 0;
+    req->parts = NULL;
+    req->part_count = 0;
+    req->multipart = 0;
+    req->upload = NULL;
+    req->borrowed &= ~COREAPI__REQ_BORROWED_BODY;
+    return;
+  }
   if (req->body != NULL) {
     coreapi__wipe(req->body, req->body_len);
     free(req->body);
@@ -66,8 +76,10 @@ void coreapi__request_drop_body(coreapi_request *req) {
 void coreapi_request_free(coreapi_request *req) {
   if (req == NULL)
     return;
-  free(req->method);
-  coreapi__url_free(&req->url);
+  if (!(req->borrowed & COREAPI__REQ_BORROWED_METHOD))
+    free(req->method);
+  if (!(req->borrowed & COREAPI__REQ_BORROWED_URL))
+    coreapi__url_free(&req->url);
   coreapi__headers_free(&req->headers);
   coreapi__headers_free(&req->cookie_cache);
   coreapi__request_drop_body(req);
@@ -113,6 +125,28 @@ coreapi_code coreapi__request_set_upload(coreapi_request *req, const coreapi__so
   coreapi__request_drop_body(req);
   req->upload = copy;
   return COREAPI_OK;
+}
+
+coreapi_request *coreapi__request_view(const coreapi_request *src) {
+  coreapi_request *req = malloc(sizeof(*req));
+  if (req == NULL)
+    return NULL;
+  *req = *src;
+  memset(&req->headers, 0, sizeof(req->headers));
+  memset(&req->cookie_cache, 0, sizeof(req->cookie_cache));
+  req->borrowed =
+      COREAPI__REQ_BORROWED_METHOD | COREAPI__REQ_BORROWED_URL | COREAPI__REQ_BORROWED_BODY;
+  req->memo = NULL;
+  req->memo_owner = NULL;
+  req->set_flags = 0;
+  req->cookie_lookup = NULL;
+  req->cookie_ctx = NULL;
+  req->resent = 0;
+  if (coreapi__headers_copy(&req->headers, &src->headers) != 0) {
+    coreapi_request_free(req);
+    return NULL;
+  }
+  return req;
 }
 
 coreapi_request *coreapi__request_clone(const coreapi_request *src) {

@@ -104,6 +104,32 @@ static coreapi_code normalize_host(CURLU *h, char **hostp, coreapi_error *err) {
   return COREAPI_OK;
 }
 
+/* The host of a URL as libcurl writes it ("scheme://host[:port]/...", no
+ * userinfo), as a new string, when it is already normal: lowercase ASCII
+ * letters, digits, '-' and '.' (not ending in '.'), or an IPv6 literal in
+ * brackets of hexadecimal digits, ':' and '.'. NULL for anything else (or
+ * on ENOMEM): libcurl's own host and normalize_host then decide. */
+static char *plain_host(const char *full) {
+  const char *p = strstr(full, "://"), *s;
+  size_t n;
+  if (p == NULL)
+    return NULL;
+  s = p + 3;
+  if (*s == '[') {
+    n = 1 + strspn(s + 1, "0123456789abcdef:.");
+    if (s[n] != ']')
+      return NULL;
+    n++;
+  } else {
+    n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-.");
+    if (n == 0 || s[n - 1] == '.')
+      return NULL;
+  }
+  if (s[n] != '\0' && s[n] != ':' && s[n] != '/' && s[n] != '?' && s[n] != '#')
+    return NULL;
+  return coreapi__strndup(s, n);
+}
+
 /* Userinfo and fragment go: they are never sent, never credentials. A URL
  * without '@' or '#' has neither (libcurl takes both from nothing else). */
 static void strip_userinfo_fragment(CURLU *h, const char *url, const char *base) {
@@ -142,11 +168,33 @@ static int url_port(const char *full, const char *scheme) {
   return port > 0 && port <= 65535 ? (int)port : 0;
 }
 
+/* Set url (resolved against base when base is not NULL) into h and read its
+ * scheme into *scheme (libcurl's string, lowercased): OK, or ERR_BAD_URL,
+ * ERR_UNSUPPORTED_SCHEME (not http or https), ERR_OUT_OF_MEMORY. */
+static coreapi_code set_url(CURLU *h, const char *url, const char *base, char **scheme,
+                            coreapi_error *err) {
+  CURLUcode uc;
+  if (base != NULL && curl_url_set(h, CURLUPART_URL, base, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
+    return coreapi_error_set(err, COREAPI_ERR_BAD_URL, "malformed base URL");
+  uc = curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
+  if (uc == CURLUE_OUT_OF_MEMORY)
+    return COREAPI__OOM(err);
+  if (uc != CURLUE_OK)
+    return coreapi_error_set(err, COREAPI_ERR_BAD_URL, "malformed URL: %s",
+                             curl_url_strerror(uc));
+  if (curl_url_get(h, CURLUPART_SCHEME, scheme, 0) != CURLUE_OK)
+    return coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has no scheme");
+  coreapi__host_lower(*scheme);
+  if (strcmp(*scheme, "http") != 0 && strcmp(*scheme, "https") != 0)
+    return coreapi_error_set(err, COREAPI_ERR_UNSUPPORTED_SCHEME,
+                             "unsupported URL scheme '%.32s': only http and https", *scheme);
+  return COREAPI_OK;
+}
+
 coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *base,
                                 coreapi_error *err) {
   CURLU *h;
-  CURLUcode uc;
-  char *scheme = NULL, *host = NULL, *port = NULL, *full = NULL;
+  char *scheme = NULL, *host = NULL, *port = NULL, *full = NULL, *plain = NULL;
   coreapi_code rc = COREAPI_OK;
 
   memset(out, 0, sizeof(*out));
@@ -156,37 +204,25 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
   if (h == NULL)
     return COREAPI__OOM(err);
 
-  if (base != NULL && curl_url_set(h, CURLUPART_URL, base, CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK) {
-    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "malformed base URL");
-    goto out;
-  }
-  uc = curl_url_set(h, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
-  if (uc == CURLUE_OUT_OF_MEMORY) {
-    rc = COREAPI__OOM(err);
-    goto out;
-  }
-  if (uc != CURLUE_OK) {
-    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "malformed URL: %s", curl_url_strerror(uc));
-    goto out;
-  }
-  if (curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK) {
-    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has no scheme");
-    goto out;
-  }
-  coreapi__host_lower(scheme);
-  if (strcmp(scheme, "http") != 0 && strcmp(scheme, "https") != 0) {
-    rc = coreapi_error_set(err, COREAPI_ERR_UNSUPPORTED_SCHEME,
-                           "unsupported URL scheme '%.32s': only http and https", scheme);
-    goto out;
-  }
-  strip_userinfo_fragment(h, url, base);
-
-  rc = normalize_host(h, &host, err);
+  rc = set_url(h, url, base, &scheme, err);
   if (rc != COREAPI_OK)
     goto out;
-  if (curl_url_get(h, CURLUPART_URL, &full, 0) != CURLUE_OK) {
-    rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
-    goto out;
+  strip_userinfo_fragment(h, url, base);
+
+  /* Most hosts need no normalising: read them from the URL libcurl writes,
+   * and ask libcurl for the host only for the others. */
+  if (curl_url_get(h, CURLUPART_URL, &full, 0) == CURLUE_OK)
+    plain = plain_host(full);
+  if (plain == NULL) {
+    curl_free(full);
+    full = NULL;
+    rc = normalize_host(h, &host, err);
+    if (rc != COREAPI_OK)
+      goto out;
+    if (curl_url_get(h, CURLUPART_URL, &full, 0) != CURLUE_OK) {
+      rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
+      goto out;
+    }
   }
   out->port = url_port(full, scheme);
   if (out->port == 0) { /* not where libcurl writes it: ask libcurl */
@@ -196,11 +232,11 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
     }
     out->port = atoi(port);
   }
-  out->is_ip = host_is_ip(host);
+  out->host = plain ? plain : take_curl_string(host);
+  out->is_ip = out->host != NULL && host_is_ip(out->host);
   out->scheme = take_curl_string(scheme);
-  out->host = take_curl_string(host);
   out->url = take_curl_string(full);
-  scheme = host = full = NULL;
+  scheme = host = full = plain = NULL;
   if (out->scheme == NULL || out->host == NULL || out->url == NULL) {
     coreapi__url_free(out);
     rc = COREAPI__OOM(err);
@@ -209,6 +245,7 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
     h = NULL;
   }
 out:
+  free(plain);
   curl_free(scheme);
   curl_free(host);
   curl_free(port);

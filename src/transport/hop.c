@@ -186,7 +186,7 @@ coreapi_code coreapi__hop_plan_make(const coreapi__chain *ch, const coreapi__hop
                                     const coreapi_request *base, coreapi__hop_plan *plan,
                                     coreapi_error *err) {
   memset(plan, 0, sizeof(*plan));
-  plan->req = coreapi__request_clone(base);
+  plan->req = coreapi__request_view(base);
   if (plan->req == NULL || hop_headers(ch, pol, plan->req) != 0) {
     coreapi_request_free(plan->req);
     plan->req = NULL;
