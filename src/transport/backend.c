@@ -198,8 +198,10 @@ static struct curl_slist *curl_headers(const coreapi_request *req) {
   for (size_t i = 0; i < req->headers.count && ok; i++) {
     const coreapi__header *h = &req->headers.items[i];
     line.len = 0;
-    ok = (h->value[0] ? coreapi__buf_appendf(&line, "%s: %s", h->name, h->value)
-                      : coreapi__buf_appendf(&line, "%s;", h->name)) == 0 &&
+    ok = coreapi__buf_append(&line, h->name, strlen(h->name)) == 0 &&
+         (h->value[0] ? coreapi__buf_append(&line, ": ", 2) == 0 &&
+                            coreapi__buf_append(&line, h->value, strlen(h->value)) == 0
+                      : coreapi__buf_append(&line, ";", 1) == 0) &&
          (next = curl_slist_append(list, line.data)) != NULL;
     if (ok)
       list = next;
