@@ -69,9 +69,19 @@ static int status_line(const char *p, size_t n, coreapi__header_line *out) {
   return 0;
 }
 
+/* out->value: [v, end) without the spaces and tabs around it. */
+static void trim_ows(const char *v, const char *end, coreapi__header_line *out) {
+  while (v < end && is_ows(*v))
+    v++;
+  while (end > v && is_ows(end[-1]))
+    end--;
+  out->value = v;
+  out->value_len = (size_t)(end - v);
+}
+
 coreapi__line_kind coreapi__parse_header_line(const char *p, size_t n,
                                               coreapi__header_line *out) {
-  const char *colon, *v, *end;
+  const char *colon;
   memset(out, 0, sizeof(*out));
   if (p == NULL)
     return COREAPI__LINE_BAD;
@@ -86,14 +96,7 @@ coreapi__line_kind coreapi__parse_header_line(const char *p, size_t n,
     /* obs-fold (RFC 9112 section 5.2): the value goes on, after one space. */
     if (has_break(p, n))
       return COREAPI__LINE_BAD;
-    v = p;
-    end = p + n;
-    while (v < end && is_ows(*v))
-      v++;
-    while (end > v && is_ows(end[-1]))
-      end--;
-    out->value = v;
-    out->value_len = (size_t)(end - v);
+    trim_ows(p, p + n, out);
     return COREAPI__LINE_FOLD;
   }
   /* The name: tchars up to the colon ("Name : value" is bad, section 5.1). */
@@ -103,17 +106,10 @@ coreapi__line_kind coreapi__parse_header_line(const char *p, size_t n,
   for (const char *c = p; c < colon; c++)
     if (!tchar[(unsigned char)*c])
       return COREAPI__LINE_BAD;
-  v = colon + 1;
-  end = p + n;
-  if (has_break(v, (size_t)(end - v)))
+  if (has_break(colon + 1, (size_t)(p + n - colon - 1)))
     return COREAPI__LINE_BAD;
-  while (v < end && is_ows(*v))
-    v++;
-  while (end > v && is_ows(end[-1]))
-    end--;
   out->name = p;
   out->name_len = (size_t)(colon - p);
-  out->value = v;
-  out->value_len = (size_t)(end - v);
+  trim_ows(colon + 1, p + n, out);
   return COREAPI__LINE_FIELD;
 }

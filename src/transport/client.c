@@ -152,16 +152,21 @@ coreapi_code coreapi_client_set_max_body(coreapi_client *c, size_t bytes, coreap
   return COREAPI_OK;
 }
 
+/* Replace the string *slot by a copy of value (NULL: none). */
+static coreapi_code replace_string(char **slot, const char *value, coreapi_error *err) {
+  char *copy = NULL;
+  if (value != NULL && (copy = coreapi__strdup(value)) == NULL)
+    return COREAPI__OOM(err);
+  free(*slot);
+  *slot = copy;
+  return COREAPI_OK;
+}
+
 coreapi_code coreapi_client_set_ca_bundle(coreapi_client *c, const char *path,
                                           coreapi_error *err) {
-  char *copy = NULL;
   CHECK_CLIENT(c, err);
-  if (path != NULL && (copy = coreapi__strdup(path)) == NULL)
-    return COREAPI__OOM(err);
-  free(c->ca_bundle);
-  c->ca_bundle = copy;
   c->options_changed = 1;
-  return COREAPI_OK;
+  return replace_string(&c->ca_bundle, path, err);
 }
 
 coreapi_code coreapi_client_set_verify_tls(coreapi_client *c, int verify, coreapi_error *err) {
@@ -276,13 +281,8 @@ const char *coreapi__client_download_dir(const coreapi_client *c) { return c->do
 
 coreapi_code coreapi_client_set_download_dir(coreapi_client *c, const char *dir,
                                              coreapi_error *err) {
-  char *copy = NULL;
   CHECK_CLIENT(c, err);
-  if (dir != NULL && (copy = coreapi__strdup(dir)) == NULL)
-    return COREAPI__OOM(err);
-  free(c->download_dir);
-  c->download_dir = copy;
-  return COREAPI_OK;
+  return replace_string(&c->download_dir, dir, err);
 }
 
 /* --- one chain of hops ---------------------------------------------------- */

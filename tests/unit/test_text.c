@@ -37,16 +37,6 @@ typedef struct suite {
   unsigned cases;
 } suite;
 
-static int hex_digit(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Undo the escapes of [s, end) in place. Returns 0, -1 when malformed. */
 static int unescape(field *fl, char *s, char *end) {
   char *o = s;
@@ -63,9 +53,9 @@ static int unescape(field *fl, char *s, char *end) {
     } else if (p + 1 < end && p[1] == '\\') {
       *o++ = '\\';
       p++;
-    } else if (p + 3 < end && p[1] == 'x' && hex_digit(p[2]) >= 0 &&
-               hex_digit(p[3]) >= 0) {
-      *o++ = (char)(hex_digit(p[2]) * 16 + hex_digit(p[3]));
+    } else if (p + 3 < end && p[1] == 'x' && coreapi__hex_value((unsigned char)p[2]) >= 0 &&
+               coreapi__hex_value((unsigned char)p[3]) >= 0) {
+      *o++ = (char)(coreapi__hex_value((unsigned char)p[2]) * 16 + coreapi__hex_value((unsigned char)p[3]));
       p += 3;
     } else {
       return -1;
