@@ -68,13 +68,40 @@ static int headers_push(coreapi__headers *h, char *name, char *value, unsigned f
   return 0;
 }
 
+void coreapi__header_release(coreapi__header *h) {
+  if (h->flags & COREAPI__HDR_PACKED) {
+    coreapi__wipe(h->value, strlen(h->value));
+  } else {
+    coreapi__free_secret(h->value);
+  }
+  free(h->name);
+  h->name = h->value = NULL;
+}
+
+/* Give h the value v (owned), wiping the old one. */
+static void set_value(coreapi__header *h, char *v) {
+  if (h->flags & COREAPI__HDR_PACKED) {
+    coreapi__wipe(h->value, strlen(h->value)); /* inside the name's block */
+    h->flags &= ~COREAPI__HDR_PACKED;
+  } else {
+    coreapi__free_secret(h->value);
+  }
+  h->value = v;
+}
+
 int coreapi__headers_add(coreapi__headers *h, const char *name, size_t name_len,
                          const char *value, size_t value_len) {
-  char *n = coreapi__strndup(name, name_len);
-  char *v = coreapi__strndup(value, value_len);
-  if (n == NULL || v == NULL || headers_push(h, n, v, 0) != 0) {
-    free(n);
-    coreapi__free_secret(v);
+  /* Name and value in one block: a response has many headers. */
+  char *block = malloc(name_len + value_len + 2);
+  if (block == NULL)
+    return -1;
+  memcpy(block, name, name_len);
+  block[name_len] = '\0';
+  memcpy(block + name_len + 1, value, value_len);
+  block[name_len + 1 + value_len] = '\0';
+  if (headers_push(h, block, block + name_len + 1, COREAPI__HDR_PACKED) != 0) {
+    coreapi__wipe(block, name_len + value_len + 2);
+    free(block);
     return -1;
   }
   return 0;
@@ -96,8 +123,7 @@ int coreapi__headers_extend_last(coreapi__headers *h, const char *value, size_t 
     v[old++] = ' ';
   memcpy(v + old, value, len);
   v[old + len] = '\0';
-  coreapi__free_secret(last->value);
-  last->value = v;
+  set_value(last, v);
   return 0;
 }
 
@@ -110,13 +136,11 @@ int coreapi__headers_set(coreapi__headers *h, const char *name, const char *valu
   if (first != NULL) {
     /* Keep the first one's place and name; drop the others. */
     size_t keep = (size_t)(first - h->items);
-    coreapi__free_secret(first->value);
-    first->value = v;
+    set_value(first, v);
     first->flags = flags;
     for (size_t i = h->count; i-- > keep + 1;) {
       if (coreapi__strcaseeq(h->items[i].name, name)) {
-        free(h->items[i].name);
-        coreapi__free_secret(h->items[i].value);
+        coreapi__header_release(&h->items[i]);
         memmove(&h->items[i], &h->items[i + 1], (h->count - i - 1) * sizeof(h->items[0]));
         h->count--;
       }
@@ -140,8 +164,7 @@ size_t coreapi__headers_remove(coreapi__headers *h, const char *name) {
     return 0;
   for (size_t i = 0; i < h->count; i++) {
     if (coreapi__strcaseeq(h->items[i].name, name)) {
-      free(h->items[i].name);
-      coreapi__free_secret(h->items[i].value);
+      coreapi__header_release(&h->items[i]);
       removed++;
     } else {
       h->items[o++] = h->items[i];
@@ -156,14 +179,14 @@ int coreapi__headers_copy(coreapi__headers *dst, const coreapi__headers *src) {
   for (size_t i = 0; i < src->count; i++) {
     char *n = coreapi__strdup(src->items[i].name);
     char *v = coreapi__strdup(src->items[i].value);
-    if (n == NULL || v == NULL || headers_push(dst, n, v, src->items[i].flags) != 0) {
+    unsigned flags = src->items[i].flags & ~COREAPI__HDR_PACKED; /* copies are separate */
+    if (n == NULL || v == NULL || headers_push(dst, n, v, flags) != 0) {
       free(n);
       coreapi__free_secret(v);
       /* Undo the partial copy: dst is as it was. */
       while (dst->count > start) {
         dst->count--;
-        free(dst->items[dst->count].name);
-        coreapi__free_secret(dst->items[dst->count].value);
+        coreapi__header_release(&dst->items[dst->count]);
       }
       return -1;
     }
@@ -175,8 +198,7 @@ void coreapi__headers_free(coreapi__headers *h) {
   if (h == NULL)
     return;
   for (size_t i = 0; i < h->count; i++) {
-    free(h->items[i].name);
-    coreapi__free_secret(h->items[i].value);
+    coreapi__header_release(&h->items[i]);
   }
   free(h->items);
   h->items = NULL;

@@ -24,6 +24,7 @@ typedef struct coreapi__header {
 
 #define COREAPI__HDR_SECRET 1u /* value is redacted in debug output */
 #define COREAPI__HDR_AUTH 2u   /* set by an authentication for this hop */
+#define COREAPI__HDR_PACKED 4u /* value lives in the name's allocation */
 
 typedef struct coreapi__headers {
   coreapi__header *items;
@@ -35,6 +36,8 @@ typedef struct coreapi__headers {
  * but tab). Returns OK or ERR_BAD_HEADER/ERR_INVALID_ARGUMENT with err set. */
 coreapi_code coreapi__header_check(const char *name, const char *value, coreapi_error *err);
 const char *coreapi__headers_get(const coreapi__headers *h, const char *name);
+/* Free one header's strings (the value wiped). */
+void coreapi__header_release(coreapi__header *h);
 coreapi__header *coreapi__headers_find(coreapi__headers *h, const char *name);
 /* Replace every header called name by one with value; -1 on ENOMEM. */
 int coreapi__headers_set(coreapi__headers *h, const char *name, const char *value,

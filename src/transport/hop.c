@@ -136,8 +136,7 @@ static int hop_headers(const coreapi__chain *ch, const coreapi__hop_policy *pol,
       if (is_portable_header(h->name)) {
         req->headers.items[o++] = *h;
       } else {
-        free(h->name);
-        coreapi__free_secret(h->value);
+        coreapi__header_release(h);
       }
     }
     req->headers.count = o;
