@@ -104,30 +104,47 @@ static coreapi_code normalize_host(CURLU *h, char **hostp, coreapi_error *err) {
   return COREAPI_OK;
 }
 
-/* The host of a URL as libcurl writes it ("scheme://host[:port]/...", no
- * userinfo), as a new string, when it is already normal: lowercase ASCII
- * letters, digits, '-' and '.' (not ending in '.'), or an IPv6 literal in
- * brackets of hexadecimal digits, ':' and '.'. NULL for anything else (or
- * on ENOMEM): libcurl's own host and normalize_host then decide. */
-static char *plain_host(const char *full) {
-  const char *p = strstr(full, "://"), *s;
-  size_t n;
+/* The authority of a URL as libcurl writes it ("scheme://host[:port]/...",
+ * userinfo removed): the host's span (an IPv6 literal with its brackets) and
+ * the port, explicit or the scheme's default. Returns -1 when the text is
+ * not of that shape (then libcurl is asked instead). */
+static int split_authority(const char *full, const char *scheme, const char **host,
+                           size_t *host_len, int *port) {
+  const char *p = strstr(full, "://"), *s, *end, *colon;
+  long n = 0;
   if (p == NULL)
-    return NULL;
+    return -1;
   s = p + 3;
-  if (*s == '[') {
-    n = 1 + strspn(s + 1, "0123456789abcdef:.");
-    if (s[n] != ']')
-      return NULL;
-    n++;
-  } else {
-    n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-.");
-    if (n == 0 || s[n - 1] == '.')
-      return NULL;
+  end = s + strcspn(s, "/?#");
+  p = s;
+  if (*s == '[' && (p = memchr(s, ']', (size_t)(end - s))) == NULL)
+    return -1;
+  colon = memchr(p, ':', (size_t)(end - p));
+  *host = s;
+  *host_len = (size_t)((colon ? colon : end) - s);
+  if (colon == NULL) {
+    *port = strcmp(scheme, "https") == 0 ? 443 : 80;
+    return 0;
   }
-  if (s[n] != '\0' && s[n] != ':' && s[n] != '/' && s[n] != '?' && s[n] != '#')
-    return NULL;
-  return coreapi__strndup(s, n);
+  for (const char *q = colon + 1; q < end; q++) {
+    if (*q < '0' || *q > '9' || n > 65535)
+      return -1;
+    n = n * 10 + (*q - '0');
+  }
+  if (n <= 0 || n > 65535)
+    return -1;
+  *port = (int)n;
+  return 0;
+}
+
+/* Is the host [s, s+n) of a URL libcurl wrote already normal: lowercase
+ * ASCII letters, digits, '-' and '.' (not ending in '.'), or an IPv6 literal
+ * in brackets of hexadecimal digits, ':' and '.'? Others go through
+ * normalize_host. */
+static int plain_host(const char *s, size_t n) {
+  if (n >= 2 && s[0] == '[')
+    return s[n - 1] == ']' && strspn(s + 1, "0123456789abcdef:.") == n - 2;
+  return n > 0 && s[n - 1] != '.' && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-.") == n;
 }
 
 /* Userinfo and fragment go: they are never sent, never credentials. A URL
@@ -140,32 +157,6 @@ static void strip_userinfo_fragment(CURLU *h, const char *url, const char *base)
   }
   if (strchr(url, '#') != NULL || (base != NULL && strchr(base, '#') != NULL))
     curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0);
-}
-
-/* The port of a URL as libcurl writes it ("scheme://host[:port]/...", no
- * userinfo): the explicit one, else the scheme's default; 0 when the text
- * is not of that shape. Spares a curl_url_get on every request. */
-static int url_port(const char *full, const char *scheme) {
-  const char *p = strstr(full, "://"), *end, *colon = NULL;
-  long port = 0;
-  if (p == NULL)
-    return 0;
-  p += 3;
-  if (*p == '[') { /* an IPv6 literal: the port comes after ']' */
-    p = strchr(p, ']');
-    if (p == NULL)
-      return 0;
-  }
-  end = p + strcspn(p, "/?#");
-  colon = memchr(p, ':', (size_t)(end - p));
-  if (colon == NULL)
-    return strcmp(scheme, "https") == 0 ? 443 : 80;
-  for (const char *d = colon + 1; d < end; d++) {
-    if (*d < '0' || *d > '9' || port > 65535)
-      return 0;
-    port = port * 10 + (*d - '0');
-  }
-  return port > 0 && port <= 65535 ? (int)port : 0;
 }
 
 /* Set url (resolved against base when base is not NULL) into h and read its
@@ -195,6 +186,8 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
                                 coreapi_error *err) {
   CURLU *h;
   char *scheme = NULL, *host = NULL, *port = NULL, *full = NULL, *plain = NULL;
+  const char *span;
+  size_t span_len;
   coreapi_code rc = COREAPI_OK;
 
   memset(out, 0, sizeof(*out));
@@ -209,10 +202,14 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
     goto out;
   strip_userinfo_fragment(h, url, base);
 
-  /* Most hosts need no normalising: read them from the URL libcurl writes,
-   * and ask libcurl for the host only for the others. */
-  if (curl_url_get(h, CURLUPART_URL, &full, 0) == CURLUE_OK)
-    plain = plain_host(full);
+  /* Most hosts need no normalising: read host and port from the URL libcurl
+   * writes, and ask libcurl for the host only for the others. */
+  if (curl_url_get(h, CURLUPART_URL, &full, 0) == CURLUE_OK &&
+      split_authority(full, scheme, &span, &span_len, &out->port) == 0 &&
+      plain_host(span, span_len) && (plain = coreapi__strndup(span, span_len)) == NULL) {
+    rc = COREAPI__OOM(err);
+    goto out;
+  }
   if (plain == NULL) {
     curl_free(full);
     full = NULL;
@@ -223,14 +220,14 @@ coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *
       rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
       goto out;
     }
-  }
-  out->port = url_port(full, scheme);
-  if (out->port == 0) { /* not where libcurl writes it: ask libcurl */
-    if (curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
-      rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
-      goto out;
+    if (split_authority(full, scheme, &span, &span_len, &out->port) != 0) {
+      /* not where libcurl writes it: ask libcurl */
+      if (curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK) {
+        rc = coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL could not be normalised");
+        goto out;
+      }
+      out->port = atoi(port);
     }
-    out->port = atoi(port);
   }
   out->host = plain ? plain : take_curl_string(host);
   out->is_ip = out->host != NULL && host_is_ip(out->host);

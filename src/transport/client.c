@@ -408,7 +408,6 @@ static coreapi_code send_chain(coreapi_client *c, const coreapi_request *req,
         rc = COREAPI__OOM(err);
         break;
       }
-      owned->hop = 0;
       base = owned;
     }
     rc = coreapi__chain_next(&ch, &pol, owned, resp->status, location, c->max_redirects,

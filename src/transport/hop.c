@@ -64,9 +64,11 @@ void coreapi__chain_free(coreapi__chain *ch) {
   memset(ch, 0, sizeof(*ch));
 }
 
-coreapi_code coreapi__chain_follow(coreapi__chain *ch, const coreapi__hop_policy *pol,
-                                   coreapi_request *base, long status, const char *location,
-                                   coreapi_error *err) {
+/* Turn base into the request for the redirect (status, location) and update
+ * the chain's scope state; base and chain unchanged on ERR_BAD_REDIRECT. */
+static coreapi_code chain_follow(coreapi__chain *ch, const coreapi__hop_policy *pol,
+                                 coreapi_request *base, long status, const char *location,
+                                 coreapi_error *err) {
   coreapi__url prev;
   coreapi_code rc;
   if (coreapi__url_copy_parts(&prev, &base->url) != 0)
@@ -96,7 +98,7 @@ coreapi_code coreapi__chain_next(coreapi__chain *ch, const coreapi__hop_policy *
     return coreapi_error_set(err, COREAPI_ERR_TOO_MANY_REDIRECTS,
                              "more than %u redirects, the last to %.200s", max_redirects,
                              location);
-  rc = coreapi__chain_follow(ch, pol, base, status, location, err);
+  rc = chain_follow(ch, pol, base, status, location, err);
   if (rc != COREAPI_OK)
     return rc;
   (*redirects)++;

@@ -40,15 +40,6 @@ coreapi_code coreapi__chain_start(coreapi__chain *ch, const coreapi__hop_policy 
                                   const coreapi_request *base, coreapi_error *err);
 void coreapi__chain_free(coreapi__chain *ch);
 
-/* The redirect response to the hop base was (status, Location): turn base
- * into the next hop's base request (method and body per status, the target
- * resolved against base's URL) and update the chain's scope state. Returns
- * OK, or ERR_BAD_REDIRECT for a Location that is not an http(s) URL (base
- * and chain unchanged), ERR_OUT_OF_MEMORY. */
-coreapi_code coreapi__chain_follow(coreapi__chain *ch, const coreapi__hop_policy *pol,
-                                   coreapi_request *base, long status, const char *location,
-                                   coreapi_error *err);
-
 /* Is a response with status and location (NULL: none) a redirect a client
  * with max_redirects follows (301, 302, 303, 307, 308 with a Location, and
  * max_redirects not 0)? */
@@ -57,7 +48,9 @@ int coreapi__redirect_followed(long status, const char *location, unsigned max_r
 /* What the response to the hop base was means for the chain: *follow 0
  * when it ends the chain (not a redirect this client follows: another
  * status, no Location, max_redirects 0), or 1 when base has become the next
- * hop's request (see coreapi__chain_follow; *redirects counts them). Returns
+ * hop's request (method and body per status, the target resolved against
+ * base's URL) and the chain's scope state is updated; *redirects counts
+ * them. base may be NULL when the response is not a redirect to follow. Returns
  * OK, ERR_TOO_MANY_REDIRECTS when *redirects reached max_redirects,
  * ERR_BAD_REDIRECT, ERR_OUT_OF_MEMORY. */
 coreapi_code coreapi__chain_next(coreapi__chain *ch, const coreapi__hop_policy *pol,
