@@ -23,6 +23,7 @@
 #define COREAPI_CLI_H
 
 #include <coreapi/coreapi.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 /* Exit codes (documented in --help and coreapi.1). */
@@ -50,7 +51,13 @@ typedef int (*cli_command_fn)(cli_options *opts, int argc, char **argv);
 
 /* --- output.c ---------------------------------------------------------------- */
 
-/* Print "coreapi: <message>" on stderr. */
+/* Print "coreapi: <message>" on stderr (cli_verror: without the newline, for
+ * messages that go on). */
+void cli_verror(const char *fmt, va_list ap)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 1, 0)))
+#endif
+    ;
 void cli_error(const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 1, 2)))

@@ -11,12 +11,16 @@
 
 #include "cli.h"
 
-void cli_error(const char *fmt, ...) {
-  va_list ap;
+void cli_verror(const char *fmt, va_list ap) {
   fflush(stdout);
   fputs("coreapi: ", stderr);
-  va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
+}
+
+void cli_error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  cli_verror(fmt, ap);
   va_end(ap);
   fputc('\n', stderr);
 }

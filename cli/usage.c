@@ -17,10 +17,8 @@ int cli_help(const char *text) {
 
 int cli_usage(const char *command, const char *fmt, ...) {
   va_list ap;
-  fflush(stdout);
-  fputs("coreapi: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  cli_verror(fmt, ap);
   va_end(ap);
   fprintf(stderr, "\nTry `coreapi %s%s--help`.\n", command ? command : "",
           command ? " " : "");
