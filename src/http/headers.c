@@ -18,14 +18,16 @@ static const char *const reserved_headers[] = {
 };
 
 coreapi_code coreapi__header_check(const char *name, const char *value, coreapi_error *err) {
+  size_t n;
   if (name == NULL || value == NULL)
     return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
                              "header name and value must not be NULL");
   if (!coreapi__is_token(name))
     return coreapi_error_set(err, COREAPI_ERR_BAD_HEADER,
                              "header name is not an RFC 9110 token");
+  n = strlen(name);
   for (size_t i = 0; i < sizeof(reserved_headers) / sizeof(reserved_headers[0]); i++)
-    if (coreapi__strcaseeq(name, reserved_headers[i]))
+    if (strlen(reserved_headers[i]) == n && coreapi__strcaseeq(name, reserved_headers[i]))
       return coreapi_error_set(err, COREAPI_ERR_BAD_HEADER,
                                "header %s is set by the library from the request itself",
                                reserved_headers[i]);
@@ -89,9 +91,9 @@ static void set_value(coreapi__header *h, char *v) {
   h->value = v;
 }
 
-int coreapi__headers_add(coreapi__headers *h, const char *name, size_t name_len,
-                         const char *value, size_t value_len) {
-  /* Name and value in one block: a response has many headers. */
+/* Push name and value in one block (COREAPI__HDR_PACKED). */
+static int headers_push_packed(coreapi__headers *h, const char *name, size_t name_len,
+                               const char *value, size_t value_len, unsigned flags) {
   char *block = malloc(name_len + value_len + 2);
   if (block == NULL)
     return -1;
@@ -99,12 +101,17 @@ int coreapi__headers_add(coreapi__headers *h, const char *name, size_t name_len,
   block[name_len] = '\0';
   memcpy(block + name_len + 1, value, value_len);
   block[name_len + 1 + value_len] = '\0';
-  if (headers_push(h, block, block + name_len + 1, COREAPI__HDR_PACKED) != 0) {
+  if (headers_push(h, block, block + name_len + 1, flags | COREAPI__HDR_PACKED) != 0) {
     coreapi__wipe(block, name_len + value_len + 2);
     free(block);
     return -1;
   }
   return 0;
+}
+
+int coreapi__headers_add(coreapi__headers *h, const char *name, size_t name_len,
+                         const char *value, size_t value_len) {
+  return headers_push_packed(h, name, name_len, value, value_len, 0);
 }
 
 int coreapi__headers_extend_last(coreapi__headers *h, const char *value, size_t len) {
@@ -130,29 +137,20 @@ int coreapi__headers_extend_last(coreapi__headers *h, const char *value, size_t 
 int coreapi__headers_set(coreapi__headers *h, const char *name, const char *value,
                          unsigned flags) {
   coreapi__header *first = coreapi__headers_find(h, name);
-  char *v = coreapi__strdup(value);
+  char *v;
+  if (first == NULL)
+    return headers_push_packed(h, name, strlen(name), value, strlen(value), flags);
+  v = coreapi__strdup(value);
   if (v == NULL)
     return -1;
-  if (first != NULL) {
-    /* Keep the first one's place and name; drop the others. */
-    size_t keep = (size_t)(first - h->items);
-    set_value(first, v);
-    first->flags = flags;
-    for (size_t i = h->count; i-- > keep + 1;) {
-      if (coreapi__strcaseeq(h->items[i].name, name)) {
-        coreapi__header_release(&h->items[i]);
-        memmove(&h->items[i], &h->items[i + 1], (h->count - i - 1) * sizeof(h->items[0]));
-        h->count--;
-      }
-    }
-    return 0;
-  }
-  {
-    char *n = coreapi__strdup(name);
-    if (n == NULL || headers_push(h, n, v, flags) != 0) {
-      free(n);
-      coreapi__free_secret(v);
-      return -1;
+  /* Keep the first one's place and name; drop the others. */
+  set_value(first, v);
+  first->flags = flags;
+  for (size_t i = h->count, keep = (size_t)(first - h->items); i-- > keep + 1;) {
+    if (coreapi__strcaseeq(h->items[i].name, name)) {
+      coreapi__header_release(&h->items[i]);
+      memmove(&h->items[i], &h->items[i + 1], (h->count - i - 1) * sizeof(h->items[0]));
+      h->count--;
     }
   }
   return 0;
@@ -177,12 +175,9 @@ size_t coreapi__headers_remove(coreapi__headers *h, const char *name) {
 int coreapi__headers_copy(coreapi__headers *dst, const coreapi__headers *src) {
   size_t start = dst->count;
   for (size_t i = 0; i < src->count; i++) {
-    char *n = coreapi__strdup(src->items[i].name);
-    char *v = coreapi__strdup(src->items[i].value);
-    unsigned flags = src->items[i].flags & ~COREAPI__HDR_PACKED; /* copies are separate */
-    if (n == NULL || v == NULL || headers_push(dst, n, v, flags) != 0) {
-      free(n);
-      coreapi__free_secret(v);
+    const coreapi__header *x = &src->items[i];
+    if (headers_push_packed(dst, x->name, strlen(x->name), x->value, strlen(x->value),
+                            x->flags & ~COREAPI__HDR_PACKED) != 0) {
       /* Undo the partial copy: dst is as it was. */
       while (dst->count > start) {
         dst->count--;

@@ -73,6 +73,14 @@ typedef struct coreapi__url {
  * ERR_OUT_OF_MEMORY with err set. On success out owns new strings. */
 coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *base,
                                 coreapi_error *err);
+/* The two ways coreapi__url_parse takes. _libcurl: libcurl's parser, for
+ * every URL. _plain (url_plain.c): only a URL that libcurl's parser would
+ * write back unchanged, read by a narrower grammar, its parts set into the
+ * handle; 0 when out was filled, 1 when url is not such a URL (out empty),
+ * -1 on ENOMEM. Whatever _plain fills, _libcurl fills the same. */
+coreapi_code coreapi__url_parse_libcurl(coreapi__url *out, const char *url, const char *base,
+                                        coreapi_error *err);
+int coreapi__url_parse_plain(coreapi__url *out, const char *url);
 void coreapi__url_free(coreapi__url *u);
 /* Copy src into dst (new strings, and a copy of libcurl's handle); 0 or -1 on
  * ENOMEM. _copy_parts copies the strings only (dst->handle NULL), for URLs
@@ -193,6 +201,9 @@ coreapi_request *coreapi__request_clone(const coreapi_request *req);
  * copy of its headers (NULL on ENOMEM): what one hop sends. req must
  * outlive it and not change meanwhile; free it with coreapi_request_free. */
 coreapi_request *coreapi__request_view(const coreapi_request *req);
+/* Does req carry a body given as bytes, also an empty one (POST, PUT and
+ * PATCH always do, unless multipart or streamed)? */
+int coreapi__request_holds_body(const coreapi_request *req);
 /* Remove every kind of body (wiping bytes). */
 void coreapi__request_drop_body(coreapi_request *req);
 /* Make req's body multipart/form-data (empty until parts are added), or add

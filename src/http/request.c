@@ -127,6 +127,13 @@ coreapi_code coreapi__request_set_upload(coreapi_request *req, const coreapi__so
   return COREAPI_OK;
 }
 
+int coreapi__request_holds_body(const coreapi_request *req) {
+  const char *m = req->method;
+  return req->body != NULL || (!req->multipart && req->upload == NULL &&
+                               (strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 ||
+                                strcmp(m, "PATCH") == 0));
+}
+
 coreapi_request *coreapi__request_view(const coreapi_request *src) {
   coreapi_request *req = malloc(sizeof(*req));
   if (req == NULL)

@@ -1,6 +1,7 @@
 /*
- * url.c - URLs, parsed and normalised by libcurl's URL API (RFC 3986), never
- * by hand. A parsed URL keeps the parts authentication decides on: scheme,
+ * url.c - URLs, parsed and normalised by libcurl's URL API (RFC 3986). Only
+ * URLs already in the form libcurl writes are read without its parser, and
+ * their parts set into libcurl's handle one by one (url_plain.c). A parsed URL keeps the parts authentication decides on: scheme,
  * normalised host and port. Userinfo and fragment are removed: userinfo never
  * decides the host and never becomes credentials (libcurl would otherwise send
  * it as Basic authentication).
@@ -184,6 +185,16 @@ static coreapi_code set_url(CURLU *h, const char *url, const char *base, char **
 
 coreapi_code coreapi__url_parse(coreapi__url *out, const char *url, const char *base,
                                 coreapi_error *err) {
+  if (url != NULL && base == NULL) {
+    int plain = coreapi__url_parse_plain(out, url);
+    if (plain <= 0)
+      return plain == 0 ? COREAPI_OK : COREAPI__OOM(err);
+  }
+  return coreapi__url_parse_libcurl(out, url, base, err);
+}
+
+coreapi_code coreapi__url_parse_libcurl(coreapi__url *out, const char *url, const char *base,
+                                        coreapi_error *err) {
   CURLU *h;
   char *scheme = NULL, *host = NULL, *port = NULL, *full = NULL, *plain = NULL;
   const char *span;

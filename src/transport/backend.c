@@ -179,51 +179,6 @@ static coreapi_code map_curl_error(coreapi_client *c, CURLcode cc, const char *u
   return coreapi_error_set(err, code, "%s: %s", url, detail);
 }
 
-/* Does req carry a body given as bytes (also an empty one)? */
-static int has_held_body(const coreapi_request *req) {
-  const char *m = req->method;
-  return req->body != NULL || (!req->multipart && req->upload == NULL &&
-                               (strcmp(m, "POST") == 0 || strcmp(m, "PUT") == 0 ||
-                                strcmp(m, "PATCH") == 0));
-}
-
-/* libcurl's header list for req. Empty values use curl's "Name;" form.
- * "Expect:" stops libcurl from waiting for 100 Continue on large bodies, and
- * a body without a Content-Type is sent without one (libcurl would claim
- * form encoding). */
-static struct curl_slist *curl_headers(const coreapi_request *req) {
-  struct curl_slist *list = NULL, *next;
-  coreapi__buf line = {0};
-  int ok = 1;
-  for (size_t i = 0; i < req->headers.count && ok; i++) {
-    const coreapi__header *h = &req->headers.items[i];
-    line.len = 0;
-    ok = coreapi__buf_append(&line, h->name, strlen(h->name)) == 0 &&
-         (h->value[0] ? coreapi__buf_append(&line, ": ", 2) == 0 &&
-                            coreapi__buf_append(&line, h->value, strlen(h->value)) == 0
-                      : coreapi__buf_append(&line, ";", 1) == 0) &&
-         (next = curl_slist_append(list, line.data)) != NULL;
-    if (ok)
-      list = next;
-  }
-  if (ok && (next = curl_slist_append(list, "Expect:")) != NULL)
-    list = next;
-  else
-    ok = 0;
-  if (ok && has_held_body(req) && coreapi__headers_get(&req->headers, "Content-Type") == NULL) {
-    if ((next = curl_slist_append(list, "Content-Type:")) != NULL)
-      list = next;
-    else
-      ok = 0;
-  }
-  coreapi__buf_free(&line);
-  if (!ok) {
-    coreapi__slist_free_secret(list);
-    return NULL;
-  }
-  return list;
-}
-
 /* Method and body. Streamed bodies (multipart, upload) need *mime or *up,
  * which the caller releases after the transfer. */
 static coreapi_code set_method(CURL *curl, const coreapi_request *req, curl_mime **mime,
@@ -249,7 +204,7 @@ static coreapi_code set_method(CURL *curl, const coreapi_request *req, curl_mime
     rc = coreapi__upload_open(curl, req, up, err);
     if (rc != COREAPI_OK)
       return rc;
-  } else if (has_held_body(req)) {
+  } else if (coreapi__request_holds_body(req)) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body ? (const char *)req->body : "");
   } else {
@@ -332,7 +287,7 @@ static coreapi_code transfer_result(coreapi_client *c, CURLcode cc, const coreap
 coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *req,
                                       int cookies, coreapi_response **out,
                                       coreapi_error *err) {
-  struct curl_slist *headers = curl_headers(req);
+  struct curl_slist *headers = coreapi__header_list_new(req);
   coreapi_response *resp = coreapi__response_new();
   coreapi_code rc;
   curl_mime *mime = NULL;
@@ -341,7 +296,7 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
 
   *out = NULL;
   if (headers == NULL || resp == NULL) {
-    coreapi__slist_free_secret(headers);
+    coreapi__header_list_free(headers);
     coreapi_response_free(resp);
     return COREAPI__OOM(err);
   }
@@ -368,7 +323,7 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
   }
   curl_mime_free(mime);
   coreapi__upload_close(&up);
-  coreapi__slist_free_secret(headers);
+  coreapi__header_list_free(headers);
   if (rc == COREAPI_OK)
     rc = finish_response(c, req, resp, err);
   if (rc != COREAPI_OK) {

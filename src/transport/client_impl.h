@@ -61,6 +61,11 @@ struct coreapi_client {
 /* --- backend.c: one hop through libcurl --------------------------------- */
 
 /* Set the easy handle's options that never change. OK or ERR_INTERNAL. */
+/* header_list.c: req's header lines for CURLOPT_HTTPHEADER, in one block
+ * (NULL on ENOMEM); freed, wiped first, only by coreapi__header_list_free. */
+struct curl_slist *coreapi__header_list_new(const coreapi_request *req);
+void coreapi__header_list_free(struct curl_slist *list);
+
 coreapi_code coreapi__backend_init(coreapi_client *client, coreapi_error *err);
 
 /* Send req exactly as it is (one hop, no redirect followed), with the cookie

@@ -37,30 +37,32 @@ static void chain_enter(coreapi__chain *ch, const coreapi__hop_policy *pol,
                         const coreapi__url *prev, const coreapi__url *u) {
   if (prev != NULL && strcmp(prev->scheme, "https") == 0 && strcmp(u->scheme, "http") == 0)
     ch->downgraded = 1;
-  if (!coreapi__same_origin(&ch->first, u))
+  if (!coreapi__same_origin(ch->first, u))
     ch->origin_left = 1;
   for (size_t i = 0; i < ch->auth_count && i < pol->auth_count; i++)
     if (ch->downgraded ||
-        !coreapi__pattern_covers_hop(coreapi__auth_pattern(pol->auths[i]), &ch->first, u))
+        !coreapi__pattern_covers_hop(coreapi__auth_pattern(pol->auths[i]), ch->first, u))
       ch->auth_left[i] = 1;
 }
 
 coreapi_code coreapi__chain_start(coreapi__chain *ch, const coreapi__hop_policy *pol,
                                   const coreapi_request *base, coreapi_error *err) {
   memset(ch, 0, sizeof(*ch));
-  ch->auth_left = calloc(pol->auth_count + 1, 1);
-  if (ch->auth_left == NULL || coreapi__url_copy_parts(&ch->first, &base->url) != 0) {
-    coreapi__chain_free(ch);
+  ch->auth_left = pol->auth_count <= sizeof(ch->auth_left_few)
+                      ? ch->auth_left_few
+                      : calloc(pol->auth_count, 1);
+  if (ch->auth_left == NULL)
     return COREAPI__OOM(err);
-  }
+  ch->first = &base->url;
   ch->auth_count = pol->auth_count;
   chain_enter(ch, pol, NULL, &base->url);
   return COREAPI_OK;
 }
 
 void coreapi__chain_free(coreapi__chain *ch) {
-  coreapi__url_free(&ch->first);
-  free(ch->auth_left);
+  coreapi__url_free(&ch->first_copy);
+  if (ch->auth_left != ch->auth_left_few)
+    free(ch->auth_left);
   memset(ch, 0, sizeof(*ch));
 }
 
@@ -71,6 +73,12 @@ static coreapi_code chain_follow(coreapi__chain *ch, const coreapi__hop_policy *
                                  coreapi_error *err) {
   coreapi__url prev;
   coreapi_code rc;
+  if (ch->first == &base->url) {
+    /* base is about to change: keep the first URL. */
+    if (coreapi__url_copy_parts(&ch->first_copy, &base->url) != 0)
+      return COREAPI__OOM(err);
+    ch->first = &ch->first_copy;
+  }
   if (coreapi__url_copy_parts(&prev, &base->url) != 0)
     return COREAPI__OOM(err);
   rc = coreapi__redirect_next(base, status, location, err);

@@ -18,10 +18,14 @@ typedef struct coreapi__hop_policy {
 
 /* The scope state of one chain of hops. */
 typedef struct coreapi__chain {
-  coreapi__url first;       /* the first request's URL */
+  /* The first request's URL: the base request's own until a redirect
+   * rewrites that request in place, then first_copy. */
+  const coreapi__url *first;
+  coreapi__url first_copy;
   int downgraded;           /* an https hop was followed by an http one */
   int origin_left;          /* a hop left the first origin */
   unsigned char *auth_left; /* per authentication: a hop was out of its scope */
+  unsigned char auth_left_few[8]; /* auth_left when there are no more */
   size_t auth_count;
   unsigned hop;             /* the hop about to be sent: 0, 1, ... */
 } coreapi__chain;
@@ -35,7 +39,8 @@ typedef struct coreapi__hop_plan {
 } coreapi__hop_plan;
 
 /* Start a chain whose first hop is base (a request as the caller made it:
- * hop 0). Returns OK or ERR_OUT_OF_MEMORY; free with coreapi__chain_free. */
+ * hop 0), which must outlive the chain. Returns OK or ERR_OUT_OF_MEMORY;
+ * free with coreapi__chain_free. */
 coreapi_code coreapi__chain_start(coreapi__chain *ch, const coreapi__hop_policy *pol,
                                   const coreapi_request *base, coreapi_error *err);
 void coreapi__chain_free(coreapi__chain *ch);
