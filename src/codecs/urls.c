@@ -64,10 +64,10 @@ static int same_prefix(prefix a, prefix b) {
   return memcmp(a.netloc, b.netloc, a.netloc_len) == 0;
 }
 
-const char *coreapi__graceful_relative(const char *base, const char *url) {
+/* The reference's relative form of url against base (its
+ * _graceful_relative_url), which need not resolve back to url. */
+static const char *reference_relative(const char *base, const char *url) {
   prefix pb, pu;
-  if (base != NULL && strcmp(base, url) == 0)
-    return "";
   pb = split_prefix(base ? base : "");
   pu = split_prefix(url);
   if (pu.scheme_len == 0 && pu.netloc_len == 0)
@@ -81,4 +81,23 @@ const char *coreapi__graceful_relative(const char *base, const char *url) {
     size_t chars = pu.scheme_len + 3 + coreapi__utf8_chars(pu.netloc, pu.netloc_len);
     return url + coreapi__utf8_skip(url, strlen(url), chars);
   }
+}
+
+const char *coreapi__graceful_relative(const char *base, const char *url) {
+  const char *rel;
+  char *back;
+  int same;
+  if (base != NULL && strcmp(base, url) == 0)
+    return "";
+  rel = reference_relative(base, url);
+  if (rel == url)
+    return url;
+  /* Relative only when it resolves back to url, as the decoder resolves it.
+   * The reference writes http://api.test//evil.test/login as
+   * "//evil.test/login", which is another host once read again (and
+   * http://h as "", which is the base). On ENOMEM, the full URL. */
+  back = coreapi__urljoin(base, rel);
+  same = back != NULL && strcmp(back, url) == 0;
+  free(back);
+  return same ? rel : url;
 }

@@ -11,13 +11,17 @@
  *     only when every Document and Link URL is plain (see url_round_trips):
  *     relative URLs are written as the reference's _graceful_relative_url
  *     writes them (the URL without "scheme://host" when the base has the
- *     same) and resolved with a port of Python's urljoin, and for other URLs
- *     the reference's own encode/decode is lossy too: "http://h" and
- *     "http://h?q" become "" and "?q", "http://h//x" becomes "//x" (a host),
- *     "/./" and "/../" segments and an empty "?" or "#" vanish, "x:" URLs
+ *     same, and the relative form resolves back) and resolved with a port
+ *     of Python's urljoin, and for other URLs the reference's own
+ *     encode/decode is lossy too: "/./" and "/../" segments and an empty
+ *     "?" or "#" vanish, "x:" URLs
  *     do not resolve back, a scheme in capitals ("Https://a/b") is lowered
  *     when urljoin resolves it against a base of the same scheme but kept
  *     when it does not, and urlsplit drops tabs and newlines from a host.
+ * Whatever the URLs, decode, encode and decode again must keep the host of
+ * every Document and Link URL (hosts_kept): a relative form that names
+ * another host ("//evil.test/x" for http://api.test//evil.test/x) sends a
+ * credential there.
  * The same bytes also go through the other decoders of a response body:
  *   - a decoded document is displayed (plain and in colour), which must work;
  *   - coreapi_json_decode (plain JSON): a value that decodes is encoded
@@ -31,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "coreapi/coreapi.h"
 
@@ -107,6 +112,51 @@ static int urls_round_trip(const coreapi_node *node) {
   default:
     return 1;
   }
+}
+
+/* The netloc of url as urlsplit finds it ("" when it has none): after
+ * "scheme://", up to '/', '?' or '#'. */
+static void netloc(const char *url, const char **s, size_t *n) {
+  const char *p = url ? strstr(url, "://") : NULL;
+  *s = "";
+  *n = 0;
+  if (p == NULL || strcspn(url, "/?#") < (size_t)(p - url))
+    return;
+  *s = p + 3;
+  *n = strcspn(*s, "/?#");
+}
+
+/* Do a and b (the same structure, b decoded from a's encoding) have the
+ * same host in every Document and Link URL that has one in a? */
+static int hosts_kept(const coreapi_node *a, const coreapi_node *b) {
+  coreapi_node_type t = coreapi_node_type_of(a);
+  size_t n;
+  if (b == NULL || coreapi_node_type_of(b) != t)
+    return 1; /* a lossy case the round trip already tolerates */
+  if (t == COREAPI_NODE_LINK || t == COREAPI_NODE_DOCUMENT) {
+    const char *x, *y;
+    size_t xn, yn;
+    netloc(coreapi_node_url(a), &x, &xn);
+    netloc(coreapi_node_url(b), &y, &yn);
+    if (xn > 0 && (xn != yn || strncasecmp(x, y, xn) != 0))
+      return 0;
+  }
+  if (t == COREAPI_NODE_DOCUMENT || t == COREAPI_NODE_OBJECT || t == COREAPI_NODE_ERROR) {
+    n = coreapi_map_size(a);
+    for (size_t i = 0; i < n; i++) {
+      const char *key;
+      size_t len;
+      const coreapi_node *v = coreapi_map_entry(a, i, &key, &len);
+      if (!hosts_kept(v, coreapi_map_get(b, key, len)))
+        return 0;
+    }
+  } else if (t == COREAPI_NODE_ARRAY) {
+    n = coreapi_array_size(a);
+    for (size_t i = 0; i < n && i < coreapi_array_size(b); i++)
+      if (!hosts_kept(coreapi_array_get(a, i), coreapi_array_get(b, i)))
+        return 0;
+  }
+  return 1;
 }
 
 /* Plain JSON: decode, then every encoding decodes to an equal value. */
@@ -207,6 +257,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       fail("decoding the encoded document failed", &err, text, len);
     if (strict && !coreapi_node_equal(a, b))
       fail("the document changed in an encode/decode round trip", NULL, text, len);
+    if (!hosts_kept(a, b))
+      fail("a URL changed its host in an encode/decode round trip", NULL, text, len);
     text2 = coreapi_corejson_encode(b, indent, &len2, &err);
     if (text2 == NULL)
       fail("encoding the decoded encoding failed", &err, text, len);

@@ -332,8 +332,39 @@ static void test_display_api(void) {
   }
 }
 
+/* A link whose path starts with "//" keeps its host through encode and
+ * decode (the reference's relative form "//evil.test:9000/login" would
+ * name evil.test), and links that can be relative still are. */
+static void test_links_keep_their_host(void) {
+  static const char *const doc =
+      "{\"_type\":\"document\",\"_meta\":{\"url\":\"http://api.test:8000/\"},"
+      "\"login\":{\"_type\":\"link\",\"url\":\"http://api.test:8000//evil.test:9000/login\","
+      "\"action\":\"post\"},\"root\":{\"_type\":\"link\",\"url\":\"http://api.test:8000\"},"
+      "\"fine\":{\"_type\":\"link\",\"url\":\"/a//b\"}}";
+  static const char *const keys[] = {"login", "root", "fine"};
+  static const char *const urls[] = {"http://api.test:8000//evil.test:9000/login",
+                                     "http://api.test:8000", "http://api.test:8000/a//b"};
+  coreapi_error err;
+  coreapi_node *a = coreapi_corejson_decode(doc, strlen(doc), NULL, &err), *b = NULL;
+  size_t len = 0;
+  char *text = a ? coreapi_corejson_encode(a, 0, &len, &err) : NULL;
+  CHECK(text != NULL);
+  if (text != NULL) {
+    CHECK(strstr(text, "\"//evil") == NULL);
+    CHECK(strstr(text, "\"url\":\"/a//b\"") != NULL); /* still relative */
+    b = coreapi_corejson_decode(text, len, NULL, &err);
+  }
+  CHECK(b != NULL);
+  for (size_t i = 0; b != NULL && i < 3; i++)
+    CHECK_STR(coreapi_node_url(coreapi_map_get(b, keys[i], strlen(keys[i]))), urls[i]);
+  coreapi_node_free(a);
+  coreapi_node_free(b);
+  free(text);
+}
+
 int main(void) {
   test_fixture_cases();
+  test_links_keep_their_host();
   test_display_api();
   return check_done("test_fixtures");
 }
