@@ -20,7 +20,10 @@
  *
  *   peak        the resident-memory peak of one coreapi decode, measured in a
  *               forked child (VmHWM after decoding minus VmHWM right after
- *               resetting it with "5" > /proc/self/clear_refs)
+ *               resetting it with "5" > /proc/self/clear_refs); then the
+ *               same for each shape of tests/json_shapes.h (arrays of small
+ *               values, objects of many keys, deep nesting), as JSON and as
+ *               Core JSON, one "shape NAME: ..." line each
  *   coreapi     coreapi_corejson_decode + coreapi_node_free, RUNS times
  *   parse_only  yajl_tree_parse + yajl_tree_free (YAJL's own tree of the
  *               text; the decoder uses YAJL's event parser), RUNS times,
@@ -57,6 +60,8 @@
 #include <yajl/yajl_tree.h>
 #include <yajl/yajl_version.h>
 #include <coreapi/coreapi.h>
+
+#include "../tests/json_shapes.h"
 
 #define BENCH_NAME "decode"
 #ifndef COREAPI_BENCH_REFERENCE
@@ -385,23 +390,6 @@ static NOINLINE timing run_parse(const char *data, size_t len, long k) {
 
 /* --- peak memory ------------------------------------------------------------------ */
 
-/* A "Key:   N kB" line of /proc/self/status, in bytes; -1 when missing. */
-static long long status_bytes(const char *key) {
-  char line[256];
-  size_t klen = strlen(key);
-  long long v = -1;
-  FILE *f = fopen("/proc/self/status", "r");
-  if (f == NULL)
-    return -1;
-  while (fgets(line, sizeof(line), f) != NULL)
-    if (strncmp(line, key, klen) == 0 && line[klen] == ':') {
-      v = strtoll(line + klen + 1, NULL, 10) * 1024;
-      break;
-    }
-  fclose(f);
-  return v;
-}
-
 static int reset_hwm(void) {
   FILE *f = fopen("/proc/self/clear_refs", "w");
   if (f == NULL)
@@ -429,17 +417,17 @@ static long long measure_peak(const char *data, size_t len, long k, int which) {
   if (pid == 0) {
     long long before, after, result = -1;
     close(fd[0]);
-    if (reset_hwm() == 0 && (before = status_bytes("VmHWM")) > 0) {
+    if (reset_hwm() == 0 && (before = json_shape_status("VmHWM")) > 0) {
       if (which == 0) {
         coreapi_error err;
         coreapi_node *doc = coreapi_corejson_decode(data, len, BASE_URL, &err);
-        after = status_bytes("VmHWM");
+        after = json_shape_status("VmHWM");
         if (doc != NULL && coreapi_map_size(doc) == (size_t)k)
           result = after - before;
         coreapi_node_free(doc);
       } else {
         yajl_val root = yajl_tree_parse(data, NULL, 0);
-        after = status_bytes("VmHWM");
+        after = json_shape_status("VmHWM");
         if (root != NULL && YAJL_IS_OBJECT(root) && root->u.object.len == (size_t)k + 2)
           result = after - before;
         yajl_tree_free(root);
@@ -585,6 +573,31 @@ static void usage(FILE *f) {
 
 #define MB(len, s) ((double)(len) / 1e6 / (s))
 
+/* The peak of decoding each shape of tests/json_shapes.h (a body of about
+ * SHAPE_SIZE bytes), as JSON and as Core JSON, one line per shape; the
+ * bounded shapes must stay under JSON_SHAPE_BOUND times the input
+ * (test_json_memory checks that). */
+#define SHAPE_SIZE ((size_t)8 * 1024 * 1024)
+
+static void shape_peaks(void) {
+  for (size_t i = 0; i < sizeof(json_shapes) / sizeof(json_shapes[0]); i++) {
+    const json_shape *sh = &json_shapes[i];
+    double factor[2] = {-1, -1};
+    size_t len = 0;
+    for (int corejson = 0; corejson <= 1; corejson++) {
+      char *body = json_shape_body(sh, SHAPE_SIZE, corejson, &len);
+      long long peak;
+      if (body == NULL)
+        die("out of memory");
+      peak = json_shape_peak(body, len, corejson);
+      factor[corejson] = peak > 0 ? (double)peak / (double)len : -1;
+      free(body);
+    }
+    printf("shape %s: %.1f MB, peak json=%.2fx corejson=%.2fx%s\n", sh->name, len / 1e6,
+           factor[0], factor[1], sh->bounded ? "" : " (not bounded)");
+  }
+}
+
 int main(int argc, char **argv) {
   long k = 4000, runs = 15, py_runs = 5;
   int opt, only = -1, use_cpu = 1;
@@ -643,6 +656,7 @@ int main(int argc, char **argv) {
      * heap of a program that has not decoded yet. */
     peak = measure_peak(in.p, in.len, k, 0);
     peak_parse = measure_peak(in.p, in.len, k, 1);
+    shape_peaks();
   }
 
   /* Warm-up, and the full check of what coreapi decodes. */

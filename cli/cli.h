@@ -25,6 +25,7 @@
 #include <coreapi/coreapi.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Exit codes (documented in --help and coreapi.1). */
 enum {
@@ -41,6 +42,7 @@ typedef struct cli_options {
   const char **resolve;   /* --resolve entries */
   size_t resolve_count;
   const char *cacert;
+  int64_t max_filesize; /* --max-filesize; -1 when not given (the library's default) */
   int debug;
   int color; /* colour on stdout */
 } cli_options;

@@ -1,9 +1,9 @@
 /*
  * client.c - a client configured from the state and the global options:
  * every stored credential as an authentication scoped to its domain, the
- * custom headers, --resolve, --cacert, --debug, and, when a session
- * credential exists, the cookie jar (cookies.txt) loaded before and saved
- * after, so that a login done by one invocation holds for the next.
+ * custom headers, --resolve, --cacert, --max-filesize, --debug, and, when a
+ * session credential exists, the cookie jar (cookies.txt) loaded before and
+ * saved after, so that a login done by one invocation holds for the next.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -87,6 +87,12 @@ int cli_client_open(const cli_options *opts, cli_client *cc) {
   if (opts->cacert != NULL &&
       coreapi_client_set_ca_bundle(cc->client, opts->cacert, &err) != COREAPI_OK) {
     cli_error("--cacert %s: %s", opts->cacert, err.text);
+    code = CLI_USAGE;
+    goto out;
+  }
+  if (opts->max_filesize >= 0 &&
+      coreapi_client_set_max_filesize(cc->client, opts->max_filesize, &err) != COREAPI_OK) {
+    cli_error("--max-filesize: %s", err.text);
     code = CLI_USAGE;
     goto out;
   }

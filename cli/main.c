@@ -23,6 +23,9 @@ static const char main_help[] =
     "                          resolve HOST:PORT to ADDRESS, as curl --resolve\n"
     "                          (repeatable)\n"
     "  --cacert FILE           trust only the CA certificates in FILE (PEM)\n"
+    "  --max-filesize BYTES    fail a download whose body is larger (default 1G;\n"
+    "                          suffixes k, m, g: KiB, MiB, GiB; 0: no limit); no\n"
+    "                          file is left behind\n"
     "  --debug                 show each request and response (secrets redacted)\n"
     "                          and which credential each hop used, on stderr\n"
     "  --no-color              no colour, even on a terminal\n"
@@ -103,6 +106,31 @@ static const char *option_value(const char *name, int argc, char **argv, int *i)
   return NULL;
 }
 
+/* A --max-filesize value: decimal digits, then optionally k, m or g (KiB,
+ * MiB, GiB, as curl's); 0 is no limit. Returns 0, or -1 when it is not such
+ * a number or does not fit in 63 bits. */
+static int parse_size(const char *s, int64_t *out) {
+  int64_t v = 0, unit = 1;
+  const char *p = s;
+  for (; *p >= '0' && *p <= '9'; p++) {
+    if (v > (INT64_MAX - (*p - '0')) / 10)
+      return -1;
+    v = v * 10 + (*p - '0');
+  }
+  if (p == s)
+    return -1;
+  if (*p != '\0') {
+    const char *units = "kKmMgG", *u = strchr(units, *p);
+    if (u == NULL || p[1] != '\0')
+      return -1;
+    unit = (int64_t)1 << (10 * (1 + (u - units) / 2));
+  }
+  if (v > INT64_MAX / unit)
+    return -1;
+  *out = v * unit;
+  return 0;
+}
+
 static int is_option(const char *arg, const char *name) {
   size_t n = strlen(name);
   return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
@@ -114,6 +142,7 @@ int main(int argc, char **argv) {
   int no_color = 0, i, rc;
   char *dir = NULL;
   memset(&opts, 0, sizeof(opts));
+  opts.max_filesize = -1;
   opts.resolve = calloc((size_t)argc, sizeof(*opts.resolve));
   if (opts.resolve == NULL)
     return CLI_OTHER;
@@ -142,6 +171,15 @@ int main(int argc, char **argv) {
     } else if (is_option(a, "--cacert")) {
       if ((opts.cacert = option_value("--cacert", argc, argv, &i)) == NULL)
         goto missing;
+    } else if (is_option(a, "--max-filesize")) {
+      const char *v = option_value("--max-filesize", argc, argv, &i);
+      if (v == NULL)
+        goto missing;
+      if (parse_size(v, &opts.max_filesize) != 0) {
+        free(opts.resolve);
+        return cli_usage(NULL, "--max-filesize: %s is not a size in bytes (e.g. 0, 5000, 10m, 2g)",
+                         v);
+      }
     } else if (strcmp(a, "--") == 0) {
       i++;
       break;

@@ -30,6 +30,22 @@
  *     Accept-Language, Content-Type (when the body is kept) and User-Agent of
  *     the caller's headers remain.
  *
+ * Codings (libcurl 7.88.1; the client never asks for any, sending neither
+ * TE nor Accept-Encoding of its own):
+ *   - Transfer codings (Transfer-Encoding) are framing, not content, and are
+ *     removed: chunked, and the gzip, x-gzip, deflate, br, zstd and identity
+ *     that libcurl decodes whether asked or not. An unknown transfer coding,
+ *     or more than five codings stacked, fails the request (libcurl's
+ *     CURLE_BAD_CONTENT_ENCODING). Other libcurl versions differ: 8.1 to
+ *     8.13 leave a transfer coding they were not asked for undecoded, 8.14
+ *     and later refuse it; the limits hold either way.
+ *   - Content codings (Content-Encoding) are part of the content and are
+ *     kept: the body, in memory or in a file, is the bytes the server sent,
+ *     still gzip'ed say, and the response's Content-Encoding header says so.
+ *     An Accept-Encoding header the caller adds does not change that.
+ *   - Both size limits (coreapi_client_set_max_body, _set_max_filesize)
+ *     count the bytes after that decoding: what is kept or written.
+ *
  * One client is used by one thread at a time; different clients may run in
  * parallel threads. No global state is kept. Callbacks that run during a
  * request (authentication, debug, body sink) may not reconfigure the client
@@ -120,10 +136,39 @@ COREAPI_EXTERN coreapi_code coreapi_client_set_max_redirects(coreapi_client *cli
                                                              coreapi_error *err);
 
 /* The largest response body kept in memory, in bytes (default 64 MiB; 0 for
- * no limit). A larger body fails the request with ERR_TOO_LARGE; bodies
- * streamed to a sink (coreapi_client_send_to) are not limited. */
+ * no limit): the body of every response that does not go to a sink (that of
+ * coreapi_client_send, and of a redirect the client follows). Counted on the
+ * bytes received after libcurl removed the transfer codings (see "Codings"
+ * at the top), so a small compressed body cannot grow past it. A larger body, or
+ * one whose Content-Length announces more, fails the request with
+ * ERR_TOO_LARGE. Fails with ERR_INVALID_ARGUMENT for a NULL client or during
+ * a request. */
 COREAPI_EXTERN coreapi_code coreapi_client_set_max_body(coreapi_client *client, size_t bytes,
                                                         coreapi_error *err);
+
+/* The largest response body streamed to a sink, in bytes (default 1 GiB,
+ * 1073741824; 0 for no limit): downloads (coreapi_client_download, the
+ * "download" codec of coreapi_client_get and _action) and any body given to
+ * coreapi_client_send_to. Counted as max_body is, on the decoded bytes the
+ * sink would receive; the sink never receives more than bytes. A body over
+ * it fails the request with ERR_TOO_LARGE, at once when its Content-Length
+ * announces more, and a download then leaves no file, partial or temporary.
+ * Fails with ERR_INVALID_ARGUMENT for a NULL client, bytes < 0 or during a
+ * request. (A body the transitions keep in memory to decode is held to the
+ * smaller of the two limits.) */
+COREAPI_EXTERN coreapi_code coreapi_client_set_max_filesize(coreapi_client *client,
+                                                            int64_t bytes, coreapi_error *err);
+
+/* The largest document a JSON or Core JSON body may decode to, in bytes of
+ * memory (default 512 MiB, 536870912; 0 for no limit), for the documents
+ * coreapi_client_get and _action decode. Decoding takes at most about 10
+ * times the body's size whatever its shape (see the README), and this bounds
+ * what the document keeps. A body whose document would be larger fails with
+ * ERR_TOO_LARGE. (coreapi_json_decode and coreapi_corejson_decode, called
+ * directly, use the default.) Fails with ERR_INVALID_ARGUMENT for a NULL
+ * client or during a request. */
+COREAPI_EXTERN coreapi_code coreapi_client_set_max_decoded(coreapi_client *client, size_t bytes,
+                                                           coreapi_error *err);
 
 /* Add an authentication. The client takes its own reference: the caller keeps
  * (and eventually frees) its own. Several may be added, each with its own
@@ -217,9 +262,11 @@ COREAPI_EXTERN coreapi_code coreapi_client_set_download_dir(coreapi_client *clie
  * file's path (free() it); for any other status (a 404, or a redirect not
  * followed) nothing is written or left in dir and *path is NULL; in both
  * cases, when resp is not NULL, *resp is the response (with an empty body;
- * free it). On failure (transport error, timeout, a write error, an invalid
- * argument: client, url, dir or path NULL) the error code, err filled, *path
- * and *resp NULL, and no file, partial or temporary, is left. */
+ * free it). On failure (transport error, timeout, a write error, a body over
+ * coreapi_client_set_max_filesize: ERR_TOO_LARGE, an invalid argument:
+ * client, url, dir or path NULL) the error code, err filled, *path and *resp
+ * NULL, and no file, partial or temporary, is left. The file holds the body
+ * with its content coding kept (see "Codings" at the top). */
 COREAPI_EXTERN coreapi_code coreapi_client_download(coreapi_client *client, const char *url,
                                                  const char *dir, char **path,
                                                  coreapi_response **resp, coreapi_error *err);

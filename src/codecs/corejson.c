@@ -19,20 +19,39 @@
 
 /* --- decoding -------------------------------------------------------------- */
 
+/* The parser's plain tree (jsonparse.c) is turned into Core API nodes in
+ * place: every node of it has one reference (or is shared, and then never
+ * changes), so maps and arrays are edited rather than copied, and a
+ * decoded body costs one tree, not two. */
+
 typedef struct decoder {
   coreapi_error *err;
 } decoder;
 
-/* Liberal lookups, as the reference's _get_string, _get_dict: a member of
- * the wrong type is its empty default. */
-static const char *get_string(const coreapi__jv *obj, const char *key) {
-  const coreapi__jv *v = coreapi__jv_get(obj, key);
-  return v != NULL && v->type == COREAPI__JV_STRING ? v->u.s : "";
+/* The member key of the object obj, or NULL. By the entries themselves:
+ * an object still to convert is not sealed (jsonparse.c). */
+static const coreapi_node *member(const coreapi_node *obj, const char *key) {
+  size_t len = strlen(key);
+  if (obj == NULL || obj->type != COREAPI_NODE_OBJECT)
+    return NULL;
+  for (size_t i = 0; i < AS_MAP(obj)->count; i++) {
+    const map_entry *e = &AS_MAP(obj)->entries[i];
+    if (e->key_len == len && memcmp(e->key, key, len) == 0)
+      return e->value;
+  }
+  return NULL;
 }
 
-static const coreapi__jv *get_object(const coreapi__jv *obj, const char *key) {
-  const coreapi__jv *v = coreapi__jv_get(obj, key);
-  return v != NULL && v->type == COREAPI__JV_OBJECT ? v : NULL;
+/* Liberal lookups, as the reference's _get_string, _get_dict: a member of
+ * the wrong type is its empty default. */
+static const char *get_string(const coreapi_node *obj, const char *key) {
+  const coreapi_node *v = member(obj, key);
+  return v != NULL && v->type == COREAPI_NODE_STRING ? AS_STRING(v)->data : "";
+}
+
+static const coreapi_node *get_object(const coreapi_node *obj, const char *key) {
+  const coreapi_node *v = member(obj, key);
+  return v != NULL && v->type == COREAPI_NODE_OBJECT ? v : NULL;
 }
 
 static int is_reserved(const char *key, size_t len) {
@@ -41,91 +60,73 @@ static int is_reserved(const char *key, size_t len) {
 
 /* "__type" -> "_type", "___meta" -> "__meta": one underscore less on a key
  * that is underscores followed by "type" or "meta". */
-static const char *unescape_key(const char *key, size_t *len) {
+static int unescape_key(map_entry *e) {
   size_t u = 0;
-  while (u < *len && key[u] == '_')
+  while (u < e->key_len && e->key[u] == '_')
     u++;
-  if (u >= 2 && *len - u == 4 &&
-      (memcmp(key + u, "type", 4) == 0 || memcmp(key + u, "meta", 4) == 0)) {
-    (*len)--;
-    return key + 1;
-  }
-  return key;
-}
-
-static coreapi_node *convert(decoder *d, const coreapi__jv *v, const char *base, int plain);
-
-static int fill_content(decoder *d, coreapi_map_builder *b, const coreapi__jv *obj,
-                        const char *base, int plain) {
-  for (size_t i = 0; i < obj->count; i++) {
-    const coreapi__jmember *m = &obj->u.members[i];
-    size_t klen = m->klen;
-    const char *name = m->key;
-    coreapi_node *n;
-    if (!plain && is_reserved(m->key, klen))
-      continue;
-    if (!plain)
-      name = unescape_key(m->key, &klen);
-    n = convert(d, m->value, base, plain);
-    if (n == NULL || coreapi__map_builder_add_unique(b, name, klen, n) != 0)
-      return -1;
+  if (u >= 2 && e->key_len - u == 4 &&
+      (memcmp(e->key + u, "type", 4) == 0 || memcmp(e->key + u, "meta", 4) == 0)) {
+    e->key++;
+    e->key_len--;
+    return 1;
   }
   return 0;
 }
 
-static coreapi_node *convert_link(decoder *d, const coreapi__jv *v, const char *base) {
+static coreapi_node *convert(decoder *d, coreapi_node *v, const char *base);
+
+/* A field of a link from the object item (borrowed) into f; 0 when item is
+ * not an object (no field). */
+static int read_field(const coreapi_node *item, coreapi_field_spec *f) {
   static const char *const known[] = {"object", "array", "number", "integer", "string",
                                       "boolean", "null", "enum", "anything"};
+  const coreapi_node *schema, *required;
+  if (item->type != COREAPI_NODE_OBJECT)
+    return 0;
+  f->name = get_string(item, "name");
+  required = member(item, "required");
+  f->required = required != NULL && required->type == COREAPI_NODE_BOOLEAN &&
+                AS_NUMBER(required)->v.b;
+  f->location = get_string(item, "location");
+  schema = get_object(item, "schema");
+  if (schema != NULL && coreapi_map_size(schema) > 0) {
+    const char *type = get_string(schema, "_type");
+    f->schema_type = "anything";
+    for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+      if (strcmp(type, known[k]) == 0)
+        f->schema_type = known[k];
+    f->schema_title = get_string(schema, "title");
+    f->schema_description = get_string(schema, "description");
+    if (strcmp(f->schema_type, "enum") == 0) {
+      /* The values as plain data, as the reference keeps them. */
+      const coreapi_node *values = member(schema, "enum");
+      f->schema_enum = values != NULL && values->type == COREAPI_NODE_ARRAY
+                           ? coreapi_node_ref((coreapi_node *)values)
+                           : coreapi__shared_empty_array();
+    }
+  }
+  return 1;
+}
+
+static coreapi_node *convert_link(decoder *d, const coreapi_node *v, const char *base) {
   coreapi_link_spec spec = {0};
   coreapi_field_spec *fields = NULL;
-  const coreapi__jv *list = coreapi__jv_get(v, "fields");
+  const coreapi_node *list = member(v, "fields");
+  size_t count = list != NULL && list->type == COREAPI_NODE_ARRAY ? AS_ARRAY(list)->count : 0;
   coreapi_node *link = NULL;
-  char *url;
+  char *url = coreapi__urljoin(base, get_string(v, "url"));
   size_t n = 0;
 
-  url = coreapi__urljoin(base, get_string(v, "url"));
-  if (url == NULL)
-    return NULL;
+  if (url == NULL || (count > 0 && (fields = calloc(count, sizeof(*fields))) == NULL))
+    goto out;
   spec.url = url;
   spec.action = get_string(v, "action");
   spec.encoding = get_string(v, "encoding");
   spec.transform = get_string(v, "transform");
   spec.title = get_string(v, "title");
   spec.description = get_string(v, "description");
-  if (list != NULL && list->type == COREAPI__JV_ARRAY && list->count > 0) {
-    fields = calloc(list->count, sizeof(*fields));
-    if (fields == NULL)
-      goto out;
-    for (size_t i = 0; i < list->count; i++) {
-      const coreapi__jv *item = list->u.items[i], *schema, *required;
-      coreapi_field_spec *f = &fields[n];
-      if (item->type != COREAPI__JV_OBJECT)
-        continue;
-      f->name = get_string(item, "name");
-      required = coreapi__jv_get(item, "required");
-      f->required = required != NULL && required->type == COREAPI__JV_TRUE;
-      f->location = get_string(item, "location");
-      schema = get_object(item, "schema");
-      if (schema != NULL && schema->count > 0) {
-        const char *type = get_string(schema, "_type");
-        f->schema_type = "anything";
-        for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
-          if (strcmp(type, known[k]) == 0)
-            f->schema_type = known[k];
-        f->schema_title = get_string(schema, "title");
-        f->schema_description = get_string(schema, "description");
-        if (strcmp(f->schema_type, "enum") == 0) {
-          static const coreapi__jv empty = {COREAPI__JV_ARRAY, 0, {0}};
-          const coreapi__jv *values = coreapi__jv_get(schema, "enum");
-          f->schema_enum = convert(d, values && values->type == COREAPI__JV_ARRAY ? values : &empty,
-                                   NULL, 1);
-          if (f->schema_enum == NULL)
-            goto out;
-        }
-      }
-      n++;
-    }
-  }
+  for (size_t i = 0; i < count; i++)
+    n += read_field(AS_ARRAY(list)->items[i], &fields[n]);
   spec.fields = fields;
   spec.field_count = n;
   link = coreapi_link_new(&spec, d->err);
@@ -137,112 +138,132 @@ out:
   return link;
 }
 
-/* The reference's _primitive_to_document. plain: enum values, which the
- * reference keeps as raw JSON (no _type handling, no key escaping). */
-static coreapi_node *convert(decoder *d, const coreapi__jv *v, const char *base, int plain) {
-  switch (v->type) {
-    case COREAPI__JV_OBJECT: {
-      const char *type = plain ? "" : get_string(v, "_type");
-      coreapi_map_builder *b;
-      if (strcmp(type, "link") == 0)
-        return convert_link(d, v, base);
-      b = coreapi_map_builder_new();
-      if (b == NULL)
-        return NULL;
-      if (strcmp(type, "document") == 0) {
-        const coreapi__jv *meta = get_object(v, "_meta");
-        char *url = coreapi__urljoin(base, get_string(meta, "url"));
-        coreapi_node *doc = NULL;
-        if (url != NULL && fill_content(d, b, v, url, 0) == 0) {
-          doc = coreapi_map_builder_document(b, url, get_string(meta, "title"),
-                                             get_string(meta, "description"),
-                                             COREJSON_MEDIA_TYPE, d->err);
-          b = NULL;
-        }
-        coreapi_map_builder_free(b);
-        free(url);
-        return doc;
-      }
-      if (fill_content(d, b, v, base, plain) != 0) {
-        coreapi_map_builder_free(b);
-        return NULL;
-      }
-      if (strcmp(type, "error") == 0)
-        return coreapi_map_builder_error(b, get_string(get_object(v, "_meta"), "title"), d->err);
-      return coreapi_map_builder_object(b, d->err);
+/* Convert the content of map m in place, against base: drop _type and
+ * _meta (reserved: 1), unescape keys, convert values. 0, or -1 on failure
+ * (m still valid, to free). */
+static int convert_content(decoder *d, map_node *m, const char *base, int reserved) {
+  size_t o = 0;
+  for (size_t i = 0; i < m->count; i++) {
+    map_entry e = m->entries[i];
+    if (reserved && is_reserved(e.key, e.key_len)) {
+      coreapi_node_free(e.value);
+      continue;
     }
-    case COREAPI__JV_ARRAY: {
-      coreapi_array_builder *b = coreapi_array_builder_new();
-      if (b == NULL)
-        return NULL;
-      for (size_t i = 0; i < v->count; i++) {
-        coreapi_node *n = convert(d, v->u.items[i], base, plain);
-        if (n == NULL || coreapi_array_builder_append(b, n, d->err) != COREAPI_OK) {
-          coreapi_array_builder_free(b);
-          return NULL;
-        }
-      }
-      return coreapi_array_builder_finish(b, d->err);
+    unescape_key(&e);
+    e.value = convert(d, e.value, base);
+    m->entries[o++] = e;
+    if (e.value == NULL) {
+      /* The failed value was freed; drop the rest as they are. */
+      m->entries[o - 1].value = coreapi__shared_null();
+      for (size_t k = i + 1; k < m->count; k++)
+        m->entries[o++] = m->entries[k];
+      m->count = o;
+      return -1;
     }
-    case COREAPI__JV_STRING:
-      return coreapi__string_new_trusted(v->u.s, v->count);
-    case COREAPI__JV_INTEGER:
-      return coreapi_integer_new(v->u.i, d->err);
-    case COREAPI__JV_REAL:
-      return coreapi_real_new(v->u.r, d->err);
-    case COREAPI__JV_TRUE:
-      return coreapi_boolean_new(1, d->err);
-    case COREAPI__JV_FALSE:
-      return coreapi_boolean_new(0, d->err);
-    case COREAPI__JV_NULL:
-      return coreapi_null_new(d->err);
   }
-  return NULL;
+  m->count = o;
+  return 0;
+}
+
+/* A Document or Error from the object v (owned, converted in place). */
+static coreapi_node *convert_map(decoder *d, coreapi_node *v, coreapi_node_type type,
+                                 const char *base) {
+  map_node *m = AS_MAP(v);
+  const coreapi_node *meta = get_object(v, "_meta");
+  char *url = type == COREAPI_NODE_DOCUMENT ? coreapi__urljoin(base, get_string(meta, "url"))
+                                            : NULL;
+  int ok = (type != COREAPI_NODE_DOCUMENT || url != NULL) &&
+           coreapi__map_set_attributes(m, url, get_string(meta, "title"),
+                                       type == COREAPI_NODE_DOCUMENT
+                                           ? get_string(meta, "description") : NULL,
+                                       type == COREAPI_NODE_DOCUMENT ? COREJSON_MEDIA_TYPE
+                                                                     : NULL) == 0;
+  /* meta is freed with the reserved entries: the attributes are copies. */
+  ok = ok && convert_content(d, m, type == COREAPI_NODE_DOCUMENT ? url : base, 1) == 0;
+  v->type = type;
+  free(url);
+  if (!ok || coreapi__map_seal(m) != 0) {
+    coreapi_node_free(v);
+    return NULL;
+  }
+  return v;
+}
+
+/* The reference's _primitive_to_document, on v (owned): the same node,
+ * changed in place, or a new one (v released); NULL on failure (v
+ * released). */
+static coreapi_node *convert(decoder *d, coreapi_node *v, const char *base) {
+  if (atomic_load_explicit(&v->refs, memory_order_relaxed) > 1)
+    return v; /* shared (jsonparse.c): nothing in it changes */
+  if (v->type == COREAPI_NODE_OBJECT) {
+    const char *type = get_string(v, "_type");
+    if (strcmp(type, "link") == 0) {
+      coreapi_node *link = convert_link(d, v, base);
+      coreapi_node_free(v);
+      return link;
+    }
+    if (strcmp(type, "document") == 0)
+      return convert_map(d, v, COREAPI_NODE_DOCUMENT, base);
+    if (strcmp(type, "error") == 0)
+      return convert_map(d, v, COREAPI_NODE_ERROR, base);
+    if (convert_content(d, AS_MAP(v), base, 1) != 0 || coreapi__map_seal(AS_MAP(v)) != 0) {
+      coreapi_node_free(v);
+      return NULL;
+    }
+    return v;
+  }
+  if (v->type == COREAPI_NODE_ARRAY) {
+    array_node *a = AS_ARRAY(v);
+    for (size_t i = 0; i < a->count; i++) {
+      if ((a->items[i] = convert(d, a->items[i], base)) == NULL) {
+        a->items[i] = coreapi__shared_null();
+        coreapi_node_free(v);
+        return NULL;
+      }
+    }
+  }
+  return v;
 }
 
 coreapi_node *coreapi__json_decode_tree(const char *data, size_t len, const char *base_url,
-                                        int plain, coreapi_error *err) {
-  const coreapi__jv *root;
-  coreapi__jdoc *doc = coreapi__json_parse(data, len, &root, err);
+                                        int plain, size_t max_bytes, coreapi_error *err) {
+  coreapi_node *root, *node;
   decoder d = {err};
-  coreapi_node *node;
-  if (doc == NULL)
-    return NULL;
-  node = convert(&d, root, base_url, plain);
-  coreapi__jdoc_free(doc);
-  if (node == NULL)
+  coreapi_error_clear(err);
+  root = coreapi__json_parse(data, len, max_bytes, !plain, err);
+  if (root == NULL || plain)
+    return root;
+  node = convert(&d, root, base_url);
+  if (node == NULL && err != NULL && err->code == COREAPI_OK)
     COREAPI__OOM(err);
   return node;
 }
 
 coreapi_node *coreapi_corejson_decode(const char *data, size_t len, const char *base_url,
                                       coreapi_error *err) {
+  return coreapi__corejson_decode_limited(data, len, base_url, COREAPI__DECODE_LIMIT, err);
+}
+
+coreapi_node *coreapi__corejson_decode_limited(const char *data, size_t len,
+                                               const char *base_url, size_t max_bytes,
+                                               coreapi_error *err) {
   coreapi_node *node;
   coreapi_error_clear(err);
-  node = coreapi__json_decode_tree(data, len, base_url, 0, err);
+  node = coreapi__json_decode_tree(data, len, base_url, 0, max_bytes, err);
   if (node == NULL)
     return NULL;
   if (node->type == COREAPI_NODE_OBJECT) {
     /* A plain object at the top is a Document with that content. */
-    coreapi_map_builder *b = coreapi_map_builder_new();
-    coreapi_node *doc;
-    size_t i, n = coreapi_map_size(node);
-    for (i = 0; b != NULL && i < n; i++) {
-      const char *key;
-      size_t klen;
-      coreapi_node *v = coreapi_map_entry_inserted(node, i, &key, &klen);
-      if (coreapi__map_builder_add_unique(b, key, klen, coreapi_node_ref(v)) != 0)
-        break;
-    }
-    if (b == NULL || i < n) {
-      coreapi_map_builder_free(b);
+    if (atomic_load_explicit(&node->refs, memory_order_relaxed) >= COREAPI__IMMORTAL)
+      return coreapi_map_builder_document(coreapi_map_builder_new(), NULL, NULL, NULL, NULL,
+                                          err); /* {} */
+    if (coreapi__map_set_attributes(AS_MAP(node), NULL, NULL, NULL, NULL) != 0) {
       coreapi_node_free(node);
       COREAPI__OOM(err);
       return NULL;
     }
-    doc = coreapi_map_builder_document(b, NULL, NULL, NULL, NULL, err);
-    coreapi_node_free(node);
-    return doc;
+    node->type = COREAPI_NODE_DOCUMENT;
+    return node;
   }
   if (node->type != COREAPI_NODE_DOCUMENT && node->type != COREAPI_NODE_ERROR) {
     coreapi_node_free(node);
@@ -425,18 +446,18 @@ static int encode_node(encoder *e, const coreapi_node *n, const char *base, int 
       if (e->corejson) {
         const map_node *m = AS_MAP(n);
         int is_doc = n->type == COREAPI_NODE_DOCUMENT;
-        const char *url = is_doc ? coreapi__graceful_relative(base, m->url) : base;
+        const char *url = is_doc ? coreapi__graceful_relative(base, coreapi__map_url(m)) : base;
         if (put(e, "{") != 0 || item_sep(e, 1, depth + 1) != 0 || key_raw(e, "_type") != 0 ||
             put(e, is_doc ? "\"document\"" : "\"error\"") != 0)
           return -1;
         first = 0;
-        if ((is_doc && (url[0] || m->title[0] || m->description[0])) || (!is_doc && m->title[0])) {
+        if ((is_doc && (url[0] || coreapi__map_title(m)[0] || coreapi__map_description(m)[0])) || (!is_doc && coreapi__map_title(m)[0])) {
           int mfirst = 1;
           if (item_sep(e, 0, depth + 1) != 0 || key_raw(e, "_meta") != 0 || put(e, "{") != 0)
             return -1;
           if ((is_doc && str_member(e, &mfirst, depth + 2, "url", url) != 0) ||
-              str_member(e, &mfirst, depth + 2, "title", m->title) != 0 ||
-              (is_doc && str_member(e, &mfirst, depth + 2, "description", m->description) != 0))
+              str_member(e, &mfirst, depth + 2, "title", coreapi__map_title(m)) != 0 ||
+              (is_doc && str_member(e, &mfirst, depth + 2, "description", coreapi__map_description(m)) != 0))
             return -1;
           if (close_container(e, mfirst, depth + 1, "}") != 0)
             return -1;

@@ -1,12 +1,14 @@
 /*
- * codecs/jsonparse.c - JSON text into an arena tree, through YAJL's
- * event (SAX) parser.
+ * codecs/jsonparse.c - JSON text into document nodes, through YAJL's event
+ * (SAX) parser, with memory bounded by the text's size.
  *
- * Every value, string and array of the tree lives in a few large blocks that
- * are freed together: far fewer allocations than a tree of separately
- * allocated values (a JSON library's own tree), which is what makes decoding
- * a large schema fast. Children wait on one stack while their container is
- * open and are copied into the arena, exactly sized, when it closes.
+ * No intermediate tree: each value becomes its node as it is read. null,
+ * booleans, small integers, "" and empty containers are shared nodes
+ * (document/shared.c), so an array of zeros costs its pointers. Children
+ * wait on a stack of fixed blocks (growing it copies nothing) while their
+ * container is open, and are copied once, into the container's node,
+ * exactly sized, when it closes. The bytes of the nodes made are counted
+ * against a limit (ERR_TOO_LARGE).
  */
 #include <errno.h>
 #include <locale.h>
@@ -21,157 +23,172 @@
 #include "jsonparse.h"
 
 #define MAX_DEPTH 512
-#define BLOCK_SIZE ((size_t)64 * 1024)
+#define SLOTS_PER_BLOCK 4096
 
-typedef struct block {
-  struct block *next;
-  size_t used, size;
-  char data[];
-} block;
+/* One slot of a pending stack: a value, or where an object key is in the
+ * key bytes. */
+typedef union slot {
+  uintptr_t value; /* a node, its low bit set when it is clean (see below) */
+  struct {
+    uint32_t off, len;
+  } key;
+} slot;
 
-struct coreapi__jdoc {
-  block *blocks;
-  coreapi__jv *root;
-};
+/* A stack in blocks of SLOTS_PER_BLOCK slots, which never move: growing it
+ * copies nothing, and a closed container's children are copied once, into
+ * its node, exactly sized. */
+typedef struct stack {
+  slot **blocks;
+  size_t nblocks, len;
+} stack;
 
 typedef struct frame {
-  size_t start;    /* first pending child of this container */
+  size_t values, keys, key_bytes; /* stack heights when it opened */
   int is_object;
-  const char *key; /* the key waiting for its value (objects) */
-  size_t klen;
 } frame;
 
+/* A value is clean when Core JSON decoding would leave it as it is: a
+ * scalar, an array of clean values, an object of clean values none of whose
+ * keys starts with '_' (for plain JSON, any object of clean values). Only
+ * clean containers are shared (jsonintern.c): the Core JSON decoder changes
+ * the others in place. */
+#define CLEAN ((uintptr_t)1)
+
+static coreapi_node *node_of(const slot *s) { return (coreapi_node *)(s->value & ~CLEAN); }
+
 typedef struct parser {
-  coreapi__jdoc *doc;
-  coreapi__jmember *pending; /* children of open containers */
-  size_t pending_len, pending_cap;
+  coreapi__intern *intern;
+  int core; /* Core JSON: '_' keys make an object unclean */
+  stack values; /* children of open containers, in order */
+  stack keys;   /* the keys of open objects' members */
+  char *key_bytes;
+  size_t key_len, key_cap;
+  coreapi_node *root;
   frame frames[MAX_DEPTH + 1];
   int depth;
-  const char *error; /* why a callback stopped the parse */
+  size_t spent, budget; /* bytes of nodes made, and the limit (0: none) */
+  coreapi_code code;    /* ERR_PARSE, ERR_TOO_LARGE or ERR_OUT_OF_MEMORY */
+  const char *error;    /* why a callback stopped the parse */
   char error_buf[160];
 } parser;
 
-static void *arena_alloc(coreapi__jdoc *doc, size_t n) {
-  block *b = doc->blocks;
-  n = (n + 7) & ~(size_t)7;
-  if (b == NULL || b->size - b->used < n) {
-    size_t size = n > BLOCK_SIZE ? n : BLOCK_SIZE;
-    block *nb = malloc(sizeof(block) + size);
-    if (nb == NULL)
-      return NULL;
-    nb->size = size;
-    nb->used = 0;
-    if (b != NULL && n > BLOCK_SIZE) {
-      /* A big one goes behind the current block, which keeps filling. */
-      nb->next = b->next;
-      b->next = nb;
-      nb->used = n;
-      return nb->data;
-    }
-    nb->next = b;
-    doc->blocks = b = nb;
-  }
-  b->used += n;
-  return b->data + b->used - n;
+static slot *stack_at(const stack *s, size_t i) {
+  return &s->blocks[i / SLOTS_PER_BLOCK][i % SLOTS_PER_BLOCK];
 }
 
-void coreapi__jdoc_free(coreapi__jdoc *doc) {
-  if (doc == NULL)
-    return;
-  for (block *b = doc->blocks, *next; b != NULL; b = next) {
-    next = b->next;
-    free(b);
+static int stack_push(stack *s, slot v) {
+  if (s->len == s->nblocks * SLOTS_PER_BLOCK) {
+    slot **blocks = realloc(s->blocks, (s->nblocks + 1) * sizeof(*blocks));
+    if (blocks == NULL)
+      return -1;
+    s->blocks = blocks;
+    if ((blocks[s->nblocks] = malloc(SLOTS_PER_BLOCK * sizeof(slot))) == NULL)
+      return -1;
+    s->nblocks++;
   }
-  free(doc);
+  *stack_at(s, s->len++) = v;
+  return 0;
 }
 
-static const char *arena_string(parser *p, const unsigned char *s, size_t len) {
-  char *d = arena_alloc(p->doc, len + 1);
-  if (d == NULL)
-    return NULL;
-  memcpy(d, s, len);
-  d[len] = '\0';
-  return d;
+/* Pop to len, freeing the blocks no longer needed but one. */
+static void stack_truncate(stack *s, size_t len) {
+  size_t keep = len / SLOTS_PER_BLOCK + 2;
+  while (s->nblocks > keep)
+    free(s->blocks[--s->nblocks]);
+  s->len = len;
 }
 
-static coreapi__jv *new_value(parser *p, coreapi__jv_type type) {
-  coreapi__jv *v = arena_alloc(p->doc, sizeof(coreapi__jv));
-  if (v != NULL) {
-    v->type = type;
-    v->count = 0;
-  } else {
-    p->error = "out of memory";
-  }
-  return v;
+static void stack_free(stack *s) {
+  stack_truncate(s, 0);
+  while (s->nblocks > 0)
+    free(s->blocks[--s->nblocks]);
+  free(s->blocks);
 }
 
-/* Hand a finished value to its container, or make it the root. */
-static int add_value(parser *p, coreapi__jv *v) {
-  frame *f;
-  if (v == NULL)
-    return 0;
-  if (p->depth == 0) {
-    p->doc->root = v;
-    return 1;
+static int fail(parser *p, coreapi_code code, const char *why) {
+  if (p->error == NULL) {
+    p->code = code;
+    p->error = why;
   }
-  f = &p->frames[p->depth];
-  if (p->pending_len == p->pending_cap) {
-    size_t cap = p->pending_cap ? p->pending_cap * 2 : 256;
-    coreapi__jmember *m = realloc(p->pending, cap * sizeof(*m));
-    if (m == NULL) {
-      p->error = "out of memory";
-      return 0;
-    }
-    p->pending = m;
-    p->pending_cap = cap;
+  return 0;
+}
+
+/* Count a node of size bytes against the budget (as malloc rounds it). */
+static int spend(parser *p, size_t size) {
+  size_t cost = (size + 8 + 15) & ~(size_t)15;
+  p->spent += cost < 32 ? 32 : cost;
+  if (p->budget > 0 && p->spent > p->budget) {
+    snprintf(p->error_buf, sizeof(p->error_buf),
+             "the decoded document is larger than %zu bytes (the decoding limit)", p->budget);
+    return fail(p, COREAPI_ERR_TOO_LARGE, p->error_buf);
   }
-  p->pending[p->pending_len].key = f->key;
-  p->pending[p->pending_len].klen = f->klen;
-  p->pending[p->pending_len].value = v;
-  p->pending_len++;
   return 1;
 }
 
-static int on_null(void *ctx) { return add_value(ctx, new_value(ctx, COREAPI__JV_NULL)); }
-
-static int on_boolean(void *ctx, int b) {
-  return add_value(ctx, new_value(ctx, b ? COREAPI__JV_TRUE : COREAPI__JV_FALSE));
+/* Hand a finished value (owned) to its container, or make it the root. */
+static int add_clean(parser *p, coreapi_node *v, int clean) {
+  slot s;
+  if (v == NULL)
+    return fail(p, COREAPI_ERR_OUT_OF_MEMORY, "out of memory");
+  if (p->depth == 0) {
+    p->root = v;
+    return 1;
+  }
+  s.value = (uintptr_t)v | (clean ? CLEAN : 0);
+  if (stack_push(&p->values, s) != 0) {
+    coreapi_node_free(v);
+    return fail(p, COREAPI_ERR_OUT_OF_MEMORY, "out of memory");
+  }
+  return 1;
 }
+
+static int add_value(parser *p, coreapi_node *v) { return add_clean(p, v, 1); }
+
+/* A new scalar v (or NULL on ENOMEM), remembered for the next equal one. */
+static int add_new(parser *p, coreapi_node *v) {
+  if (v != NULL)
+    coreapi__intern_keep(p->intern, v);
+  return add_value(p, v);
+}
+
+static int on_null(void *ctx) { return add_value(ctx, coreapi__shared_null()); }
+
+static int on_boolean(void *ctx, int b) { return add_value(ctx, coreapi__shared_boolean(b)); }
 
 /* Numbers arrive as text: integers must fit int64 (as the document model's
  * are exact), anything with a fraction or exponent is a double. */
 static int on_number(void *ctx, const char *s, size_t len) {
   parser *p = ctx;
   char buf[512], *end;
-  coreapi__jv *v;
   int is_real = memchr(s, '.', len) || memchr(s, 'e', len) || memchr(s, 'E', len);
-  if (len >= sizeof(buf)) {
-    p->error = "number too long";
-    return 0;
-  }
+  coreapi_node *shared;
+  coreapi_error err;
+  if (len >= sizeof(buf))
+    return fail(p, COREAPI_ERR_PARSE, "number too long");
   memcpy(buf, s, len);
   buf[len] = '\0';
-  v = new_value(p, is_real ? COREAPI__JV_REAL : COREAPI__JV_INTEGER);
-  if (v == NULL)
-    return 0;
   errno = 0;
   if (is_real) {
-    v->u.r = strtod(buf, &end); /* in the C locale: see coreapi__json_parse */
-    if (errno == ERANGE && isinf(v->u.r)) {
+    double r = strtod(buf, &end); /* in the C locale: see coreapi__json_parse */
+    if (errno == ERANGE && isinf(r)) {
       /* JSON has no infinity; a value that would be one is refused. */
       snprintf(p->error_buf, sizeof(p->error_buf), "real number %.40s is out of range", buf);
-      p->error = p->error_buf;
-      return 0;
+      return fail(p, COREAPI_ERR_PARSE, p->error_buf);
     }
+    if ((shared = coreapi__intern_number(p->intern, COREAPI_NODE_REAL, 0, r)) != NULL)
+      return add_value(p, shared);
+    return spend(p, sizeof(number_node)) && add_new(p, coreapi_real_new(r, &err));
   } else {
-    v->u.i = strtoll(buf, &end, 10);
+    long long i = strtoll(buf, &end, 10);
     if (errno == ERANGE) {
       snprintf(p->error_buf, sizeof(p->error_buf), "integer %.40s is out of range", buf);
-      p->error = p->error_buf;
-      return 0;
+      return fail(p, COREAPI_ERR_PARSE, p->error_buf);
     }
+    if ((shared = coreapi__shared_integer(i)) != NULL ||
+        (shared = coreapi__intern_number(p->intern, COREAPI_NODE_INTEGER, i, 0)) != NULL)
+      return add_value(p, shared);
+    return spend(p, sizeof(number_node)) && add_new(p, coreapi_integer_new(i, &err));
   }
-  return add_value(p, v);
 }
 
 /* Strings and keys must be UTF-8 as RFC 8259 and Python's decoder want it:
@@ -182,35 +199,31 @@ static int on_number(void *ctx, const char *s, size_t len) {
 static int valid_text(parser *p, const unsigned char *s, size_t len) {
   if (coreapi__is_utf8((const char *)s, len))
     return 1;
-  p->error = "invalid UTF-8 in a string";
-  return 0;
+  return fail(p, COREAPI_ERR_PARSE, "invalid UTF-8 in a string");
 }
 
 static int on_string(void *ctx, const unsigned char *s, size_t len) {
   parser *p = ctx;
-  coreapi__jv *v;
+  coreapi_node *v;
   if (!valid_text(p, s, len))
     return 0;
-  v = new_value(p, COREAPI__JV_STRING);
-  if (v == NULL || (v->u.s = arena_string(p, s, len)) == NULL) {
-    p->error = "out of memory";
-    return 0;
-  }
-  v->count = len;
-  return add_value(p, v);
+  if (len == 0)
+    return add_value(p, coreapi__shared_empty_string());
+  if ((v = coreapi__intern_string(p->intern, (const char *)s, len)) != NULL)
+    return add_value(p, v);
+  return spend(p, sizeof(string_node) + len + 1) &&
+         add_new(p, coreapi__string_new_trusted((const char *)s, len));
 }
 
 static int open_container(parser *p, int is_object) {
   frame *f;
-  if (p->depth == MAX_DEPTH) {
-    p->error = "maximum nesting depth exceeded";
-    return 0;
-  }
+  if (p->depth == MAX_DEPTH)
+    return fail(p, COREAPI_ERR_PARSE, "maximum nesting depth exceeded");
   f = &p->frames[++p->depth];
-  f->start = p->pending_len;
+  f->values = p->values.len;
+  f->keys = p->keys.len;
+  f->key_bytes = p->key_len;
   f->is_object = is_object;
-  f->key = NULL;
-  f->klen = 0;
   return 1;
 }
 
@@ -219,93 +232,146 @@ static int on_start_array(void *ctx) { return open_container(ctx, 0); }
 
 static int on_map_key(void *ctx, const unsigned char *key, size_t len) {
   parser *p = ctx;
-  frame *f = &p->frames[p->depth];
+  slot s;
   if (!valid_text(p, key, len))
     return 0;
-  f->key = arena_string(p, key, len);
-  f->klen = len;
-  if (f->key == NULL) {
-    p->error = "out of memory";
-    return 0;
+  if (len > UINT32_MAX - p->key_len)
+    return fail(p, COREAPI_ERR_TOO_LARGE, "object keys too long");
+  if (p->key_bytes == NULL || p->key_len + len > p->key_cap) {
+    size_t cap = p->key_cap + p->key_cap / 2 + len + 256;
+    char *b = realloc(p->key_bytes, cap);
+    if (b == NULL)
+      return fail(p, COREAPI_ERR_OUT_OF_MEMORY, "out of memory");
+    p->key_bytes = b;
+    p->key_cap = cap;
   }
+  if (len > 0)
+    memcpy(p->key_bytes + p->key_len, key, len);
+  s.key.off = (uint32_t)p->key_len;
+  s.key.len = (uint32_t)len;
+  p->key_len += len;
+  if (stack_push(&p->keys, s) != 0)
+    return fail(p, COREAPI_ERR_OUT_OF_MEMORY, "out of memory");
   return 1;
 }
 
-static int member_cmp(const void *a, const void *b) {
-  const coreapi__jmember *x = *(const coreapi__jmember *const *)a;
-  const coreapi__jmember *y = *(const coreapi__jmember *const *)b;
-  size_t n = x->klen < y->klen ? x->klen : y->klen;
-  int c = memcmp(x->key, y->key, n);
-  return c ? c : (x->klen > y->klen) - (x->klen < y->klen);
+static coreapi_node *close_array(parser *p, const frame *f) {
+  size_t n = p->values.len - f->values;
+  array_node *a;
+  if (n == 0)
+    return coreapi__shared_empty_array();
+  if (!spend(p, sizeof(array_node) + n * sizeof(coreapi_node *)))
+    return NULL;
+  a = (array_node *)coreapi__node_alloc(sizeof(array_node) + n * sizeof(coreapi_node *),
+                                        COREAPI_NODE_ARRAY);
+  if (a == NULL)
+    return NULL;
+  a->count = n;
+  a->items = (coreapi_node **)(a + 1);
+  for (size_t i = 0; i < n; i++)
+    a->items[i] = node_of(stack_at(&p->values, f->values + i));
+  return &a->base;
 }
 
-/* A duplicate key, or NULL. Small objects compare pairwise; large ones sort
- * a list of pointers. */
-static const coreapi__jmember *find_duplicate(const coreapi__jmember *m, size_t n, int *oom) {
-  *oom = 0;
-  if (n <= 16) {
-    for (size_t i = 1; i < n; i++)
-      for (size_t k = 0; k < i; k++)
-        if (m[i].klen == m[k].klen && memcmp(m[i].key, m[k].key, m[i].klen) == 0)
-          return &m[i];
+/* A key of m's first n entries that is also an earlier one, or NULL:
+ * pairwise, for a map that is not sealed. */
+static const map_entry *duplicate_unsorted(const map_node *m) {
+  for (size_t i = 1; i < m->count; i++)
+    for (size_t k = 0; k < i; k++)
+      if (m->entries[i].key_len == m->entries[k].key_len &&
+          memcmp(m->entries[i].key, m->entries[k].key, m->entries[i].key_len) == 0)
+        return &m->entries[i];
+  return NULL;
+}
+
+/* The object of frame f. A small one that Core JSON decoding will change
+ * (unclean) is left unsealed: the decoder seals it once it is converted. */
+static coreapi_node *close_object(parser *p, const frame *f, int clean) {
+  size_t n = p->values.len - f->values, key_bytes = p->key_len - f->key_bytes + n;
+  const map_entry *dup;
+  map_node *m;
+  char *blob;
+  int seal = clean || n > 16;
+  if (n == 0)
+    return coreapi__shared_empty_object();
+  if (!spend(p, sizeof(map_node) + n * (sizeof(map_entry) + (n > 1 ? 8 : 0)) + key_bytes))
+    return NULL;
+  m = coreapi__map_alloc(COREAPI_NODE_OBJECT, n, key_bytes);
+  if (m == NULL)
+    return NULL;
+  blob = coreapi__map_blob(m);
+  for (size_t i = 0; i < n; i++) {
+    const slot *k = stack_at(&p->keys, f->keys + i);
+    coreapi__map_push(m, &blob, p->key_bytes + k->key.off, k->key.len,
+                      node_of(stack_at(&p->values, f->values + i)));
+  }
+  if (seal && coreapi__map_seal(m) != 0) {
+    fail(p, COREAPI_ERR_OUT_OF_MEMORY, "out of memory");
+  } else if ((dup = seal ? coreapi__map_duplicate(m) : duplicate_unsorted(m)) != NULL) {
+    snprintf(p->error_buf, sizeof(p->error_buf), "duplicate object key '%.60s'", dup->key);
+    fail(p, COREAPI_ERR_PARSE, p->error_buf);
+  }
+  if (p->error != NULL) {
+    coreapi_node_free(&m->base); /* and the children it took */
+    p->values.len = f->values;
     return NULL;
   }
-  {
-    const coreapi__jmember **sorted = malloc(n * sizeof(*sorted)), *dup = NULL;
-    if (sorted == NULL) {
-      *oom = 1;
-      return NULL;
+  return &m->base;
+}
+
+/* Is the container of frame f clean (see CLEAN)? With its children and keys
+ * in items, keys and lens when it has at most INTERN_MAX_ITEMS. */
+static int clean_children(const parser *p, const frame *f, coreapi_node **items,
+                          const char **keys, size_t *lens) {
+  size_t n = p->values.len - f->values;
+  int clean = 1;
+  for (size_t i = 0; i < n && clean; i++) {
+    const slot *v = stack_at(&p->values, f->values + i);
+    clean = (v->value & CLEAN) != 0;
+    if (f->is_object) {
+      const slot *k = stack_at(&p->keys, f->keys + i);
+      const char *key = p->key_bytes + k->key.off;
+      clean = clean && !(p->core && k->key.len > 0 && key[0] == '_');
+      if (i < INTERN_MAX_ITEMS) {
+        keys[i] = key;
+        lens[i] = k->key.len;
+      }
     }
-    for (size_t i = 0; i < n; i++)
-      sorted[i] = &m[i];
-    qsort(sorted, n, sizeof(*sorted), member_cmp);
-    for (size_t i = 1; i < n && dup == NULL; i++)
-      if (member_cmp(&sorted[i - 1], &sorted[i]) == 0)
-        dup = sorted[i];
-    free(sorted);
-    return dup;
+    if (i < INTERN_MAX_ITEMS)
+      items[i] = node_of(v);
   }
+  return clean;
 }
 
 static int close_container(parser *p) {
-  frame *f = &p->frames[p->depth];
-  size_t n = p->pending_len - f->start;
-  coreapi__jmember *children = n ? &p->pending[f->start] : NULL;
-  coreapi__jv *v = new_value(p, f->is_object ? COREAPI__JV_OBJECT : COREAPI__JV_ARRAY);
-  if (v == NULL)
-    return 0;
-  v->count = n;
-  if (f->is_object) {
-    int oom;
-    const coreapi__jmember *dup = find_duplicate(children, n, &oom);
-    if (oom || dup != NULL) {
-      if (oom) {
-        p->error = "out of memory";
-      } else {
-        snprintf(p->error_buf, sizeof(p->error_buf), "duplicate object key '%.60s'", dup->key);
-        p->error = p->error_buf;
-      }
-      return 0;
-    }
-    v->u.members = n ? arena_alloc(p->doc, n * sizeof(coreapi__jmember)) : NULL;
-    if (n && v->u.members == NULL) {
-      p->error = "out of memory";
-      return 0;
-    }
-    if (n)
-      memcpy(v->u.members, children, n * sizeof(coreapi__jmember));
-  } else {
-    v->u.items = n ? arena_alloc(p->doc, n * sizeof(coreapi__jv *)) : NULL;
-    if (n && v->u.items == NULL) {
-      p->error = "out of memory";
-      return 0;
-    }
+  frame f = p->frames[p->depth];
+  size_t n = p->values.len - f.values;
+  coreapi_node *items[INTERN_MAX_ITEMS], *v = NULL;
+  const char *keys[INTERN_MAX_ITEMS];
+  size_t lens[INTERN_MAX_ITEMS];
+  int clean = clean_children(p, &f, items, keys, lens);
+  coreapi_node_type type = f.is_object ? COREAPI_NODE_OBJECT : COREAPI_NODE_ARRAY;
+  if (clean && n > 0 && n <= INTERN_MAX_ITEMS &&
+      (v = coreapi__intern_container(p->intern, type, n, items, f.is_object ? keys : NULL,
+                                     lens)) != NULL) {
+    /* The same as one made before: the children go back. */
     for (size_t i = 0; i < n; i++)
-      v->u.items[i] = children[i].value;
+      coreapi_node_free(items[i]);
+  } else {
+    v = f.is_object ? close_object(p, &f, clean) : close_array(p, &f);
+    if (v == NULL) {
+      if (p->error == NULL)
+        fail(p, COREAPI_ERR_OUT_OF_MEMORY, "out of memory");
+      return 0;
+    }
+    if (clean && n > 0)
+      coreapi__intern_keep(p->intern, v);
   }
-  p->pending_len = f->start;
+  stack_truncate(&p->values, f.values);
+  stack_truncate(&p->keys, f.keys);
+  p->key_len = f.key_bytes;
   p->depth--;
-  return add_value(p, v);
+  return add_clean(p, v, clean);
 }
 
 static int on_end(void *ctx) { return close_container(ctx); }
@@ -400,10 +466,10 @@ static void parse_failed(coreapi_error *err, const parser *p, yajl_handle h,
   size_t at = at_end ? len : yajl_get_bytes_consumed(h);
   if (at > len)
     at = len;
-  if (p->error != NULL) {
-    malformed(err, strcmp(p->error, "out of memory") == 0 ? COREAPI_ERR_OUT_OF_MEMORY
-                                                           : COREAPI_ERR_PARSE,
-              (const char *)text, at, p->error);
+  if (p->error != NULL && p->code != COREAPI_ERR_PARSE) {
+    coreapi_error_set(err, p->code, "%s", p->error);
+  } else if (p->error != NULL) {
+    malformed(err, COREAPI_ERR_PARSE, (const char *)text, at, p->error);
   } else {
     unsigned char *msg = yajl_get_error(h, 0, text, len);
     char *m = (char *)msg;
@@ -417,8 +483,18 @@ static void parse_failed(coreapi_error *err, const parser *p, yajl_handle h,
   }
 }
 
-coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__jv **root,
-                                   coreapi_error *err) {
+/* Free what a stopped parse left: the pending values and the stacks. */
+static void parser_free(parser *p) {
+  coreapi__intern_free(p->intern);
+  for (size_t i = 0; i < p->values.len; i++)
+    coreapi_node_free(node_of(stack_at(&p->values, i)));
+  stack_free(&p->values);
+  stack_free(&p->keys);
+  free(p->key_bytes);
+}
+
+coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes, int core,
+                                  coreapi_error *err) {
   parser p;
   yajl_handle h;
   yajl_status st;
@@ -427,24 +503,25 @@ coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__
   const unsigned char *text = (const unsigned char *)(data ? data : "");
 
   memset(&p, 0, sizeof(p));
-  *root = NULL;
+  p.budget = max_bytes;
+  p.core = core;
   if (data == NULL && len > 0) {
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "no data");
     return NULL;
   }
   if (refuse_lone_surrogate(data, len, err))
     return NULL;
-  p.doc = calloc(1, sizeof(*p.doc));
-  h = yajl_alloc(&callbacks, NULL, &p);
+  p.intern = coreapi__intern_new();
+  h = p.intern != NULL ? yajl_alloc(&callbacks, NULL, &p) : NULL;
   /* strtod reads the locale's decimal point: parse in the C locale, for this
    * thread only. */
   c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-  if (p.doc == NULL || h == NULL || c_locale == (locale_t)0) {
+  if (h == NULL || c_locale == (locale_t)0) {
+    coreapi__intern_free(p.intern);
     if (h != NULL)
       yajl_free(h);
     if (c_locale != (locale_t)0)
       freelocale(c_locale);
-    free(p.doc);
     COREAPI__OOM(err);
     return NULL;
   }
@@ -462,28 +539,15 @@ coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__
   if (st != yajl_status_ok) {
     parse_failed(err, &p, h, text, len, at_end);
     yajl_free(h);
-    free(p.pending);
-    coreapi__jdoc_free(p.doc);
+    parser_free(&p);
+    coreapi_node_free(p.root);
     return NULL;
   }
   yajl_free(h);
-  free(p.pending);
-  if (p.doc->root == NULL) {
-    coreapi__jdoc_free(p.doc);
+  parser_free(&p);
+  if (p.root == NULL) {
     malformed(err, COREAPI_ERR_PARSE, (const char *)text, 0, "no value");
     return NULL;
   }
-  *root = p.doc->root;
-  return p.doc;
-}
-
-const coreapi__jv *coreapi__jv_get(const coreapi__jv *obj, const char *key) {
-  size_t klen;
-  if (obj == NULL || obj->type != COREAPI__JV_OBJECT)
-    return NULL;
-  klen = strlen(key);
-  for (size_t i = 0; i < obj->count; i++)
-    if (obj->u.members[i].klen == klen && memcmp(obj->u.members[i].key, key, klen) == 0)
-      return obj->u.members[i].value;
-  return NULL;
+  return p.root;
 }

@@ -1,7 +1,6 @@
 /*
- * codecs/jsonparse.h - JSON text (RFC 8259) into a light, read-only tree in
- * one arena, for the codecs to turn into document nodes. YAJL tokenises and
- * validates; the tree keeps object members in the order of the text.
+ * codecs/jsonparse.h - JSON text (RFC 8259) into document nodes, for the
+ * codecs. YAJL tokenises and validates.
  */
 #ifndef COREAPI_CODECS_JSONPARSE_H
 #define COREAPI_CODECS_JSONPARSE_H
@@ -11,53 +10,40 @@
 
 #include "../document/document.h"
 
-typedef enum coreapi__jv_type {
-  COREAPI__JV_NULL,
-  COREAPI__JV_FALSE,
-  COREAPI__JV_TRUE,
-  COREAPI__JV_INTEGER,
-  COREAPI__JV_REAL,
-  COREAPI__JV_STRING,
-  COREAPI__JV_ARRAY,
-  COREAPI__JV_OBJECT
-} coreapi__jv_type;
+/* Parse len bytes of JSON at data (any top-level value) into document
+ * nodes: objects become Objects (entries in the text's order), arrays
+ * Arrays, numbers Integers (int64) or Reals, strings Strings. Duplicate keys
+ * in an object, nesting deeper than 512, integers outside int64, reals
+ * beyond the range of a double, and malformed or non-UTF-8 text are
+ * ERR_PARSE, "Malformed JSON. <why> (line L, column C)", where the parser
+ * stopped: just after the token it could not take, or the end of a text
+ * that stops inside a value. Nodes of more than max_bytes in all (0: no
+ * limit; counted as malloc rounds them) are ERR_TOO_LARGE. Numbers are read
+ * independently of the process locale. Equal values may be one node
+ * (jsonintern.c); core (Core JSON) keeps every object with a key starting
+ * with '_', and every container holding one, unshared, with one reference,
+ * for the decoder to change in place. Returns a new reference, or NULL with
+ * err set. */
+coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes, int core,
+                                  coreapi_error *err);
 
-typedef struct coreapi__jv coreapi__jv;
+/* --- jsonintern.c: values met before, during one parse ------------------ */
 
-typedef struct coreapi__jmember {
-  const char *key; /* NUL-terminated; may also hold NULs: use klen */
-  size_t klen;
-  coreapi__jv *value;
-} coreapi__jmember;
+#define INTERN_MAX_ITEMS 8 /* the largest container shared */
 
-struct coreapi__jv {
-  coreapi__jv_type type;
-  size_t count; /* items, members, or string length */
-  union {
-    int64_t i;
-    double r;
-    const char *s; /* NUL-terminated; count bytes */
-    coreapi__jv **items;
-    coreapi__jmember *members;
-  } u;
-};
-
-typedef struct coreapi__jdoc coreapi__jdoc;
-
-/* Parse len bytes of JSON at data (any top-level value). Duplicate keys in
- * an object, nesting deeper than 512, integers outside int64, reals beyond
- * the range of a double, and malformed
- * or non-UTF-8 text are errors: NULL with err set to ERR_PARSE, "Malformed
- * JSON. <why> (line L, column C)", where the parser stopped: just after the
- * token it could not take, or the end of a text that stops inside a value.
- * On success the tree is *root, owned by
- * the returned document (free with coreapi__jdoc_free). Numbers are read
- * independently of the process locale. Keeps no state between calls. */
-coreapi__jdoc *coreapi__json_parse(const char *data, size_t len, const coreapi__jv **root,
-                                   coreapi_error *err);
-void coreapi__jdoc_free(coreapi__jdoc *doc);
-
-/* The member of obj called key (a C string), or NULL. */
-const coreapi__jv *coreapi__jv_get(const coreapi__jv *obj, const char *key);
+typedef struct coreapi__intern coreapi__intern;
+coreapi__intern *coreapi__intern_new(void); /* NULL on ENOMEM */
+void coreapi__intern_free(coreapi__intern *t);
+/* An equal value made before, with one more reference, or NULL. */
+coreapi_node *coreapi__intern_string(coreapi__intern *t, const char *s, size_t len);
+coreapi_node *coreapi__intern_number(coreapi__intern *t, coreapi_node_type type, int64_t i,
+                                     double r);
+/* A container of type with the n children items (and for an Object the
+ * keys, in order) made before, with one more reference, or NULL. */
+coreapi_node *coreapi__intern_container(coreapi__intern *t, coreapi_node_type type, size_t n,
+                                        coreapi_node *const *items, const char *const *keys,
+                                        const size_t *key_lens);
+/* Remember v (a String, Integer, Real, or a container that may be shared). */
+void coreapi__intern_keep(coreapi__intern *t, coreapi_node *v);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "../document/document.h"
+#include "corejson.h"
 #include "coreapi/codec.h"
 
 typedef struct format_info {
@@ -134,11 +135,17 @@ const char *coreapi_codec_negotiate(const char *const *formats, size_t n,
 
 coreapi_node *coreapi_codec_decode(const char *format, const char *data, size_t len,
                              const char *base_url, coreapi_error *err) {
+  return coreapi__codec_decode_limited(format, data, len, base_url, COREAPI__DECODE_LIMIT, err);
+}
+
+coreapi_node *coreapi__codec_decode_limited(const char *format, const char *data, size_t len,
+                                            const char *base_url, size_t max_decoded,
+                                            coreapi_error *err) {
   coreapi_error_clear(err);
   if (format != NULL && strcmp(format, "corejson") == 0)
-    return coreapi_corejson_decode(data, len, base_url, err);
+    return coreapi__corejson_decode_limited(data, len, base_url, max_decoded, err);
   if (format != NULL && strcmp(format, "json") == 0)
-    return coreapi_json_decode(data, len, err);
+    return coreapi__json_decode_tree(data, len, NULL, 1, max_decoded, err);
   if (format != NULL && strcmp(format, "text") == 0)
     return coreapi_text_decode(data, len, err);
   coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,

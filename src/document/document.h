@@ -35,20 +35,55 @@ typedef struct number_node {
 
 typedef struct map_entry {
   const char *key; /* in the node's blob */
-  size_t key_len;
   coreapi_node *value;
-  int is_link;
+  uint32_t key_len;
+  uint32_t is_link;
 } map_entry;
 
+/* The attributes of a Document or an Error. */
+typedef struct map_attrs {
+  const char *url, *title, *description, *media_type;
+} map_attrs;
+
+/* A map is one allocation: the node, cap entries in insertion order, then
+ * (when cap > 1) two permutations of them, iteration order and by key (for
+ * binary search), then the keys; a Document's or Error's attributes at the
+ * end. A small Object costs little: {"a": 1} is 58 bytes. */
 typedef struct map_node {
   coreapi_node base;
-  size_t count;
-  size_t data_count;
-  map_entry *entries; /* insertion order */
-  uint32_t *order;    /* iteration order: indexes into entries */
-  uint32_t *by_key;   /* sorted by key, for lookup */
-  const char *url, *title, *description, *media_type;
+  uint32_t count;         /* entries in use */
+  uint32_t data_count;    /* entries that are not links */
+  uint32_t cap;           /* entries allocated */
+  uint32_t attrs_owned;   /* attrs is a block of its own, freed with the node */
+  const map_attrs *attrs; /* NULL: every attribute is "" */
+  map_entry entries[];
 } map_node;
+
+static inline uint32_t *coreapi__map_order(const map_node *m) {
+  return (uint32_t *)(m->entries + m->cap);
+}
+static inline uint32_t *coreapi__map_by_key(const map_node *m) {
+  return coreapi__map_order(m) + m->cap;
+}
+/* The index in entries of the i-th entry in iteration order, and by key. */
+static inline uint32_t coreapi__map_order_at(const map_node *m, size_t i) {
+  return m->cap > 1 ? coreapi__map_order(m)[i] : 0;
+}
+static inline uint32_t coreapi__map_by_key_at(const map_node *m, size_t i) {
+  return m->cap > 1 ? coreapi__map_by_key(m)[i] : 0;
+}
+static inline const char *coreapi__map_url(const map_node *m) {
+  return m->attrs ? m->attrs->url : "";
+}
+static inline const char *coreapi__map_title(const map_node *m) {
+  return m->attrs ? m->attrs->title : "";
+}
+static inline const char *coreapi__map_description(const map_node *m) {
+  return m->attrs ? m->attrs->description : "";
+}
+static inline const char *coreapi__map_media_type(const map_node *m) {
+  return m->attrs ? m->attrs->media_type : "";
+}
 
 typedef struct array_node {
   coreapi_node base;
@@ -94,6 +129,42 @@ static inline int coreapi__is_map(const coreapi_node *n) {
 /* Allocate a node of size bytes with type and one reference (not zeroed
  * beyond the header). */
 coreapi_node *coreapi__node_alloc(size_t size, coreapi_node_type type);
+
+/* A reference count at or above this marks a shared node (shared.c): never
+ * counted, never freed. */
+#define COREAPI__IMMORTAL 0x40000000u
+
+/* Shared, immutable nodes for the values decoders meet most (shared.c):
+ * null, true, false, "", [], {} and the integers from COREAPI__SHARED_MIN
+ * to COREAPI__SHARED_MAX. Each call returns the same node; coreapi_node_ref
+ * and coreapi_node_free do nothing to it. */
+#define COREAPI__SHARED_MIN (-256)
+#define COREAPI__SHARED_MAX 4095
+coreapi_node *coreapi__shared_null(void);
+coreapi_node *coreapi__shared_boolean(int value);
+coreapi_node *coreapi__shared_integer(int64_t value); /* NULL outside the range */
+coreapi_node *coreapi__shared_empty_string(void);
+coreapi_node *coreapi__shared_empty_array(void);
+coreapi_node *coreapi__shared_empty_object(void);
+
+/* Building maps without a builder (for decoders, whose keys are valid
+ * UTF-8): a map of type with room for n entries and key_bytes bytes of keys
+ * (each key_len + 1), attributes "", count 0 (NULL on ENOMEM or too many).
+ * Add entries in insertion order with coreapi__map_push (the key is copied
+ * to *blob, which starts at coreapi__map_blob; value owned), then
+ * coreapi__map_seal: iteration order and lookup; -1 on ENOMEM (the map is
+ * still a valid, unsorted one to free). After sealing,
+ * coreapi__map_duplicate gives a key present twice, or NULL. */
+map_node *coreapi__map_alloc(coreapi_node_type type, size_t n, size_t key_bytes);
+char *coreapi__map_blob(const map_node *m);
+void coreapi__map_push(map_node *m, char **blob, const char *key, size_t key_len,
+                       coreapi_node *value);
+int coreapi__map_seal(map_node *m);
+const map_entry *coreapi__map_duplicate(const map_node *m);
+/* Set a map's attributes (copied into one owned block; NULL counts as "").
+ * Returns 0 or -1 on ENOMEM (unchanged). */
+int coreapi__map_set_attributes(map_node *m, const char *url, const char *title,
+                                const char *description, const char *media_type);
 
 /* A String node without checking UTF-8 (the caller guarantees it). */
 coreapi_node *coreapi__string_new_trusted(const char *s, size_t len);

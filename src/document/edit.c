@@ -43,10 +43,11 @@ static coreapi_node *replace_child(const coreapi_node *container, const coreapi_
     (void)found;
     switch (container->type) {
       case COREAPI_NODE_DOCUMENT:
-        return coreapi_map_builder_document(b, m->url, m->title, m->description, m->media_type,
-                                            err);
+        return coreapi_map_builder_document(b, coreapi__map_url(m), coreapi__map_title(m),
+                                            coreapi__map_description(m),
+                                            coreapi__map_media_type(m), err);
       case COREAPI_NODE_ERROR:
-        return coreapi_map_builder_error(b, m->title, err);
+        return coreapi_map_builder_error(b, coreapi__map_title(m), err);
       default:
         return coreapi_map_builder_object(b, err);
     }

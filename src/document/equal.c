@@ -43,8 +43,10 @@ int coreapi_node_equal(const coreapi_node *a, const coreapi_node *b) {
     case COREAPI_NODE_OBJECT:
     case COREAPI_NODE_ERROR: {
       const map_node *ma = AS_MAP(a), *mb = AS_MAP(b);
-      if (ma->count != mb->count || !str_eq(ma->url, mb->url) || !str_eq(ma->title, mb->title) ||
-          !str_eq(ma->description, mb->description) || !str_eq(ma->media_type, mb->media_type))
+      if (ma->count != mb->count || !str_eq(coreapi__map_url(ma), coreapi__map_url(mb)) ||
+          !str_eq(coreapi__map_title(ma), coreapi__map_title(mb)) ||
+          !str_eq(coreapi__map_description(ma), coreapi__map_description(mb)) ||
+          !str_eq(coreapi__map_media_type(ma), coreapi__map_media_type(mb)))
         return 0;
       for (size_t i = 0; i < ma->count; i++) {
         const coreapi_node *other =

@@ -141,65 +141,130 @@ static int attributes_are_utf8(const char *url, const char *title, const char *d
   return 1;
 }
 
-/* Fill m (allocated for b's n entries and the attributes) from b: the
- * entries in insertion order, their keys and the attributes in its blob.
- * Frees b. */
-static void move_entries(map_node *m, coreapi_map_builder *b, size_t n, const char *url,
-                         const char *title, const char *description, const char *media_type) {
-  char *blob;
-  m->count = n;
-  m->entries = (map_entry *)(m + 1);
-  m->order = (uint32_t *)(m->entries + n);
-  m->by_key = m->order + n;
-  blob = (char *)(m->by_key + n);
-  m->data_count = 0;
-  for (size_t i = 0; i < n; i++) {
-    map_entry *e = &m->entries[i];
-    memcpy(blob, b->items[i].key, b->items[i].key_len);
-    blob[b->items[i].key_len] = '\0';
-    e->key = blob;
-    e->key_len = b->items[i].key_len;
-    blob += e->key_len + 1;
-    e->value = b->items[i].value;
-    e->is_link = e->value->type == COREAPI_NODE_LINK;
-    if (!e->is_link)
-      m->data_count++;
-    free(b->items[i].key);
-  }
-  m->url = coreapi__blob_put(&blob, url);
-  m->title = coreapi__blob_put(&blob, title);
-  m->description = coreapi__blob_put(&blob, description);
-  m->media_type = coreapi__blob_put(&blob, media_type);
-  free(b->items);
-  free(b);
+/* Bytes of a map of n entries and key_bytes of keys, with room for
+ * attr_bytes of attribute strings and their map_attrs when attr_bytes > 0. */
+static size_t map_size(size_t n, size_t key_bytes, size_t attr_bytes) {
+  size_t size = sizeof(map_node) + n * sizeof(map_entry) + (n > 1 ? 2 * n * sizeof(uint32_t) : 0) +
+                key_bytes;
+  if (attr_bytes > 0)
+    size = ((size + attr_bytes + 7) & ~(size_t)7) + sizeof(map_attrs);
+  return size;
+}
+
+map_node *coreapi__map_alloc(coreapi_node_type type, size_t n, size_t key_bytes) {
+  map_node *m;
+  if (n > UINT32_MAX || n > (SIZE_MAX / 2 - key_bytes) / (sizeof(map_entry) + 8))
+    return NULL;
+  m = (map_node *)coreapi__node_alloc(map_size(n, key_bytes, 0), type);
+  if (m == NULL)
+    return NULL;
+  m->count = m->data_count = 0;
+  m->cap = (uint32_t)n;
+  m->attrs_owned = 0;
+  m->attrs = NULL;
+  return m;
+}
+
+char *coreapi__map_blob(const map_node *m) {
+  return m->cap > 1 ? (char *)(coreapi__map_by_key(m) + m->cap) : (char *)(m->entries + m->cap);
+}
+
+void coreapi__map_push(map_node *m, char **blob, const char *key, size_t key_len,
+                       coreapi_node *value) {
+  map_entry *e = &m->entries[m->count++];
+  if (key_len > 0)
+    memcpy(*blob, key, key_len);
+  (*blob)[key_len] = '\0';
+  e->key = *blob;
+  e->key_len = (uint32_t)key_len;
+  e->value = value;
+  e->is_link = value->type == COREAPI_NODE_LINK;
+  *blob += key_len + 1;
 }
 
 /* m's two permutations, iteration order and by key, sorting items (room
  * for m->count of them when there are more than one; then freed). */
 static void sort_entries(map_node *m, sort_item *items) {
   size_t n = m->count;
-  if (n == 1) {
-    m->order[0] = m->by_key[0] = 0;
-  } else if (n > 1) {
+  if (n > 1) {
+    uint32_t *order = coreapi__map_order(m), *by_key = coreapi__map_by_key(m);
     for (size_t i = 0; i < n; i++) {
       items[i].e = &m->entries[i];
       items[i].index = (uint32_t)i;
     }
     qsort(items, n, sizeof(*items), iteration_cmp);
     for (size_t i = 0; i < n; i++)
-      m->order[i] = items[i].index;
+      order[i] = items[i].index;
     qsort(items, n, sizeof(*items), by_key_cmp);
     for (size_t i = 0; i < n; i++)
-      m->by_key[i] = items[i].index;
+      by_key[i] = items[i].index;
     free(items);
+  } else if (m->cap > 1) {
+    coreapi__map_order(m)[0] = coreapi__map_by_key(m)[0] = 0;
   }
+}
+
+int coreapi__map_seal(map_node *m) {
+  sort_item *items = NULL;
+  m->data_count = 0;
+  for (size_t i = 0; i < m->count; i++) {
+    m->entries[i].is_link = m->entries[i].value->type == COREAPI_NODE_LINK;
+    m->data_count += !m->entries[i].is_link;
+  }
+  if (m->count > 1 && (items = malloc(m->count * sizeof(*items))) == NULL) {
+    for (size_t i = 0; i < m->count; i++)
+      coreapi__map_order(m)[i] = coreapi__map_by_key(m)[i] = (uint32_t)i;
+    return -1;
+  }
+  sort_entries(m, items);
+  return 0;
+}
+
+const map_entry *coreapi__map_duplicate(const map_node *m) {
+  for (size_t i = 1; i < m->count; i++) {
+    const map_entry *a = &m->entries[coreapi__map_by_key_at(m, i - 1)],
+                    *b = &m->entries[coreapi__map_by_key_at(m, i)];
+    if (key_cmp(a, b) == 0)
+      return b;
+  }
+  return NULL;
+}
+
+/* Write the four attributes at blob and their map_attrs at *attrs. */
+static void put_attributes(map_attrs *attrs, char *blob, const char *url, const char *title,
+                           const char *description, const char *media_type) {
+  attrs->url = coreapi__blob_put(&blob, url);
+  attrs->title = coreapi__blob_put(&blob, title);
+  attrs->description = coreapi__blob_put(&blob, description);
+  attrs->media_type = coreapi__blob_put(&blob, media_type);
+}
+
+static size_t attributes_size(const char *url, const char *title, const char *description,
+                              const char *media_type) {
+  return coreapi__blob_size(url) + coreapi__blob_size(title) + coreapi__blob_size(description) +
+         coreapi__blob_size(media_type);
+}
+
+int coreapi__map_set_attributes(map_node *m, const char *url, const char *title,
+                                const char *description, const char *media_type) {
+  size_t bytes = attributes_size(url, title, description, media_type);
+  map_attrs *attrs = malloc(sizeof(map_attrs) + bytes);
+  if (attrs == NULL)
+    return -1;
+  put_attributes(attrs, (char *)(attrs + 1), url, title, description, media_type);
+  if (m->attrs_owned)
+    free((void *)m->attrs);
+  m->attrs = attrs;
+  m->attrs_owned = 1;
+  return 0;
 }
 
 static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, const char *url,
                             const char *title, const char *description,
                             const char *media_type, coreapi_error *err) {
   map_node *m;
-  size_t n, size;
+  size_t n, attr_bytes = 0;
+  char *blob;
   sort_item *items = NULL;
 
   if (b == NULL) {
@@ -213,15 +278,17 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
     return NULL;
   }
   n = b->count;
+  for (size_t i = 0; i < n; i++)
+    if (b->items[i].key_len > UINT32_MAX)
+      n = SIZE_MAX; /* refused below */
   if (n > UINT32_MAX) {
     coreapi_map_builder_free(b);
-    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "too many entries");
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "too many entries, or a key too long");
     return NULL;
   }
-  size = sizeof(map_node) + n * sizeof(map_entry) + 2 * n * sizeof(uint32_t) + b->key_bytes +
-         coreapi__blob_size(url) + coreapi__blob_size(title) + coreapi__blob_size(description) +
-         coreapi__blob_size(media_type);
-  m = (map_node *)coreapi__node_alloc(size, type);
+  if (type != COREAPI_NODE_OBJECT)
+    attr_bytes = attributes_size(url, title, description, media_type);
+  m = (map_node *)coreapi__node_alloc(map_size(n, b->key_bytes, attr_bytes), type);
   if (n > 1)
     items = malloc(n * sizeof(*items));
   if (m == NULL || (n > 1 && items == NULL)) {
@@ -231,7 +298,26 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
     COREAPI__OOM(err);
     return NULL;
   }
-  move_entries(m, b, n, url, title, description, media_type);
+  m->count = 0;
+  m->cap = (uint32_t)n;
+  m->attrs_owned = 0;
+  m->attrs = NULL;
+  blob = coreapi__map_blob(m);
+  for (size_t i = 0; i < n; i++) {
+    coreapi__map_push(m, &blob, b->items[i].key, b->items[i].key_len, b->items[i].value);
+    m->data_count += !m->entries[i].is_link;
+    free(b->items[i].key);
+  }
+  if (attr_bytes > 0) {
+    map_attrs *attrs = (map_attrs *)(((uintptr_t)blob + attr_bytes + 7) & ~(uintptr_t)7);
+    put_attributes(attrs, blob, url, title, description, media_type);
+    m->attrs = attrs;
+  }
+  free(b->items);
+  free(b);
+  m->data_count = 0;
+  for (size_t i = 0; i < n; i++)
+    m->data_count += !m->entries[i].is_link;
   sort_entries(m, items);
   return &m->base;
 }
@@ -274,7 +360,7 @@ coreapi_node *coreapi_map_entry(const coreapi_node *map, size_t i, const char **
                                 size_t *key_len) {
   if (!coreapi__is_map(map) || i >= AS_MAP(map)->count)
     return NULL;
-  return entry_out(&AS_MAP(map)->entries[AS_MAP(map)->order[i]], key, key_len);
+  return entry_out(&AS_MAP(map)->entries[coreapi__map_order_at(AS_MAP(map), i)], key, key_len);
 }
 
 coreapi_node *coreapi_map_entry_inserted(const coreapi_node *map, size_t i, const char **key,
@@ -296,7 +382,7 @@ coreapi_node *coreapi_map_get(const coreapi_node *map, const char *key, size_t k
   hi = m->count;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    const map_entry *e = &m->entries[m->by_key[mid]];
+    const map_entry *e = &m->entries[coreapi__map_by_key_at(m, mid)];
     int c = key_cmp(&probe, e);
     if (c == 0)
       return e->value;

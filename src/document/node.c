@@ -16,8 +16,13 @@ coreapi_node *coreapi__node_alloc(size_t size, coreapi_node_type type) {
   return n;
 }
 
+/* Shared nodes (shared.c) are never freed: their count stays put. */
+static int immortal(const coreapi_node *n) {
+  return atomic_load_explicit(&n->refs, memory_order_relaxed) >= COREAPI__IMMORTAL;
+}
+
 coreapi_node *coreapi_node_ref(coreapi_node *node) {
-  if (node != NULL)
+  if (node != NULL && !immortal(node))
     atomic_fetch_add_explicit(&node->refs, 1, memory_order_relaxed);
   return node;
 }
@@ -29,6 +34,8 @@ static void node_destroy(coreapi_node *n) {
     case COREAPI_NODE_ERROR:
       for (size_t i = 0; i < AS_MAP(n)->count; i++)
         coreapi_node_free(AS_MAP(n)->entries[i].value);
+      if (AS_MAP(n)->attrs_owned)
+        free((void *)AS_MAP(n)->attrs); /* set on a map converted in place */
       break;
     case COREAPI_NODE_ARRAY:
       for (size_t i = 0; i < AS_ARRAY(n)->count; i++)
@@ -53,11 +60,12 @@ static void node_destroy(coreapi_node *n) {
     case COREAPI_NODE_NULL:
       break;
   }
-  free(n); /* every node is one allocation: its arrays and strings are inside */
+  free(n); /* every node is one allocation: its arrays and strings are inside
+             * (but for the attributes of a map converted in place) */
 }
 
 void coreapi_node_free(coreapi_node *node) {
-  if (node == NULL)
+  if (node == NULL || immortal(node))
     return;
   if (atomic_fetch_sub_explicit(&node->refs, 1, memory_order_acq_rel) == 1)
     node_destroy(node);
@@ -174,22 +182,22 @@ int coreapi_boolean_value(const coreapi_node *node) {
 
 const char *coreapi_node_url(const coreapi_node *n) {
   if (n && n->type == COREAPI_NODE_DOCUMENT)
-    return AS_MAP(n)->url;
+    return coreapi__map_url(AS_MAP(n));
   return n && n->type == COREAPI_NODE_LINK ? AS_LINK(n)->url : NULL;
 }
 
 const char *coreapi_node_title(const coreapi_node *n) {
   if (n && (n->type == COREAPI_NODE_DOCUMENT || n->type == COREAPI_NODE_ERROR))
-    return AS_MAP(n)->title;
+    return coreapi__map_title(AS_MAP(n));
   return n && n->type == COREAPI_NODE_LINK ? AS_LINK(n)->title : NULL;
 }
 
 const char *coreapi_node_description(const coreapi_node *n) {
   if (n && n->type == COREAPI_NODE_DOCUMENT)
-    return AS_MAP(n)->description;
+    return coreapi__map_description(AS_MAP(n));
   return n && n->type == COREAPI_NODE_LINK ? AS_LINK(n)->description : NULL;
 }
 
 const char *coreapi_node_media_type(const coreapi_node *n) {
-  return n && n->type == COREAPI_NODE_DOCUMENT ? AS_MAP(n)->media_type : NULL;
+  return n && n->type == COREAPI_NODE_DOCUMENT ? coreapi__map_media_type(AS_MAP(n)) : NULL;
 }

@@ -235,8 +235,9 @@ coreapi_code coreapi__transition(coreapi_client *c, coreapi_request *req, const 
     if (r.received > 0)
       rc = coreapi_download_finish(r.download, &result->file, err);
   } else if (r.received > 0) {
-    result->node = coreapi_codec_decode(r.format, r.body.data, r.body.len, coreapi_response_url(resp),
-                                  err);
+    result->node = coreapi__codec_decode_limited(r.format, r.body.data, r.body.len,
+                                                 coreapi_response_url(resp),
+                                                 coreapi__client_max_decoded(c), err);
     if (result->node == NULL) {
       /* The download codec cannot decode from memory: an error body of a
        * type only it takes is reported without content. */

@@ -1,7 +1,10 @@
 /*
  * transitions/download.c - GET a URL straight into a file: the client sends,
  * the download codec (codecs/download.c) receives the bytes through its
- * sink and publishes the file; a status other than 2xx leaves nothing.
+ * sink and publishes the file; a status other than 2xx leaves nothing. A
+ * body over the client's max_filesize is stopped by the transport
+ * (ERR_TOO_LARGE) like any failed transfer: the download is freed
+ * unpublished, which removes its temporary file.
  */
 #include "../codecs/codecs.h"
 #include "params.h"

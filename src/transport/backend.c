@@ -16,10 +16,30 @@
 #include "client_impl.h"
 #include "hop.h"
 
+/* Fail the transfer with ERR_TOO_LARGE: the body is over limit bytes, the
+ * limit for streamed bodies (max_filesize) or for bodies kept in memory
+ * (max_body). */
+static void too_large(coreapi_client *c, uint64_t limit, int streamed) {
+  coreapi_error_set(&c->sink_error, COREAPI_ERR_TOO_LARGE,
+                    "the response body is larger than %llu bytes, the client's limit for %s: %s",
+                    (unsigned long long)limit,
+                    streamed ? "streamed bodies" : "bodies kept in memory",
+                    c->current_req->url.url);
+}
+
+/* The body as libcurl hands it over: transfer codings removed, content
+ * codings kept (see client.h), so both limits count the bytes that are
+ * written or kept, never the smaller number that crossed the wire. */
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
   coreapi_client *c = userp;
   size_t n = size * nmemb;
   if (c->streaming) {
+    /* c->streamed never exceeds the limit, so the subtraction holds. */
+    if (c->max_filesize > 0 && (uint64_t)n > (uint64_t)c->max_filesize - c->streamed) {
+      too_large(c, (uint64_t)c->max_filesize, 1);
+      return 0;
+    }
+    c->streamed += n;
     if (c->sink->write(c->sink_data, data, n, &c->sink_error) != COREAPI_OK) {
       if (c->sink_error.code == COREAPI_OK)
         coreapi_error_set(&c->sink_error, COREAPI_ERR_IO, "the body sink refused the data");
@@ -28,9 +48,7 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
     return n;
   }
   if (c->max_body > 0 && (n > c->max_body || c->current->body.len > c->max_body - n)) {
-    coreapi_error_set(&c->sink_error, COREAPI_ERR_TOO_LARGE,
-                      "the response body is larger than %zu bytes (the client's limit)",
-                      c->max_body);
+    too_large(c, c->max_body, 0);
     return 0;
   }
   if (coreapi__buf_append(&c->current->body, data, n) != 0) {
@@ -40,19 +58,42 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
   return n;
 }
 
+/* A body over its limit that Content-Length announces fails at once, before
+ * a byte of it arrives (a download then never even creates its temporary
+ * file). libcurl reports the length only when no transfer coding voids it,
+ * and decodes no content coding, so it counts the bytes on_body would get.
+ * Responses without a body (to HEAD, 204, 304) are not looked at. Returns
+ * 0, or -1 to stop. */
+static int announced_too_large(coreapi_client *c, long status, int streamed) {
+  uint64_t limit = streamed ? (uint64_t)c->max_filesize : (uint64_t)c->max_body;
+  curl_off_t len = -1;
+  if (limit == 0 || status == 204 || status == 304 ||
+      strcmp(c->current_req->method, "HEAD") == 0 ||
+      curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len) != CURLE_OK ||
+      len < 0 || (uint64_t)len <= limit)
+    return 0;
+  too_large(c, limit, streamed);
+  return -1;
+}
+
 /* The end of a header block: a final response's body goes to the sink, if
  * there is one. A response is final unless it is an interim 1xx, or a
  * redirect this client is going to follow. Returns 0, or -1 to stop. */
 static int headers_done(coreapi_client *c) {
   coreapi_response *r = c->current;
   long status = 0;
-  if (c->sink == NULL || c->streaming)
-    return 0; /* no sink, or trailers after a streamed body */
+  int to_sink;
+  if (c->streaming)
+    return 0; /* trailers after a streamed body */
   curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200)
     return 0;
-  if (coreapi__redirect_followed(status, coreapi__headers_get(&r->headers, "Location"),
-                                c->max_redirects))
+  to_sink = c->sink != NULL &&
+            !coreapi__redirect_followed(status, coreapi__headers_get(&r->headers, "Location"),
+                                        c->max_redirects);
+  if (announced_too_large(c, status, to_sink))
+    return -1;
+  if (!to_sink)
     return 0;
   r->status = status;
   if (r->url == NULL && (r->url = coreapi__strdup(c->current_req->url.url)) == NULL) {
@@ -68,6 +109,7 @@ static int headers_done(coreapi_client *c) {
       coreapi_error_set(&c->sink_error, COREAPI_ERR_IO, "the body sink refused the response");
     return -1;
   }
+  c->streamed = 0;
   c->streaming = 1;
   return 0;
 }
@@ -137,45 +179,37 @@ coreapi_code coreapi__backend_init(coreapi_client *c, coreapi_error *err) {
   return COREAPI_OK;
 }
 
+/* Whether libcurl stopped while reading the response header, for
+ * coreapi__curl_code_map (curl_error.c says why it matters): it had begun to
+ * receive the response and no body byte had come. Begun: a complete header
+ * line had arrived (CURLINFO_HEADER_SIZE), or, for a first line that is
+ * itself too long, libcurl had started reading (STARTTRANSFER, which it also
+ * sets when it starts to send a body, so then only once a body of known size
+ * was all sent). libcurl resets these for every transfer. */
+static int reading_header(CURL *curl) {
+  long header_size = 0;
+  curl_off_t body = 0, start = 0, sent = 0, to_send = -1;
+  curl_easy_getinfo(curl, CURLINFO_SIZE_DOWNLOAD_T, &body);
+  curl_easy_getinfo(curl, CURLINFO_HEADER_SIZE, &header_size);
+  if (body > 0)
+    return 0;
+  if (header_size > 0)
+    return 1;
+  curl_easy_getinfo(curl, CURLINFO_STARTTRANSFER_TIME_T, &start);
+  curl_easy_getinfo(curl, CURLINFO_SIZE_UPLOAD_T, &sent);
+  curl_easy_getinfo(curl, CURLINFO_CONTENT_LENGTH_UPLOAD_T, &to_send);
+  return start > 0 && to_send >= 0 && sent >= to_send;
+}
+
+/* The error of a failed transfer: the code from curl_error.c's table, the
+ * message "URL: libcurl's detail" (out of memory: the plain message). */
 static coreapi_code map_curl_error(coreapi_client *c, CURLcode cc, const char *url,
                                    coreapi_error *err) {
-  coreapi_code code;
-  const char *detail = c->curl_error[0] ? c->curl_error : curl_easy_strerror(cc);
-  switch (cc) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
-      code = COREAPI_ERR_RESOLVE;
-      break;
-    case CURLE_COULDNT_CONNECT:
-      code = COREAPI_ERR_CONNECT;
-      break;
-    case CURLE_OPERATION_TIMEDOUT:
-      code = COREAPI_ERR_TIMEOUT;
-      break;
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_PEER_FAILED_VERIFICATION:
-    case CURLE_SSL_CERTPROBLEM:
-    case CURLE_SSL_CIPHER:
-    case CURLE_SSL_CACERT_BADFILE:
-    case CURLE_SSL_ENGINE_NOTFOUND:
-    case CURLE_SSL_ENGINE_SETFAILED:
-    case CURLE_SSL_ISSUER_ERROR:
-    case CURLE_SSL_CRL_BADFILE:
-    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
-    case CURLE_SSL_INVALIDCERTSTATUS:
-    case CURLE_SSL_SHUTDOWN_FAILED:
-      code = COREAPI_ERR_TLS;
-      break;
-    case CURLE_OUT_OF_MEMORY:
-      return COREAPI__OOM(err);
-    case CURLE_READ_ERROR:
-    case CURLE_ABORTED_BY_CALLBACK:
-      code = COREAPI_ERR_IO;
-      break;
-    default:
-      code = COREAPI_ERR_NETWORK;
-      break;
-  }
+  const char *detail;
+  coreapi_code code =
+      coreapi__curl_code_map(cc, c->curl_error, reading_header(c->curl), &detail);
+  if (code == COREAPI_ERR_OUT_OF_MEMORY)
+    return COREAPI__OOM(err);
   return coreapi_error_set(err, code, "%s: %s", url, detail);
 }
 

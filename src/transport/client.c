@@ -18,6 +18,7 @@
 #define DEFAULT_TIMEOUT_MS 30000L
 #define DEFAULT_MAX_REDIRECTS 20u
 #define DEFAULT_MAX_BODY ((size_t)64 << 20)
+#define DEFAULT_MAX_FILESIZE ((int64_t)1 << 30)
 
 coreapi_client *coreapi_client_new(coreapi_error *err) {
   coreapi_client *c;
@@ -31,6 +32,8 @@ coreapi_client *coreapi_client_new(coreapi_error *err) {
   c->verify_tls = 1;
   c->options_changed = 1;
   c->max_body = DEFAULT_MAX_BODY;
+  c->max_filesize = DEFAULT_MAX_FILESIZE;
+  c->max_decoded = COREAPI__DEFAULT_MAX_DECODED;
   c->max_redirects = DEFAULT_MAX_REDIRECTS;
   c->curl = curl_easy_init();
   c->jar = curl_share_init();
@@ -152,6 +155,22 @@ coreapi_code coreapi_client_set_max_body(coreapi_client *c, size_t bytes, coreap
   return COREAPI_OK;
 }
 
+coreapi_code coreapi_client_set_max_decoded(coreapi_client *c, size_t bytes, coreapi_error *err) {
+  CHECK_CLIENT(c, err);
+  c->max_decoded = bytes;
+  return COREAPI_OK;
+}
+
+coreapi_code coreapi_client_set_max_filesize(coreapi_client *c, int64_t bytes,
+                                             coreapi_error *err) {
+  CHECK_CLIENT(c, err);
+  if (bytes < 0)
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                             "the largest streamed body must not be negative (0: no limit)");
+  c->max_filesize = bytes;
+  return COREAPI_OK;
+}
+
 /* Replace the string *slot by a copy of value (NULL: none). */
 static coreapi_code replace_string(char **slot, const char *value, coreapi_error *err) {
   char *copy = NULL;
@@ -246,6 +265,8 @@ coreapi_code coreapi_client_set_debug(coreapi_client *c, coreapi_debug_fn fn, vo
 /* --- settings the Core API operations read (transport.h) --------------- */
 
 size_t coreapi__client_max_body(const coreapi_client *c) { return c->max_body; }
+
+size_t coreapi__client_max_decoded(const coreapi_client *c) { return c->max_decoded; }
 
 const char *const *coreapi__client_decoders(const coreapi_client *c, size_t *n) {
   *n = c->decoder_count;

@@ -6,6 +6,7 @@
 #ifndef COREAPI_CLIENT_IMPL_H
 #define COREAPI_CLIENT_IMPL_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <curl/curl.h>
@@ -27,6 +28,8 @@ struct coreapi_client {
   int verify_tls;
   int options_changed;  /* timeout, TLS or CA settings to give libcurl again */
   size_t max_body;      /* bytes of a body kept in memory; 0: no limit */
+  int64_t max_filesize; /* bytes of a body streamed to a sink; 0: no limit */
+  size_t max_decoded;   /* bytes of a decoded document; 0: no limit */
   int busy;             /* a request is under way (callbacks may not reconfigure) */
   struct curl_slist *resolve;
   unsigned max_redirects;
@@ -55,6 +58,7 @@ struct coreapi_client {
   const coreapi_request *current_req; /* the hop being sent (for redaction) */
   int header_error;                   /* a callback ran out of memory */
   int streaming;                      /* this hop's body goes to the sink */
+  uint64_t streamed;                  /* bytes of it given to the sink so far */
   coreapi_error sink_error;           /* why the sink stopped the transfer */
 };
 
@@ -73,6 +77,16 @@ coreapi_code coreapi__backend_init(coreapi_client *client, coreapi_error *err);
  * or an error with err filled. */
 coreapi_code coreapi__backend_perform(coreapi_client *client, const coreapi_request *req,
                                       int cookies, coreapi_response **out, coreapi_error *err);
+
+/* curl_error.c: what a failed transfer's code cc means (libcurl-errors(3)),
+ * from a table. errbuf is libcurl's error buffer (NULL or "" when empty);
+ * in_header is non-zero when libcurl stopped while reading the response
+ * header (a CURLE_OUT_OF_MEMORY there is its header line limit, a network
+ * error). *detail (detail may be NULL) gets the sentence for people: errbuf,
+ * a better one where libcurl's misleads, or curl_easy_strerror(cc); it is
+ * errbuf or static. Pure: no I/O, no state. */
+coreapi_code coreapi__curl_code_map(CURLcode cc, const char *errbuf, int in_header,
+                                    const char **detail);
 
 /* --- upload.c: streamed bodies ------------------------------------------ */
 

@@ -15,6 +15,12 @@
 /* The largest body the client keeps in memory (0: no limit). */
 size_t coreapi__client_max_body(const coreapi_client *client);
 
+/* The largest document a body may decode to (0: no limit). */
+size_t coreapi__client_max_decoded(const coreapi_client *client);
+
+/* The default of coreapi_client_set_max_decoded. */
+#define COREAPI__DEFAULT_MAX_DECODED ((size_t)512 * 1024 * 1024)
+
 /* The decoder formats set for the client's Core API operations: a borrowed
  * array of *n strings, or NULL (*n 0) for the default list. */
 const char *const *coreapi__client_decoders(const coreapi_client *client, size_t *n);

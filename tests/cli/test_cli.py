@@ -363,6 +363,32 @@ check(os.path.basename(path) == 'report 2024.pdf' and os.path.getsize(path) == 1
       'Content-Disposition names the file', repr(r))
 check(mode(path) == 0o600, 'downloaded file mode 0600', oct(mode(path)))
 
+# --max-filesize: over the limit is exit 4 and leaves no file (not even a temporary one)
+limdir = os.path.join(TMP, 'downloads-limited')
+os.makedirs(limdir)
+dl = 'http://api.test:%s/download?size=%%d&name=limited.bin' % RP
+for value, size, rc in (('1000', 1001, 4), ('1000', 1000, 0), ('1k', 1025, 4), ('1K', 1024, 0),
+                        ('0', 300000, 0)):
+    r = cli('get', dl % size, globals_=['--max-filesize', value], env={'TMPDIR': limdir})
+    what = '--max-filesize %s, %d bytes: exit %d' % (value, size, rc)
+    check(r.rc == rc, what, repr(r))
+    left = os.listdir(limdir)
+    if rc:
+        check(r.err.startswith('coreapi: ') and 'larger than' in r.err and left == [],
+              what + ', a message and no file', repr(r) + repr(left))
+    else:
+        check(len(left) == 1 and os.path.getsize(r.out.strip()) == size, what + ', saved', repr(r))
+    for name in left:
+        os.unlink(os.path.join(limdir, name))
+r = cli('get', dl % 2000, globals_=['--max-filesize=1000'], env={'TMPDIR': limdir})
+check(r.rc == 4 and os.listdir(limdir) == [], '--max-filesize=1000 form', repr(r))
+for value in ('abc', '-1', '10x', '1kk', '', '99999999999999999999', '9000000000g'):
+    r = cli('get', dl % 10, globals_=['--max-filesize', value], env={'TMPDIR': limdir})
+    check(r.rc == 2 and '--max-filesize' in r.err, '--max-filesize %r: exit 2' % value, repr(r))
+r = cli('--max-filesize')
+check(r.rc == 2 and 'needs a value' in r.err, '--max-filesize without a value: exit 2', repr(r))
+check('--max-filesize BYTES' in cli('--help').out, '--help documents --max-filesize')
+
 # --- invalid input gets the library's message ---------------------------------------------
 r = cli('credentials', 'add', '*example.com', '--token', 'abc')
 check(r.rc == 2 and r.err.startswith('coreapi: ') and 'credentials.json' not in r.err,

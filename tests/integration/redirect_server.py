@@ -41,6 +41,15 @@ Behaviour by path (any method):
                               filename="F" with name (none without either);
                               with stall=1 half the body, then silence for
                               30 s and the connection is closed
+  /big-header?size=N&count=C&line=L&interim=1
+                           -> 200 with C (default 1) header lines
+                              "X-Big-<i>: " + N times "a" (N at most
+                              16 MiB), or with line=status one status line
+                              whose reason phrase is N times "a"; with
+                              interim=1 first a "100 Continue" block; body
+                              "ok". For libcurl's limits: one line over
+                              CURL_MAX_HTTP_HEADER (100 KiB) or headers over
+                              300 KiB in all are refused by the client
   anything else            -> 200 application/json {"ok": true, "path": ...}
 """
 import argparse
@@ -274,6 +283,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._echo(params, bytes(body))
         elif path_only == '/download' or path_only.startswith('/download/'):
             self._download(params)
+        elif path_only == '/big-header':
+            self._big_header(params)
         else:
             self._send(200, json.dumps({'ok': True, 'path': self.path}).encode(),
                        content_type='application/json')
@@ -296,6 +307,33 @@ class Handler(http.server.BaseHTTPRequestHandler):
             'headers': {name.lower(): value for name, value in self.headers.items()},
             'body': body.decode('latin-1'),
         }).encode(), content_type='application/json')
+
+    def _big_header(self, params):
+        """Oversized header lines, written raw (send_header would accept
+        them too, but the status line's reason is ours to shape here)."""
+        try:
+            size = int(params.get('size', '0'))
+            count = int(params.get('count', '1'))
+        except ValueError:
+            size = count = -1
+        if not 0 <= size <= 16 * 1024 * 1024 or not 0 <= count <= 100000:
+            self._send(400, b'need size=0..16777216 and count=0..100000\n')
+            return
+        filler = b'a' * size
+        out = bytearray()
+        if params.get('interim') == '1':
+            out += b'HTTP/1.1 100 Continue\r\n\r\n'
+        if params.get('line') == 'status':
+            out += b'HTTP/1.1 200 ' + filler + b'\r\n'
+        else:
+            out += b'HTTP/1.1 200 OK\r\n'
+            for i in range(count):
+                out += b'X-Big-%d: ' % i + filler + b'\r\n'
+        out += b'Content-Type: text/plain\r\nContent-Length: 2\r\n\r\n'
+        if self.command != 'HEAD':
+            out += b'ok'
+        self.wfile.write(bytes(out))
+        self.close_connection = True
 
     def _download(self, params):
         try:

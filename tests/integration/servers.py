@@ -3,7 +3,7 @@
 
 Usage:
     /usr/bin/python3 tests/integration/servers.py [--django] [--nginx] \\
-        [--redirect] -- CMD [ARGS...]
+        [--redirect] [--hostile] -- CMD [ARGS...]
 
 Run it with Debian's Python (/usr/bin/python3), which has Django and Django
 REST framework. See tests/integration/README.md for the exported variables.
@@ -29,6 +29,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 EXAMPLE_API = os.path.join(REPO, 'examples', 'api')
 MANAGE_PY = os.path.join(EXAMPLE_API, 'manage.py')
 REDIRECT_SERVER = os.path.join(HERE, 'redirect_server.py')
+HOSTILE_SERVER = os.path.join(HERE, 'hostile_server.py')
 
 # The interpreter for Django and the redirect server: the one running this
 # script (it must have Django + DRF; on Debian that is /usr/bin/python3).
@@ -511,6 +512,15 @@ def start_redirect(tmpdir, procs, certs):
     return http_port, http2_port, https_port
 
 
+def start_hostile(tmpdir, procs):
+    port, = free_ports(1)
+    env = dict(os.environ, PYTHONUNBUFFERED='1', PYTHONDONTWRITEBYTECODE='1')
+    proc = Proc(procs, 'hostile', [PYTHON, HOSTILE_SERVER, '--port', str(port)],
+                tmpdir, env=env)
+    wait_ready(proc, [lambda: _http_probe(port, '/__ready')])
+    return port
+
+
 def _read(path):
     try:
         with open(path, 'rb') as f:
@@ -524,18 +534,20 @@ def _read(path):
 def parse_args(argv):
     if '--' not in argv:
         raise SystemExit('usage: servers.py [--django] [--nginx] [--redirect]'
-                         ' -- CMD [ARGS...]')
+                         ' [--hostile] -- CMD [ARGS...]')
     i = argv.index('--')
     opts, cmd = argv[:i], argv[i + 1:]
     parser = argparse.ArgumentParser(
         prog='servers.py',
-        usage='%(prog)s [--django] [--nginx] [--redirect] -- CMD [ARGS...]')
+        usage='%(prog)s [--django] [--nginx] [--redirect] [--hostile] -- CMD [ARGS...]')
     parser.add_argument('--django', action='store_true',
                         help='the example Django REST framework API (http)')
     parser.add_argument('--nginx', action='store_true',
                         help='TLS nginx in front of Django (implies --django)')
     parser.add_argument('--redirect', action='store_true',
                         help='the scripted recording server (http, http2, https)')
+    parser.add_argument('--hostile', action='store_true',
+                        help='the hostile server: gzip bombs, oversized bodies (http)')
     args = parser.parse_args(opts)
     if not cmd:
         parser.error('missing CMD after --')
@@ -585,6 +597,9 @@ def main(argv):
             env['COREAPI_TEST_REDIRECT_HTTP_PORT'] = str(ports[0])
             env['COREAPI_TEST_REDIRECT_HTTP2_PORT'] = str(ports[1])
             env['COREAPI_TEST_REDIRECT_HTTPS_PORT'] = str(ports[2])
+        if args.hostile:
+            env['COREAPI_TEST_HOSTILE_URL'] = (
+                'http://127.0.0.1:%d' % start_hostile(tmpdir, procs))
 
         # Bytes environment: values are UTF-8 whatever the locale is.
         child_env = {os.fsencode(k): os.fsencode(v)
