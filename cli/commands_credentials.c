@@ -40,6 +40,11 @@ static const char credentials_help[] =
     "  add DOMAIN --session [--csrf-cookie NAME] [--csrf-header NAME]\n"
     "                                     cookies kept between invocations, CSRF\n"
     "                                     token mirrored (csrftoken, X-CSRFToken)\n"
+    "  add DOMAIN --api-key NAME [--in header|query|cookie] [--key-stdin]\n"
+    "                                     an API key sent as NAME in a header (the\n"
+    "                                     default), the query or a cookie; the key\n"
+    "                                     is prompted for without echo, or read\n"
+    "                                     from stdin\n"
     "  remove DOMAIN                      remove the credential for DOMAIN\n"
     "  which URL                          which credential a request to URL uses\n";
 
@@ -159,8 +164,8 @@ static coreapi_node *entry_new(const char *kind, const char *k1, const char *v1,
 /* What `credentials add` was told. */
 typedef struct add_args {
   const char *domain, *value, *auth_kind, *token, *scheme, *basic_user, *csrf_cookie,
-      *csrf_header;
-  int token_stdin, password_stdin, session;
+      *csrf_header, *api_key, *in;
+  int token_stdin, password_stdin, session, key_stdin;
 } add_args;
 
 /* The command line into *a; CLI_OK or a usage error's exit code. */
@@ -182,6 +187,10 @@ static int parse_add(add_args *a, int argc, char **argv) {
       target = &a->csrf_cookie;
     else if (!strcmp(arg, "--csrf-header"))
       target = &a->csrf_header;
+    else if (!strcmp(arg, "--api-key"))
+      target = &a->api_key;
+    else if (!strcmp(arg, "--in"))
+      target = &a->in;
     if (target != NULL) {
       if (i + 1 >= argc)
         return cli_usage("credentials", "%s needs a value", arg);
@@ -192,6 +201,8 @@ static int parse_add(add_args *a, int argc, char **argv) {
       a->password_stdin = 1;
     } else if (!strcmp(arg, "--session")) {
       a->session = 1;
+    } else if (!strcmp(arg, "--key-stdin")) {
+      a->key_stdin = 1;
     } else if (arg[0] == '-' && arg[1] == '-') {
       return cli_usage("credentials", "no such option: %s", arg);
     } else if (a->domain == NULL) {
@@ -205,11 +216,16 @@ static int parse_add(add_args *a, int argc, char **argv) {
   if (a->domain == NULL)
     return cli_usage("credentials", "missing argument DOMAIN");
   kinds = (a->value != NULL) + (a->token != NULL || a->token_stdin) + (a->basic_user != NULL) +
-          a->session;
+          a->session + (a->api_key != NULL);
   if (kinds != 1)
     return cli_usage("credentials",
                      "give exactly one of VALUE, --token/--token-stdin, --basic USER, "
-                     "--session");
+                     "--session, --api-key NAME");
+  if ((a->in != NULL || a->key_stdin) && a->api_key == NULL)
+    return cli_usage("credentials", "--in and --key-stdin go with --api-key");
+  if (a->in != NULL && strcmp(a->in, "header") != 0 && strcmp(a->in, "query") != 0 &&
+      strcmp(a->in, "cookie") != 0)
+    return cli_usage("credentials", "--in must be header, query or cookie, not \"%s\"", a->in);
   if ((a->scheme != NULL && a->token == NULL && !a->token_stdin) ||
       ((a->csrf_cookie || a->csrf_header) && !a->session) ||
       (a->password_stdin && a->basic_user == NULL) ||
@@ -244,6 +260,21 @@ static coreapi_node *add_entry(const add_args *a, int *code) {
       token = secret = read_line(STDIN_FILENO);
     entry = entry_new("token", "token", token ? token : "", "scheme",
                       a->scheme ? a->scheme : "Bearer");
+  } else if (a->api_key != NULL) {
+    coreapi_node *bare;
+    if (a->key_stdin) {
+      secret = read_line(STDIN_FILENO);
+    } else {
+      char prompt[300];
+      snprintf(prompt, sizeof(prompt), "API key %s for %s: ", a->api_key, a->domain);
+      if ((secret = prompt_secret(prompt)) == NULL) {
+        *code = CLI_USAGE;
+        return NULL;
+      }
+    }
+    bare = entry_new("apikey", "name", a->api_key, "value", secret ? secret : "");
+    entry = bare ? cli_map_with(bare, "in", cli_string(a->in ? a->in : "header")) : NULL;
+    coreapi_node_free(bare);
   } else if (a->basic_user != NULL) {
     if (a->password_stdin) {
       secret = read_line(STDIN_FILENO);

@@ -105,6 +105,18 @@ coreapi_auth *cli_credential_auth(const char *domain, const coreapi_node *entry,
   if (strcmp(kind, "token") == 0)
     return coreapi_auth_token_new(cli_map_string(entry, "token"),
                                   cli_map_string(entry, "scheme"), domain, err);
+  if (strcmp(kind, "apikey") == 0) {
+    const char *in = cli_map_string(entry, "in");
+    coreapi_apikey_location loc = COREAPI_APIKEY_HEADER;
+    if (in != NULL && strcmp(in, "query") == 0)
+      loc = COREAPI_APIKEY_QUERY;
+    else if (in != NULL && strcmp(in, "cookie") == 0)
+      loc = COREAPI_APIKEY_COOKIE;
+    else if (in != NULL && strcmp(in, "header") != 0)
+      loc = (coreapi_apikey_location)-1; /* refused by the library */
+    return coreapi_auth_apikey_new(cli_map_string(entry, "name"),
+                                   cli_map_string(entry, "value"), loc, domain, err);
+  }
   if (strcmp(kind, "session") == 0)
     return coreapi_auth_session_new(cli_map_string(entry, "csrf_cookie"),
                                     cli_map_string(entry, "csrf_header"), domain, err);

@@ -89,6 +89,26 @@ COREAPI_EXTERN coreapi_auth *coreapi_auth_basic_new(const char *username, const 
 COREAPI_EXTERN coreapi_auth *coreapi_auth_token_new(const char *token, const char *scheme,
                                                     const char *domain, coreapi_error *err);
 
+/* Where an API key goes (OpenAPI's apiKey security scheme, "in"). */
+typedef enum coreapi_apikey_location {
+  COREAPI_APIKEY_HEADER, /* a request header: name: value */
+  COREAPI_APIKEY_QUERY,  /* a query parameter appended to the URL, percent-encoded */
+  COREAPI_APIKEY_COOKIE  /* a cookie on the request only (never stored in the jar) */
+} coreapi_apikey_location;
+
+/* API-key authentication: the key value sent as name in location, on every
+ * hop in scope. name must be an RFC 9110 token, and for a header not one the
+ * library sets itself (Host, Content-Length, ...: see
+ * coreapi_request_set_header); for a cookie, a token too. value must be
+ * non-empty visible ASCII (no whitespace, no control characters). Anything
+ * else, NULLs included, is ERR_BAD_CREDENTIALS. The value is a secret: debug
+ * output shows "[redacted]" for the header, the cookie and the query
+ * parameter, and a query key never appears in a response's URL, a document's
+ * URLs or an error message. domain NULL means "*". The strings are copied. */
+COREAPI_EXTERN coreapi_auth *coreapi_auth_apikey_new(const char *name, const char *value,
+                                                     coreapi_apikey_location location,
+                                                     const char *domain, coreapi_error *err);
+
 /* Session authentication: allows cookies. When csrf_cookie_name and
  * csrf_header_name are given, unsafe requests in scope (anything but GET,
  * HEAD, OPTIONS, TRACE) carry in that header the value of the CSRF cookie

@@ -189,6 +189,12 @@ struct coreapi_request {
   char *(*cookie_lookup)(void *ctx, const coreapi_request *req, const char *name);
   void *cookie_ctx;
   coreapi__headers cookie_cache; /* values coreapi_request_cookie returned */
+  /* Set by an API-key authentication for this hop (secrets, owned, wiped):
+   * "name=value" percent-encoded, appended to the query of the URL libcurl
+   * sends (req->url itself stays without it), and the value as encoded,
+   * for debug output to redact; "name=value" sent in the Cookie header
+   * beside the jar's cookies. */
+  char *auth_query, *auth_query_value, *auth_cookie;
 };
 
 #define COREAPI__REQ_BORROWED_METHOD 1u
@@ -201,6 +207,12 @@ coreapi_request *coreapi__request_clone(const coreapi_request *req);
  * copy of its headers (NULL on ENOMEM): what one hop sends. req must
  * outlive it and not change meanwhile; free it with coreapi_request_free. */
 coreapi_request *coreapi__request_view(const coreapi_request *req);
+/* Give req's hop an API key in its query, or a cookie (see auth_query,
+ * auth_cookie); name and value already checked. OK or ERR_OUT_OF_MEMORY. */
+coreapi_code coreapi__request_add_auth_query(coreapi_request *req, const char *name,
+                                             const char *value, coreapi_error *err);
+coreapi_code coreapi__request_add_auth_cookie(coreapi_request *req, const char *name,
+                                              const char *value, coreapi_error *err);
 /* Does req carry a body given as bytes, also an empty one (POST, PUT and
  * PATCH always do, unless multipart or streamed)? */
 int coreapi__request_holds_body(const coreapi_request *req);

@@ -2,6 +2,7 @@
  * request.c - the request as the client sends it and authentication sees it:
  * method, parsed URL, headers, optional body, and which redirect hop it is.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,7 +84,77 @@ void coreapi_request_free(coreapi_request *req) {
   coreapi__headers_free(&req->headers);
   coreapi__headers_free(&req->cookie_cache);
   coreapi__request_drop_body(req);
+  coreapi__free_secret(req->auth_query);
+  coreapi__free_secret(req->auth_query_value);
+  coreapi__free_secret(req->auth_cookie);
   free(req);
+}
+
+/* *slot = "a<sep>b" joined to what it holds, wiping the old string. */
+static coreapi_code join_secret(char **slot, const char *sep, const char *pair,
+                                coreapi_error *err) {
+  size_t old = *slot ? strlen(*slot) : 0, n = strlen(pair);
+  char *s = malloc(old + strlen(sep) + n + 1);
+  if (s == NULL)
+    return COREAPI__OOM(err);
+  s[0] = '\0';
+  if (*slot != NULL) {
+    memcpy(s, *slot, old);
+    strcpy(s + old, sep);
+  }
+  strcat(s, pair);
+  coreapi__free_secret(*slot);
+  *slot = s;
+  return COREAPI_OK;
+}
+
+/* Lowercase the hex digits of the escapes in b: libcurl's URL handle
+ * writes them so, and debug output must find the value as it is sent. */
+static void lower_escapes(coreapi__buf *b) {
+  for (size_t i = 0; i < b->len; i++) {
+    char *c = &b->data[i];
+    if (i > 0 && (c[-1] == '%' || (i > 1 && c[-2] == '%')) && *c >= 'A' && *c <= 'F')
+      *c = (char)(*c - 'A' + 'a');
+  }
+}
+
+coreapi_code coreapi__request_add_auth_query(coreapi_request *req, const char *name,
+                                             const char *value, coreapi_error *err) {
+  coreapi__buf pair = {0}, encoded = {0};
+  coreapi_code rc = COREAPI_OK;
+  if (coreapi__quote_plus(&pair, name, strlen(name)) != 0 || coreapi__buf_append(&pair, "=", 1) != 0 ||
+      coreapi__quote_plus(&encoded, value, strlen(value)) != 0 ||
+      coreapi__buf_append(&pair, encoded.data, encoded.len) != 0 ||
+      coreapi__buf_append(&pair, "", 1) != 0 || coreapi__buf_append(&encoded, "", 1) != 0)
+    rc = COREAPI__OOM(err);
+  lower_escapes(&pair);
+  lower_escapes(&encoded);
+  if (rc == COREAPI_OK)
+    rc = join_secret(&req->auth_query, "&", pair.data, err);
+  if (rc == COREAPI_OK) {
+    coreapi__free_secret(req->auth_query_value);
+    req->auth_query_value = encoded.data;
+    encoded.data = NULL;
+    encoded.len = encoded.cap = 0;
+  }
+  coreapi__wipe(pair.data, pair.len);
+  coreapi__buf_free(&pair);
+  coreapi__wipe(encoded.data, encoded.len);
+  coreapi__buf_free(&encoded);
+  return rc;
+}
+
+coreapi_code coreapi__request_add_auth_cookie(coreapi_request *req, const char *name,
+                                              const char *value, coreapi_error *err) {
+  size_t n = strlen(name) + strlen(value) + 2;
+  char *pair = malloc(n);
+  coreapi_code rc;
+  if (pair == NULL)
+    return COREAPI__OOM(err);
+  snprintf(pair, n, "%s=%s", name, value);
+  rc = join_secret(&req->auth_cookie, "; ", pair, err);
+  coreapi__free_secret(pair);
+  return rc;
 }
 
 coreapi_code coreapi__request_set_multipart(coreapi_request *req, coreapi_error *err) {
@@ -149,6 +220,7 @@ coreapi_request *coreapi__request_view(const coreapi_request *src) {
   req->cookie_lookup = NULL;
   req->cookie_ctx = NULL;
   req->resent = 0;
+  req->auth_query = req->auth_query_value = req->auth_cookie = NULL;
   if (coreapi__headers_copy(&req->headers, &src->headers) != 0) {
     coreapi_request_free(req);
     return NULL;

@@ -80,6 +80,8 @@ static coreapi_code normalize_host(CURLU *h, char **hostp, coreapi_error *err) {
   int upper = 0;
   CURLUcode uc = curl_url_get(h, CURLUPART_HOST, &host, 0);
   *hostp = host;
+  if (uc == CURLUE_OUT_OF_MEMORY)
+    return COREAPI__OOM(err);
   if (uc != CURLUE_OK || host == NULL || host[0] == '\0')
     return coreapi_error_set(err, COREAPI_ERR_BAD_URL, "URL has no usable host");
   if (has_non_ascii(host)) {

@@ -252,15 +252,30 @@ static coreapi_code set_method(CURL *curl, const coreapi_request *req, curl_mime
   return COREAPI_OK;
 }
 
+/* The URL libcurl sends for req: its parsed URL itself (not parsed again by
+ * libcurl), or with an API key in its query a copy of it with the key
+ * appended (*keyed, freed by the caller after the transfer; req->url keeps
+ * no key). NULL on ENOMEM. */
+static CURLU *wire_url(const coreapi_request *req, CURLU **keyed) {
+  *keyed = NULL;
+  if (req->auth_query == NULL)
+    return req->url.handle;
+  if ((*keyed = curl_url_dup(req->url.handle)) == NULL ||
+      curl_url_set(*keyed, CURLUPART_QUERY, req->auth_query, CURLU_APPENDQUERY) != CURLUE_OK) {
+    curl_url_cleanup(*keyed);
+    *keyed = NULL;
+  }
+  return *keyed;
+}
+
 /* Per-transfer options from the client's settings. */
-static void set_transfer_options(coreapi_client *c, const coreapi_request *req,
+static void set_transfer_options(coreapi_client *c, const coreapi_request *req, CURLU *url,
                                  struct curl_slist *headers) {
-  /* The parsed URL itself when there is one (not parsed again by libcurl). */
-  if (req->url.handle != NULL)
-    curl_easy_setopt(c->curl, CURLOPT_CURLU, req->url.handle);
-  else
-    curl_easy_setopt(c->curl, CURLOPT_URL, req->url.url);
+  curl_easy_setopt(c->curl, CURLOPT_CURLU, url);
   curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
+  /* An API-key cookie goes in the Cookie header libcurl writes, beside the
+   * jar's (one Cookie header); it is never stored in the jar. */
+  curl_easy_setopt(c->curl, CURLOPT_COOKIE, req->auth_cookie);
   /* The rest stays on the handle between transfers: set again only after a
    * setter changed it (libcurl copies the CA strings on every set). */
   if (!c->options_changed)
@@ -326,9 +341,15 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
   coreapi_code rc;
   curl_mime *mime = NULL;
   coreapi__upload up = {NULL, NULL};
+  CURLU *url = NULL, *keyed = NULL;
   CURLcode cc;
 
   *out = NULL;
+  if (req->url.handle == NULL) {
+    coreapi__header_list_free(headers);
+    coreapi_response_free(resp);
+    return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "a request without a parsed URL");
+  }
   if (headers == NULL || resp == NULL) {
     coreapi__header_list_free(headers);
     coreapi_response_free(resp);
@@ -336,8 +357,10 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
   }
   coreapi__client_use_jar(c, cookies);
   rc = set_method(c->curl, req, &mime, &up, err);
+  if (rc == COREAPI_OK && (url = wire_url(req, &keyed)) == NULL)
+    rc = COREAPI__OOM(err);
   if (rc == COREAPI_OK) {
-    set_transfer_options(c, req, headers);
+    set_transfer_options(c, req, url, headers);
     c->current = resp;
     c->current_req = req;
     c->header_error = 0;
@@ -350,6 +373,7 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
     c->current_req = NULL;
     c->streaming = 0;
     curl_easy_setopt(c->curl, CURLOPT_CURLU, NULL); /* freed with req */
+    curl_easy_setopt(c->curl, CURLOPT_COOKIE, NULL);
     curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
     curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
     curl_easy_setopt(c->curl, CURLOPT_MIMEPOST, NULL);
@@ -358,6 +382,7 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
   curl_mime_free(mime);
   coreapi__upload_close(&up);
   coreapi__header_list_free(headers);
+  curl_url_cleanup(keyed);
   if (rc == COREAPI_OK)
     rc = finish_response(c, req, resp, err);
   if (rc != COREAPI_OK) {

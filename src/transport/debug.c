@@ -37,6 +37,31 @@ static int is_secret(const coreapi_client *c, const char *line, size_t name_len)
   return 0;
 }
 
+/* The first n bytes at key in [p, end), or NULL. */
+static const char *find(const char *p, const char *end, const char *key, size_t n) {
+  for (; (size_t)(end - p) >= n; p++)
+    if (memcmp(p, key, n) == 0)
+      return p;
+  return NULL;
+}
+
+/* Append the line [p, eol) to out with every occurrence of the API key
+ * that is in the request's query (as encoded) replaced by "[redacted]". */
+static void redact_query_key(const coreapi_client *c, const char *p, const char *eol,
+                             coreapi__buf *out) {
+  const char *key = c->current_req ? c->current_req->auth_query_value : NULL;
+  size_t n = key ? strlen(key) : 0;
+  while (n > 0 && p < eol) {
+    const char *hit = find(p, eol, key, n);
+    if (hit == NULL)
+      break;
+    coreapi__buf_append(out, p, (size_t)(hit - p));
+    coreapi__buf_append(out, "[redacted]", 10);
+    p = hit + n;
+  }
+  coreapi__buf_append(out, p, (size_t)(eol - p));
+}
+
 /* Append the header block at data to out, line by line, redacting. */
 static void redact_block(const coreapi_client *c, const char *data, size_t size,
                          coreapi__buf *out) {
@@ -51,7 +76,7 @@ static void redact_block(const coreapi_client *c, const char *data, size_t size,
       if (nl != NULL)
         coreapi__buf_append(out, eol[-2] == '\r' ? "\r\n" : "\n", eol[-2] == '\r' ? 2 : 1);
     } else {
-      coreapi__buf_append(out, p, (size_t)(eol - p));
+      redact_query_key(c, p, eol, out); /* the request line, Referer... */
     }
     p = eol;
   }

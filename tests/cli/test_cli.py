@@ -241,7 +241,7 @@ ok(cli('get', 'http://api.test:%s/echo' % RP), 'get echo with a custom header')
 r = ok(cli('get', 'http://api.test:%s/echo' % RP), 'get echo again')
 echo = json.loads(r.out)
 check(echo['headers'].get('x-trace-id') == 'abc123', 'custom header sent', r.out)
-check(list(echo.keys()) == ['method', 'path', 'headers', 'body'],
+check(list(echo.keys()) == ['method', 'path', 'headers', 'cookie_headers', 'body'],
       'plain data keeps the server key order', r.out)
 check(r.out.startswith('{\n    "method": "GET",\n'), 'plain data: 4-space indented JSON', r.out)
 r = cli('headers', 'add', 'Content-Length', '5')
@@ -269,6 +269,36 @@ check(r.rc == 3, 'TLS failure (untrusted CA): exit 3', repr(r))
 r = cli('--cacert', os.environ['COREAPI_TEST_CA'], 'get',
         'https://api.test:%s/hello' % os.environ['COREAPI_TEST_REDIRECT_HTTPS_PORT'])
 check(r.rc == 0 and '"ok": true' in r.out, '--cacert trusts the test CA', repr(r))
+
+# --- API keys: stored from stdin, sent as a header, a query parameter, a cookie ---------
+fresh('apikey')
+r = ok(cli('credentials', 'add', 'api.test', '--api-key', 'X-API-Key', '--key-stdin',
+           stdin='hk-secret-1\n'), 'credentials add --api-key (header)')
+check('hk-secret-1' not in r.out + r.err, 'credentials add does not echo the key', repr(r))
+check(r.out == 'Added credentials\napi.test API key (header X-API-Key)\n',
+      'credentials add --api-key output', repr(r.out))
+r = ok(cli('credentials', 'show'), 'credentials show (API key)')
+check('hk-secret-1' not in r.out, 'credentials show redacts the key', repr(r.out))
+r = ok(cli('--debug', 'get', 'http://api.test:%s/echo' % RP), 'get echo with an API key header')
+check(json.loads(r.out)['headers'].get('x-api-key') == 'hk-secret-1', 'API key header sent', r.out)
+check('hk-secret-1' not in r.err and 'X-API-Key: [redacted]' in r.err,
+      '--debug redacts the API key header', r.err)
+ok(cli('credentials', 'add', 'api.test', '--api-key', 'api_key', '--in', 'query', '--key-stdin',
+       stdin='qk/secret\n'), 'credentials add --api-key --in query')
+r = ok(cli('--debug', 'get', 'http://api.test:%s/echo?x=1' % RP), 'get echo with an API key query')
+check(json.loads(r.out)['path'] == '/echo?x=1&api_key=qk%2fsecret', 'API key in the query', r.out)
+check('qk' not in r.err and 'api_key=[redacted]' in r.err, '--debug redacts the query key', r.err)
+ok(cli('credentials', 'add', 'api.test', '--api-key', 'ck', '--in', 'cookie', '--key-stdin',
+       stdin='cookie-secret\n'), 'credentials add --api-key --in cookie')
+r = ok(cli('get', 'http://api.test:%s/echo' % RP), 'get echo with an API key cookie')
+check(json.loads(r.out)['headers'].get('cookie') == 'ck=cookie-secret', 'API key cookie sent', r.out)
+r = cli('credentials', 'add', 'api.test', '--api-key', 'k', '--in', 'body', '--key-stdin', stdin='x\n')
+check(r.rc == 2, '--in body: exit 2', repr(r))
+r = cli('credentials', 'add', 'api.test', '--api-key', 'Host', '--key-stdin', stdin='x\n')
+check(r.rc != 0 and 'API key' in r.err, 'a framing header as the key name is refused', repr(r))
+r = cli('credentials', 'add', 'api.test', '--api-key', 'k', '--key-stdin', stdin='a b\n')
+check(r.rc != 0 and 'a b' not in r.err, 'a key with a space is refused, not echoed', repr(r))
+ok(cli('credentials', 'remove', 'api.test'), 'credentials remove (API key)')
 
 # --- token flow: obtain a token, store it, use it ----------------------------------------
 fresh('token')

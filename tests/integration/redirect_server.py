@@ -27,6 +27,7 @@ Behaviour by path (any method):
   /echo[ANYTHING]          -> 200 application/json {"method": ..., "path": the
                               raw request target (query included),
                               "headers": {lowercased name: value},
+                              "cookie_headers": how many Cookie lines,
                               "body": the raw body decoded as Latin-1
                               (so byte b is code point b)}; with a query
                               parameter status=N instead: status N, body
@@ -305,6 +306,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             'method': self.command,
             'path': self.path,
             'headers': {name.lower(): value for name, value in self.headers.items()},
+            'cookie_headers': len(self.headers.get_all('Cookie') or []),
             'body': body.decode('latin-1'),
         }).encode(), content_type='application/json')
 

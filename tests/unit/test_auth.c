@@ -10,6 +10,7 @@
 
 #include <coreapi/coreapi.h>
 
+#include "../../src/http/http.h" /* an API key's query and cookie */
 #include "check.h"
 
 static coreapi_error err;
@@ -752,8 +753,99 @@ static void test_custom_stateless(void) {
   coreapi_auth_free(a);
 }
 
+/* --------------------------------------------------------------- API key */
+
+static void refuse_apikey(const char *name, const char *value, coreapi_apikey_location in,
+                          int line) {
+  coreapi_auth *a = coreapi_auth_apikey_new(name, value, in, NULL, fresh());
+  CHECK(a == NULL);
+  CHECK_INT(err.code, COREAPI_ERR_BAD_CREDENTIALS);
+  CHECK(strstr(err.text, "API key") != NULL);
+  if (a != NULL || err.code != COREAPI_ERR_BAD_CREDENTIALS)
+    fprintf(stderr, "  (refuse_apikey called from line %d)\n", line);
+  coreapi_auth_free(a);
+}
+#define REFUSE_APIKEY(n, v, l) refuse_apikey((n), (v), (l), __LINE__)
+
+static void test_apikey(void) {
+  static const char *const bad_values[] = {"", " ", "a b", "a\tb", "a\r\nX: y", "\x01",
+                                           "a\x7f", "caf\xc3\xa9"};
+  static const char *const bad_names[] = {"", "a b", "a:b", "a\r\nb", "(x)", "caf\xc3\xa9"};
+  coreapi_request *req;
+  coreapi_auth *a;
+  int applied = 0;
+  char desc[128];
+  for (size_t i = 0; i < sizeof bad_values / sizeof bad_values[0]; i++)
+    for (int in = COREAPI_APIKEY_HEADER; in <= COREAPI_APIKEY_COOKIE; in++)
+      REFUSE_APIKEY("k", bad_values[i], (coreapi_apikey_location)in);
+  for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++)
+    for (int in = COREAPI_APIKEY_HEADER; in <= COREAPI_APIKEY_COOKIE; in++)
+      REFUSE_APIKEY(bad_names[i], "v", (coreapi_apikey_location)in);
+  REFUSE_APIKEY(NULL, "v", COREAPI_APIKEY_HEADER);
+  REFUSE_APIKEY("k", NULL, COREAPI_APIKEY_QUERY);
+  REFUSE_APIKEY("Host", "v", COREAPI_APIKEY_HEADER); /* the library's own */
+  REFUSE_APIKEY("Content-Length", "5", COREAPI_APIKEY_HEADER);
+  REFUSE_APIKEY("k", "v", (coreapi_apikey_location)7);
+  a = coreapi_auth_apikey_new("k", "v", COREAPI_APIKEY_HEADER, "a.*.com", fresh());
+  CHECK(a == NULL);
+  CHECK_INT(err.code, COREAPI_ERR_BAD_DOMAIN);
+
+  /* A header: set on the request, flagged as the authentication's. */
+  a = coreapi_auth_apikey_new("X-API-Key", "abc", COREAPI_APIKEY_HEADER, NULL, fresh());
+  REQUIRE(a != NULL);
+  req = new_request("GET", "http://api.example.com/x");
+  CHECK_INT(coreapi_auth_apply(a, req, &applied, fresh()), COREAPI_OK);
+  CHECK_STR(coreapi_request_header(req, "X-API-Key"), "abc");
+  CHECK(req->auth_query == NULL && req->auth_cookie == NULL);
+  CHECK_STR(coreapi_auth_describe(a, desc, sizeof desc), "API key (header X-API-Key)");
+  coreapi_request_free(req);
+  coreapi_auth_free(a);
+
+  /* A query parameter: beside the URL, which keeps no key; encoded, with
+   * the escapes in lowercase as libcurl writes them. */
+  a = coreapi_auth_apikey_new("api key", "a/b+c=d&e", COREAPI_APIKEY_QUERY, NULL, fresh());
+  CHECK(a == NULL); /* "api key" is not a token */
+  a = coreapi_auth_apikey_new("api_key", "a/b+c=d&e", COREAPI_APIKEY_QUERY, NULL, fresh());
+  REQUIRE(a != NULL);
+  req = new_request("GET", "http://api.example.com/x?y=1");
+  CHECK_INT(coreapi_auth_apply(a, req, &applied, fresh()), COREAPI_OK);
+  CHECK_STR(req->auth_query, "api_key=a%2fb%2bc%3dd%26e");
+  CHECK_STR(req->auth_query_value, "a%2fb%2bc%3dd%26e");
+  CHECK_STR(coreapi_request_url(req), "http://api.example.com/x?y=1");
+  CHECK(coreapi_request_header(req, "api_key") == NULL);
+  CHECK_STR(coreapi_auth_describe(a, desc, sizeof desc), "API key (query api_key)");
+  coreapi_request_free(req);
+  coreapi_auth_free(a);
+
+  /* A cookie: beside the request's headers, for the Cookie header libcurl writes. */
+  a = coreapi_auth_apikey_new("session_key", "s3", COREAPI_APIKEY_COOKIE, NULL, fresh());
+  REQUIRE(a != NULL);
+  CHECK(!coreapi_auth_allows_cookies(a)); /* the jar stays off for it */
+  req = new_request("GET", "http://api.example.com/");
+  CHECK_INT(coreapi_auth_apply(a, req, &applied, fresh()), COREAPI_OK);
+  CHECK_STR(req->auth_cookie, "session_key=s3");
+  CHECK(coreapi_request_header(req, "Cookie") == NULL);
+  coreapi_request_free(req);
+  coreapi_auth_free(a);
+
+  /* The strings are copied. */
+  {
+    char name[] = "X-Key", value[] = "copied";
+    a = coreapi_auth_apikey_new(name, value, COREAPI_APIKEY_HEADER, NULL, fresh());
+    REQUIRE(a != NULL);
+    memset(value, 'Z', sizeof value - 1);
+    memset(name, 'Q', sizeof name - 1);
+    req = new_request("GET", "http://h.example/");
+    CHECK_INT(coreapi_auth_apply(a, req, &applied, fresh()), COREAPI_OK);
+    CHECK_STR(coreapi_request_header(req, "X-Key"), "copied");
+    coreapi_request_free(req);
+    coreapi_auth_free(a);
+  }
+}
+
 int main(void) {
   test_basic();
+  test_apikey();
   test_token();
   test_session();
   test_describe();

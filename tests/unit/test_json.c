@@ -89,9 +89,9 @@ static void test_duplicates(void) {
   p += sprintf(p, "{");
   for (int i = 0; i < 40; i++)
     p += sprintf(p, "\"k%02d\": %d, ", i, i);
-  sprintf(p, "\"k17\": 0}");
+  snprintf(p, sizeof(big) - (size_t)(p - big), "\"k17\": 0}");
   refused(big, strlen(big), "duplicate object key 'k17'", __LINE__);
-  sprintf(p, "\"k40\": 0}");
+  snprintf(p, sizeof(big) - (size_t)(p - big), "\"k40\": 0}");
   coreapi_node_free(taken(big, strlen(big), __LINE__));
   /* Same key, different escapes: still the same key. */
   REFUSED("{\"\\u0061\": 1, \"a\": 2}", "duplicate object key 'a'");
