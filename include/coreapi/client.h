@@ -161,10 +161,10 @@ COREAPI_EXTERN coreapi_code coreapi_client_set_max_filesize(coreapi_client *clie
 
 /* The largest document a JSON or Core JSON body may decode to, in bytes of
  * memory (default 512 MiB, 536870912; 0 for no limit), for the documents
- * coreapi_client_get and _action decode. Decoding takes at most about 10
- * times the body's size whatever its shape (see the README), and this bounds
- * what the document keeps. A body whose document would be larger fails with
- * ERR_TOO_LARGE. (coreapi_json_decode and coreapi_corejson_decode, called
+ * coreapi_client_get and _action decode. Besides it, a document never takes
+ * more than 32 times its body's size (1 MiB at least), whatever the body's
+ * shape; common shapes take under 10 (see the README). A body whose document
+ * would be larger fails with ERR_TOO_LARGE. (coreapi_json_decode and coreapi_corejson_decode, called
  * directly, use the default.) Fails with ERR_INVALID_ARGUMENT for a NULL
  * client or during a request. */
 COREAPI_EXTERN coreapi_code coreapi_client_set_max_decoded(coreapi_client *client, size_t bytes,

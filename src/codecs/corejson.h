@@ -10,6 +10,11 @@
 /* The decoded size a body may have when no client says otherwise. */
 #define COREAPI__DECODE_LIMIT COREAPI__DEFAULT_MAX_DECODED
 
+/* However it is shaped, a body's document takes at most this many times the
+ * body's size (1 MiB at least): a Core JSON document copies its URL into
+ * each of its links, so a long URL and many links would grow without it. */
+#define COREAPI__DECODE_FACTOR 32
+
 /* coreapi_codec_decode with a limit on the decoded size (0: none), as the
  * client's transitions decode (negotiate.c). */
 coreapi_node *coreapi__codec_decode_limited(const char *format, const char *data, size_t len,

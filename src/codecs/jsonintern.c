@@ -43,7 +43,11 @@ static coreapi_node **slot_for(coreapi__intern *t, uint64_t h) {
 }
 
 coreapi_node *coreapi__intern_string(coreapi__intern *t, const char *s, size_t len) {
-  coreapi_node **slot = slot_for(t, mix(mix(SEED, "s", 1), s, len)), *n = *slot;
+  coreapi_node **slot, *n;
+  if (t == NULL)
+    return NULL;
+  slot = slot_for(t, mix(mix(SEED, "s", 1), s, len));
+  n = *slot;
   if (n != NULL && n->type == COREAPI_NODE_STRING && AS_STRING(n)->len == len &&
       memcmp(AS_STRING(n)->data, s, len) == 0)
     return coreapi_node_ref(n);
@@ -52,6 +56,8 @@ coreapi_node *coreapi__intern_string(coreapi__intern *t, const char *s, size_t l
 
 coreapi_node *coreapi__intern_number(coreapi__intern *t, coreapi_node_type type, int64_t i,
                                      double r) {
+  if (t == NULL)
+    return NULL;
   uint64_t h = type == COREAPI_NODE_INTEGER ? mix(mix(SEED, "i", 1), &i, sizeof(i))
                                             : mix(mix(SEED, "r", 1), &r, sizeof(r));
   coreapi_node *n = *slot_for(t, h);
@@ -77,6 +83,8 @@ static uint64_t container_hash(coreapi_node_type type, size_t n, coreapi_node *c
 coreapi_node *coreapi__intern_container(coreapi__intern *t, coreapi_node_type type, size_t n,
                                         coreapi_node *const *items, const char *const *keys,
                                         const size_t *key_lens) {
+  if (t == NULL)
+    return NULL;
   coreapi_node *c = *slot_for(t, container_hash(type, n, items, keys, key_lens));
   if (c == NULL || c->type != type || n > INTERN_MAX_ITEMS)
     return NULL;
@@ -97,6 +105,8 @@ coreapi_node *coreapi__intern_container(coreapi__intern *t, coreapi_node_type ty
 
 void coreapi__intern_keep(coreapi__intern *t, coreapi_node *v) {
   uint64_t h;
+  if (t == NULL)
+    return;
   switch (v->type) {
     case COREAPI_NODE_STRING:
       h = mix(mix(SEED, "s", 1), AS_STRING(v)->data, AS_STRING(v)->len);

@@ -260,7 +260,7 @@ static coreapi_node *close_array(parser *p, const frame *f) {
   array_node *a;
   if (n == 0)
     return coreapi__shared_empty_array();
-  if (!spend(p, sizeof(array_node) + n * sizeof(coreapi_node *)))
+  if (n > SIZE_MAX / 16 || !spend(p, sizeof(array_node) + n * sizeof(coreapi_node *)))
     return NULL;
   a = (array_node *)coreapi__node_alloc(sizeof(array_node) + n * sizeof(coreapi_node *),
                                         COREAPI_NODE_ARRAY);
@@ -294,7 +294,8 @@ static coreapi_node *close_object(parser *p, const frame *f, int clean) {
   int seal = clean || n > 16;
   if (n == 0)
     return coreapi__shared_empty_object();
-  if (!spend(p, sizeof(map_node) + n * (sizeof(map_entry) + (n > 1 ? 8 : 0)) + key_bytes))
+  if (n > SIZE_MAX / 64 ||
+      !spend(p, sizeof(map_node) + n * (sizeof(map_entry) + (n > 1 ? 8 : 0)) + key_bytes))
     return NULL;
   m = coreapi__map_alloc(COREAPI_NODE_OBJECT, n, key_bytes);
   if (m == NULL)
@@ -305,6 +306,10 @@ static coreapi_node *close_object(parser *p, const frame *f, int clean) {
     coreapi__map_push(m, &blob, p->key_bytes + k->key.off, k->key.len,
                       node_of(stack_at(&p->values, f->values + i)));
   }
+  if (!seal)
+    m->flags |= COREAPI__MAP_UNSEALED;
+  if (clean)
+    m->flags |= COREAPI__MAP_CLEAN;
   if (seal && coreapi__map_seal(m) != 0) {
     fail(p, COREAPI_ERR_OUT_OF_MEMORY, "out of memory");
   } else if ((dup = seal ? coreapi__map_duplicate(m) : duplicate_unsorted(m)) != NULL) {
@@ -494,7 +499,7 @@ static void parser_free(parser *p) {
 }
 
 coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes, int core,
-                                  coreapi_error *err) {
+                                  size_t *spent, coreapi_error *err) {
   parser p;
   yajl_handle h;
   yajl_status st;
@@ -511,8 +516,9 @@ coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes
   }
   if (refuse_lone_surrogate(data, len, err))
     return NULL;
-  p.intern = coreapi__intern_new();
-  h = p.intern != NULL ? yajl_alloc(&callbacks, NULL, &p) : NULL;
+  /* Small bodies gain nothing from sharing: no table for them. */
+  p.intern = len > 4096 ? coreapi__intern_new() : NULL;
+  h = len <= 4096 || p.intern != NULL ? yajl_alloc(&callbacks, NULL, &p) : NULL;
   /* strtod reads the locale's decimal point: parse in the C locale, for this
    * thread only. */
   c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
@@ -545,6 +551,8 @@ coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes
   }
   yajl_free(h);
   parser_free(&p);
+  if (spent != NULL)
+    *spent = p.spent;
   if (p.root == NULL) {
     malformed(err, COREAPI_ERR_PARSE, (const char *)text, 0, "no value");
     return NULL;

@@ -22,10 +22,13 @@
  * independently of the process locale. Equal values may be one node
  * (jsonintern.c); core (Core JSON) keeps every object with a key starting
  * with '_', and every container holding one, unshared, with one reference,
- * for the decoder to change in place. Returns a new reference, or NULL with
- * err set. */
+ * for the decoder to change in place; such an object of up to 16 keys is
+ * also left unsealed (COREAPI__MAP_UNSEALED: no lookup, no iteration order)
+ * for the decoder to seal once, and every other object is marked
+ * COREAPI__MAP_CLEAN. *spent (when not NULL): the bytes counted against
+ * max_bytes. Returns a new reference, or NULL with err set. */
 coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes, int core,
-                                  coreapi_error *err);
+                                  size_t *spent, coreapi_error *err);
 
 /* --- jsonintern.c: values met before, during one parse ------------------ */
 

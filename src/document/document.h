@@ -54,10 +54,19 @@ typedef struct map_node {
   uint32_t count;         /* entries in use */
   uint32_t data_count;    /* entries that are not links */
   uint32_t cap;           /* entries allocated */
-  uint32_t attrs_owned;   /* attrs is a block of its own, freed with the node */
+  uint32_t flags;         /* COREAPI__MAP_* */
   const map_attrs *attrs; /* NULL: every attribute is "" */
   map_entry entries[];
 } map_node;
+
+#define COREAPI__MAP_ATTRS_OWNED 1u /* attrs is a block of its own, freed with the node */
+/* Left by the JSON parser (codecs/jsonparse.c): not sorted yet, so no
+ * lookup or iteration order until coreapi__map_seal (an object the Core JSON
+ * decoder is about to change); never seen outside a decode. */
+#define COREAPI__MAP_UNSEALED 2u
+/* Set by the JSON parser: nothing in the map that Core JSON decoding
+ * changes (no key starting with '_' in it or below). */
+#define COREAPI__MAP_CLEAN 4u
 
 static inline uint32_t *coreapi__map_order(const map_node *m) {
   return (uint32_t *)(m->entries + m->cap);

@@ -160,7 +160,7 @@ map_node *coreapi__map_alloc(coreapi_node_type type, size_t n, size_t key_bytes)
     return NULL;
   m->count = m->data_count = 0;
   m->cap = (uint32_t)n;
-  m->attrs_owned = 0;
+  m->flags = 0;
   m->attrs = NULL;
   return m;
 }
@@ -206,6 +206,7 @@ static void sort_entries(map_node *m, sort_item *items) {
 
 int coreapi__map_seal(map_node *m) {
   sort_item *items = NULL;
+  m->flags &= ~COREAPI__MAP_UNSEALED;
   m->data_count = 0;
   for (size_t i = 0; i < m->count; i++) {
     m->entries[i].is_link = m->entries[i].value->type == COREAPI_NODE_LINK;
@@ -252,10 +253,10 @@ int coreapi__map_set_attributes(map_node *m, const char *url, const char *title,
   if (attrs == NULL)
     return -1;
   put_attributes(attrs, (char *)(attrs + 1), url, title, description, media_type);
-  if (m->attrs_owned)
+  if (m->flags & COREAPI__MAP_ATTRS_OWNED)
     free((void *)m->attrs);
   m->attrs = attrs;
-  m->attrs_owned = 1;
+  m->flags |= COREAPI__MAP_ATTRS_OWNED;
   return 0;
 }
 
@@ -300,7 +301,7 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
   }
   m->count = 0;
   m->cap = (uint32_t)n;
-  m->attrs_owned = 0;
+  m->flags = 0;
   m->attrs = NULL;
   blob = coreapi__map_blob(m);
   for (size_t i = 0; i < n; i++) {

@@ -34,7 +34,7 @@ static void node_destroy(coreapi_node *n) {
     case COREAPI_NODE_ERROR:
       for (size_t i = 0; i < AS_MAP(n)->count; i++)
         coreapi_node_free(AS_MAP(n)->entries[i].value);
-      if (AS_MAP(n)->attrs_owned)
+      if (AS_MAP(n)->flags & COREAPI__MAP_ATTRS_OWNED)
         free((void *)AS_MAP(n)->attrs); /* set on a map converted in place */
       break;
     case COREAPI_NODE_ARRAY:

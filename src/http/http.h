@@ -195,11 +195,16 @@ struct coreapi_request {
    * for debug output to redact; "name=value" sent in the Cookie header
    * beside the jar's cookies. */
   char *auth_query, *auth_query_value, *auth_cookie;
+  /* Cookie parameters of the request ("name=value; ..."), sent beside the
+   * jar's cookies inside the first request's origin only (a hop's view
+   * borrows them, and the planner drops them off that origin). */
+  char *param_cookie;
 };
 
 #define COREAPI__REQ_BORROWED_METHOD 1u
 #define COREAPI__REQ_BORROWED_URL 2u
 #define COREAPI__REQ_BORROWED_BODY 4u /* body, parts and upload */
+#define COREAPI__REQ_BORROWED_COOKIE 8u /* param_cookie */
 
 /* A copy of req (NULL on ENOMEM). */
 coreapi_request *coreapi__request_clone(const coreapi_request *req);
@@ -213,6 +218,10 @@ coreapi_code coreapi__request_add_auth_query(coreapi_request *req, const char *n
                                              const char *value, coreapi_error *err);
 coreapi_code coreapi__request_add_auth_cookie(coreapi_request *req, const char *name,
                                               const char *value, coreapi_error *err);
+/* Set req's cookie parameters to line (copied; see param_cookie). OK or
+ * ERR_OUT_OF_MEMORY. */
+coreapi_code coreapi__request_set_param_cookie(coreapi_request *req, const char *line,
+                                               coreapi_error *err);
 /* Does req carry a body given as bytes, also an empty one (POST, PUT and
  * PATCH always do, unless multipart or streamed)? */
 int coreapi__request_holds_body(const coreapi_request *req);

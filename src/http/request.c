@@ -87,7 +87,21 @@ void coreapi_request_free(coreapi_request *req) {
   coreapi__free_secret(req->auth_query);
   coreapi__free_secret(req->auth_query_value);
   coreapi__free_secret(req->auth_cookie);
+  if (!(req->borrowed & COREAPI__REQ_BORROWED_COOKIE))
+    coreapi__free_secret(req->param_cookie);
   free(req);
+}
+
+coreapi_code coreapi__request_set_param_cookie(coreapi_request *req, const char *line,
+                                               coreapi_error *err) {
+  char *copy = coreapi__strdup(line);
+  if (copy == NULL)
+    return COREAPI__OOM(err);
+  if (!(req->borrowed & COREAPI__REQ_BORROWED_COOKIE))
+    coreapi__free_secret(req->param_cookie);
+  req->param_cookie = copy;
+  req->borrowed &= ~COREAPI__REQ_BORROWED_COOKIE;
+  return COREAPI_OK;
 }
 
 /* *slot = "a<sep>b" joined to what it holds, wiping the old string. */
@@ -212,8 +226,8 @@ coreapi_request *coreapi__request_view(const coreapi_request *src) {
   *req = *src;
   memset(&req->headers, 0, sizeof(req->headers));
   memset(&req->cookie_cache, 0, sizeof(req->cookie_cache));
-  req->borrowed =
-      COREAPI__REQ_BORROWED_METHOD | COREAPI__REQ_BORROWED_URL | COREAPI__REQ_BORROWED_BODY;
+  req->borrowed = COREAPI__REQ_BORROWED_METHOD | COREAPI__REQ_BORROWED_URL |
+                  COREAPI__REQ_BORROWED_BODY | COREAPI__REQ_BORROWED_COOKIE;
   req->memo = NULL;
   req->memo_owner = NULL;
   req->set_flags = 0;
@@ -251,6 +265,8 @@ coreapi_request *coreapi__request_clone(const coreapi_request *src) {
                                     src->parts[i].file, NULL) != COREAPI_OK)
         goto fail;
   }
+  if (src->param_cookie != NULL && (req->param_cookie = coreapi__strdup(src->param_cookie)) == NULL)
+    goto fail;
   if (src->upload != NULL && (req->upload = coreapi__source_copy(src->upload)) == NULL)
     goto fail;
   return req;

@@ -425,6 +425,8 @@ coreapi_code coreapi_client_action(coreapi_client *c, const coreapi_node *docume
   }
   rc = build_body(req, &p, encoding, err);
   if (rc == COREAPI_OK)
+    rc = coreapi__params_apply(req, &p, err);
+  if (rc == COREAPI_OK)
     rc = coreapi__transition(c, req, NULL, result, err);
   if (rc == COREAPI_OK)
     rc = transform_result(document, keys, parent_depth, transform, method, result, err);

@@ -349,6 +349,10 @@ coreapi_code coreapi__params_sort(coreapi__params *p, const coreapi_node *params
       rc = add_path_param(p, key, value, &message);
     } else if (strcmp(location, "query") == 0) {
       rc = add_field(&p->query, &p->query_count, key, value, 0, &message);
+    } else if (strcmp(location, "header") == 0) {
+      rc = add_field(&p->headers, &p->header_count, key, value, 0, &message);
+    } else if (strcmp(location, "cookie") == 0) {
+      rc = add_field(&p->cookies, &p->cookie_count, key, value, 0, &message);
     } else if (strcmp(location, "body") == 0 || strcmp(location, "form") == 0) {
       int is_body = strcmp(location, "body") == 0;
       if (!is_body && seen_body)
@@ -378,6 +382,12 @@ void coreapi__params_free(coreapi__params *p) {
   for (size_t i = 0; i < p->form_count; i++)
     value_free(&p->form[i]);
   free(p->form);
+  for (size_t i = 0; i < p->header_count; i++)
+    value_free(&p->headers[i]);
+  free(p->headers);
+  for (size_t i = 0; i < p->cookie_count; i++)
+    value_free(&p->cookies[i]);
+  free(p->cookies);
   coreapi_node_free(p->body);
   memset(p, 0, sizeof(*p));
 }

@@ -32,6 +32,10 @@ typedef struct coreapi__params {
   coreapi_map_builder *json; /* JSON form data: name -> value */
   size_t json_count;
   coreapi_node *body; /* the body parameter's value, or NULL */
+  coreapi__value *headers; /* fields with location "header" */
+  size_t header_count;
+  coreapi__value *cookies; /* fields with location "cookie" */
+  size_t cookie_count;
   coreapi_map_builder *errors; /* name -> message */
   size_t error_count;
 } coreapi__params;
@@ -45,6 +49,12 @@ coreapi_code coreapi__params_sort(coreapi__params *p, const coreapi_node *params
                                   const coreapi_field_spec *override_fields,
                                   size_t override_count, int use_override, const char *method,
                                   const char *encoding, coreapi_error *err);
+/* The header and cookie parameters of p onto req (header_params.c): OK,
+ * ERR_PARAMETER for a header or cookie a request may not carry, or
+ * ERR_OUT_OF_MEMORY. */
+coreapi_code coreapi__params_apply(coreapi_request *req, const coreapi__params *p,
+                                   coreapi_error *err);
+
 void coreapi__params_free(coreapi__params *p);
 
 /* Append "k=v" pairs to b as Python's urlencode(doseq=True) writes them

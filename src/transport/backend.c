@@ -268,14 +268,32 @@ static CURLU *wire_url(const coreapi_request *req, CURLU **keyed) {
   return *keyed;
 }
 
+/* The cookies of req that are not the jar's: its cookie parameters and an
+ * API-key cookie, as one "a=b; c=d" line (*joined when both, freed by the
+ * caller, wiped), or NULL. *oom on ENOMEM. */
+static const char *own_cookies(const coreapi_request *req, char **joined, int *oom) {
+  size_t n;
+  *joined = NULL;
+  *oom = 0;
+  if (req->param_cookie == NULL || req->auth_cookie == NULL)
+    return req->param_cookie ? req->param_cookie : req->auth_cookie;
+  n = strlen(req->param_cookie) + strlen(req->auth_cookie) + 3;
+  if ((*joined = malloc(n)) == NULL) {
+    *oom = 1;
+    return NULL;
+  }
+  snprintf(*joined, n, "%s; %s", req->param_cookie, req->auth_cookie);
+  return *joined;
+}
+
 /* Per-transfer options from the client's settings. */
-static void set_transfer_options(coreapi_client *c, const coreapi_request *req, CURLU *url,
+static void set_transfer_options(coreapi_client *c, CURLU *url, const char *cookies,
                                  struct curl_slist *headers) {
   curl_easy_setopt(c->curl, CURLOPT_CURLU, url);
   curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
-  /* An API-key cookie goes in the Cookie header libcurl writes, beside the
-   * jar's (one Cookie header); it is never stored in the jar. */
-  curl_easy_setopt(c->curl, CURLOPT_COOKIE, req->auth_cookie);
+  /* Cookies of the request's own go in the Cookie header libcurl writes,
+   * beside the jar's (one Cookie header); they are never stored in the jar. */
+  curl_easy_setopt(c->curl, CURLOPT_COOKIE, cookies);
   /* The rest stays on the handle between transfers: set again only after a
    * setter changed it (libcurl copies the CA strings on every set). */
   if (!c->options_changed)
@@ -342,6 +360,9 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
   curl_mime *mime = NULL;
   coreapi__upload up = {NULL, NULL};
   CURLU *url = NULL, *keyed = NULL;
+  char *joined = NULL;
+  const char *own = NULL;
+  int oom = 0;
   CURLcode cc;
 
   *out = NULL;
@@ -360,7 +381,12 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
   if (rc == COREAPI_OK && (url = wire_url(req, &keyed)) == NULL)
     rc = COREAPI__OOM(err);
   if (rc == COREAPI_OK) {
-    set_transfer_options(c, req, url, headers);
+    own = own_cookies(req, &joined, &oom);
+    if (oom)
+      rc = COREAPI__OOM(err);
+  }
+  if (rc == COREAPI_OK) {
+    set_transfer_options(c, url, own, headers);
     c->current = resp;
     c->current_req = req;
     c->header_error = 0;
@@ -383,6 +409,7 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
   coreapi__upload_close(&up);
   coreapi__header_list_free(headers);
   curl_url_cleanup(keyed);
+  coreapi__free_secret(joined);
   if (rc == COREAPI_OK)
     rc = finish_response(c, req, resp, err);
   if (rc != COREAPI_OK) {

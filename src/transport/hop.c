@@ -136,9 +136,12 @@ coreapi_auth *coreapi__hop_choose(const coreapi__chain *ch, const coreapi__hop_p
 
 /* The caller's headers as they go on this hop: all of them in the first
  * origin (with the client's extra headers the caller did not set), the
- * portable ones outside it; then User-Agent. */
+ * portable ones outside it; then User-Agent. The caller's cookie
+ * parameters likewise go only inside the first origin. */
 static int hop_headers(const coreapi__chain *ch, const coreapi__hop_policy *pol,
                        coreapi_request *req) {
+  if (ch->origin_left)
+    req->param_cookie = NULL; /* borrowed: the caller's cookie parameters stay */
   if (ch->origin_left) {
     size_t o = 0;
     for (size_t i = 0; i < req->headers.count; i++) {

@@ -204,7 +204,66 @@ static void test_plain_json(void) {
   CHECK_INT(err.code, COREAPI_ERR_PARSE);
 }
 
+/* Enum values are kept as plain data, objects with '_' keys included: they
+ * must read as any map does (they were left unsorted by the parser once). */
+static void test_enum_objects(void) {
+  static const char doc[] =
+      "{\"l\":{\"_type\":\"link\",\"fields\":[{\"name\":\"a\",\"schema\":"
+      "{\"_type\":\"enum\",\"enum\":[{\"_y\":2,\"_x\":1,\"__type\":3},[{\"_z\":0}]]}}]}}";
+  coreapi_error err;
+  coreapi_node *a = coreapi_corejson_decode(doc, strlen(doc), NULL, &err);
+  coreapi_node *b = coreapi_corejson_decode(doc, strlen(doc), NULL, &err);
+  const coreapi_node *link = a ? coreapi_map_get(a, "l", 1) : NULL, *values, *obj;
+  const char *key = NULL;
+  REQUIRE(link != NULL && b != NULL);
+  values = coreapi_field_schema_enum(coreapi_link_field(link, 0));
+  REQUIRE(values != NULL);
+  obj = coreapi_array_get(values, 0);
+  CHECK_INT(coreapi_integer_value(coreapi_map_get(obj, "_x", 2)), 1);
+  CHECK_INT(coreapi_integer_value(coreapi_map_get(obj, "__type", 6)), 3); /* not unescaped */
+  CHECK(coreapi_map_entry(obj, 0, &key, NULL) != NULL && key != NULL && strcmp(key, "__type") == 0);
+  CHECK_INT(coreapi_map_data_count(obj), 3);
+  CHECK_INT(coreapi_integer_value(
+                coreapi_map_get(coreapi_array_get(coreapi_array_get(values, 1), 0), "_z", 2)),
+            0);
+  CHECK(coreapi_node_equal(a, b));
+  coreapi_node_free(a);
+  coreapi_node_free(b);
+}
+
+/* A long document URL copied into many links: refused, not 1,500 times the
+ * body in memory (the document may take 32 times the body at most). */
+static void test_amplification(void) {
+  size_t url_len = 100000, links = 2000, n = 0;
+  char *body = malloc(url_len + links * 24 + 256);
+  coreapi_error err;
+  coreapi_node *d;
+  REQUIRE(body != NULL);
+  n += (size_t)sprintf(body, "{\"_type\":\"document\",\"_meta\":{\"url\":\"http://h/");
+  memset(body + n, 'a', url_len);
+  n += url_len;
+  n += (size_t)sprintf(body + n, "\"},\"l\":[");
+  for (size_t i = 0; i < links; i++)
+    n += (size_t)sprintf(body + n, "%s{\"_type\":\"link\"}", i ? "," : "");
+  n += (size_t)sprintf(body + n, "]}");
+  d = coreapi_corejson_decode(body, n, NULL, &err);
+  CHECK(d == NULL);
+  CHECK_INT(err.code, COREAPI_ERR_TOO_LARGE);
+  coreapi_node_free(d);
+  /* The same with a short URL decodes. */
+  n = (size_t)sprintf(body, "{\"_type\":\"document\",\"_meta\":{\"url\":\"http://h/\"},\"l\":[");
+  for (size_t i = 0; i < links; i++)
+    n += (size_t)sprintf(body + n, "%s{\"_type\":\"link\"}", i ? "," : "");
+  n += (size_t)sprintf(body + n, "]}");
+  d = coreapi_corejson_decode(body, n, NULL, &err);
+  CHECK(d != NULL);
+  coreapi_node_free(d);
+  free(body);
+}
+
 int main(void) {
+  test_enum_objects();
+  test_amplification();
   test_malformed();
   test_duplicates();
   test_numbers();
