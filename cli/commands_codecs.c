@@ -17,7 +17,7 @@ static const char codecs_help[] =
     "  show    list the installed codecs\n";
 
 int cmd_codecs(cli_options *opts, int argc, char **argv) {
-  static const char *const formats[] = {"corejson", "json", "text", "download"};
+  static const char *const formats[] = {"corejson", "openapi", "json", "text", "download"};
   if (argc >= 2 && (cli_is_help(argv[1]) || (argc > 2 && !strcmp(argv[2], "--help"))))
     return cli_help(codecs_help);
   if (argc != 2 || strcmp(argv[1], "show") != 0) {

@@ -114,7 +114,7 @@ static const char get_help[] =
     "  download as the path of the saved file.\n"
     "\n"
     "Options:\n"
-    "  --format [corejson|json|text|download]\n"
+    "  --format [corejson|openapi|json|text|download]\n"
     "                 decode with this codec whatever the Content-Type\n"
     "  --debug        display the request/response (as the global --debug)\n"
     "  --help         show this message and exit\n";
@@ -141,7 +141,8 @@ int cmd_get(cli_options *opts, int argc, char **argv) {
   if (url == NULL)
     return cli_usage("get", "missing argument URL");
   if (format != NULL && !cli_format_ok(format))
-    return cli_usage("get", "invalid format \"%s\" (corejson, json, text, download)", format);
+    return cli_usage("get", "invalid format \"%s\" (corejson, openapi, json, text, download)",
+                     format);
   return cli_fetch(opts, url, format);
 }
 
@@ -226,7 +227,7 @@ static const char reload_help[] =
     "  Reload the current document.\n"
     "\n"
     "Options:\n"
-    "  --format [corejson|json|text|download]\n"
+    "  --format [corejson|openapi|json|text|download]\n"
     "  --debug        display the request/response\n";
 
 int cmd_reload(cli_options *opts, int argc, char **argv) {
@@ -268,10 +269,31 @@ static const char load_help[] =
     "  Load a document from disk (\"-\" reads standard input).\n"
     "\n"
     "Options:\n"
-    "  --format [corejson|json|text]   default corejson\n";
+    "  --format [corejson|openapi|json|text]\n"
+    "                     default: OpenAPI or Swagger when the file says so\n"
+    "                     (an \"openapi\" or \"swagger\" member, or YAML), else\n"
+    "                     Core JSON\n";
+
+/* What a file without --format is: OpenAPI when JSON with an "openapi" or
+ * "swagger" string at the top, or not JSON at all (YAML); else Core JSON. */
+static const char *sniff_format(const char *data, size_t len) {
+  coreapi_error err;
+  coreapi_node *v = coreapi_json_decode(data, len, &err);
+  const char *format = "corejson";
+  size_t i = 0;
+  while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+    i++;
+  if (v == NULL && i < len && data[i] != '{' && data[i] != '[')
+    format = "openapi";
+  if (coreapi_node_type_of(coreapi_map_get(v, "openapi", 7)) == COREAPI_NODE_STRING ||
+      coreapi_node_type_of(coreapi_map_get(v, "swagger", 7)) == COREAPI_NODE_STRING)
+    format = "openapi";
+  coreapi_node_free(v);
+  return format;
+}
 
 int cmd_load(cli_options *opts, int argc, char **argv) {
-  const char *format = "corejson", *file = NULL;
+  const char *format = NULL, *file = NULL;
   int bad = 0, code;
   for (int i = 1; i < argc; i++) {
     if (cli_is_help(argv[i]))
@@ -287,8 +309,8 @@ int cmd_load(cli_options *opts, int argc, char **argv) {
   }
   if (file == NULL)
     return cli_usage("load", "missing argument FILE");
-  if (!cli_format_ok(format) || strcmp(format, "download") == 0)
-    return cli_usage("load", "invalid format \"%s\" (corejson, json, text)", format);
+  if (format != NULL && (!cli_format_ok(format) || strcmp(format, "download") == 0))
+    return cli_usage("load", "invalid format \"%s\" (corejson, openapi, json, text)", format);
   size_t len;
   char *data = cli_read_file(strcmp(file, "-") == 0 ? "/dev/stdin" : file, &len);
   if (data == NULL) {
@@ -296,7 +318,8 @@ int cmd_load(cli_options *opts, int argc, char **argv) {
     return CLI_USAGE;
   }
   coreapi_error err;
-  coreapi_node *doc = coreapi_codec_decode(format, data, len, NULL, &err);
+  coreapi_node *doc = coreapi_codec_decode(format ? format : sniff_format(data, len), data, len,
+                                           NULL, &err);
   free(data);
   if (doc == NULL) {
     cli_error("%s: %s", file, err.text);

@@ -3,7 +3,8 @@
 # Usage: scripts/deps.sh build|test|bench   (test and bench include build)
 set -euo pipefail
 
-build=(cmake make gcc pkg-config libcurl4-openssl-dev libidn2-dev libyajl-dev libssl-dev)
+build=(cmake make gcc pkg-config libcurl4-openssl-dev libidn2-dev libyajl-dev libyaml-dev
+       libssl-dev)
 test=(clang libclang-rt-14-dev python3 python3-django python3-djangorestframework
       openssl python3-coreapi)
 bench=(python3-coreapi)

@@ -246,7 +246,7 @@ COREAPI_EXTERN coreapi_code coreapi_client_request(coreapi_client *client, const
 
 /* The client's decoders, by format, in order of preference (see codec.h) for the Core API
  * operations (coreapi_client_get, _reload, _action in transitions.h);
- * NULL restores the default: corejson, json, text, download. The list and its
+ * NULL restores the default: corejson, openapi, json, text, download. The list and its
  * strings are copied. */
 COREAPI_EXTERN coreapi_code coreapi_client_set_decoders(coreapi_client *client,
                                                         const char *const *formats, size_t n,

@@ -48,6 +48,15 @@ COREAPI_EXTERN char *coreapi_corejson_encode(const coreapi_node *node, int inden
 COREAPI_EXTERN coreapi_node *coreapi_json_decode(const char *data, size_t len,
                                                  coreapi_error *err);
 
+/* Decode an OpenAPI 3.0/3.1 or Swagger 2.0 description (JSON or YAML) into a
+ * Document: one Link per operation, grouped by first tag and keyed by
+ * operationId (see the README for the whole mapping). base_url is the URL
+ * the description came from (relative server URLs resolve against it; may
+ * be NULL). ERR_PARSE for what is not such a description, with where.
+ * Returns a new reference. */
+COREAPI_EXTERN coreapi_node *coreapi_openapi_decode(const char *data, size_t len,
+                                                    const char *base_url, coreapi_error *err);
+
 /* Encode plain data as JSON the way Python's json.dumps does: indent 0 is
  * compact (",", ":"); -1 is one line with json.dumps' default separators
  * (", ", ": "), as requests sends a JSON body; a positive indent is that many
@@ -66,9 +75,13 @@ COREAPI_EXTERN coreapi_node *coreapi_text_decode(const char *data, size_t len,
 
 /* --- negotiation ------------------------------------------------------------
  * Codecs are named by their format, as the reference names them: "corejson",
- * "json", "text" and "download". A list of formats is a client's decoders, in
- * order of preference; NULL (with n 0) is the reference's default list:
- * corejson, json, text, download. */
+ * "json", "text" and "download", and "openapi" (OpenAPI and Swagger
+ * descriptions). A list of formats is a client's decoders, in order of
+ * preference; NULL (with n 0) is the default list: corejson, openapi, json,
+ * text, download. The Accept header offers the first format's media types,
+ * then OpenAPI's when the list has it further on, then * / * (without the
+ * spaces). A JSON body whose top level has an "openapi" ("3.x") or
+ * "swagger" ("2.0") string decodes as a description. */
 
 /* The media types a format decodes ("corejson": application/coreapi+json and
  * application/vnd.coreapi+json; "json": application/json; "text": text/ *

@@ -30,6 +30,27 @@
 coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes, int core,
                                   size_t *spent, coreapi_error *err);
 
+/* --- yamlparse.c: YAML text (libyaml's event parser) into the same nodes -- */
+
+/* Parse len bytes of YAML at data (one document; for OpenAPI descriptions)
+ * into the plain nodes coreapi__json_parse makes of JSON: mappings become
+ * Objects in document order (keys are scalars, taken as their text),
+ * sequences Arrays, scalars resolved by the YAML 1.2 core schema (null,
+ * booleans, int64 Integers, Reals, else Strings; !!str, !!null, !!bool,
+ * !!int, !!float honoured, other tags ignored); aliases are the anchored
+ * node once more, merge keys (<<) merged. Errors are ERR_PARSE, "Malformed
+ * YAML. <why> (line L, column C)" (1-based): libyaml's, or a duplicate key,
+ * a key that is not a scalar, an alias to no anchor, nesting deeper than
+ * 512, a number beyond int64 or a double, invalid UTF-8, a second
+ * document, an empty stream.
+ * Nodes of more than max_bytes in all (counted as malloc rounds them, each
+ * alias counting what it names, expanded) are ERR_TOO_LARGE; 0 is no limit,
+ * which a caller handing the tree on should not give: aliases keep the tree
+ * small while a walk of it may not be ("billion laughs"). Every map is
+ * sealed. Returns a new reference, or NULL with err set. See yamlparse.c. */
+coreapi_node *coreapi__yaml_parse(const char *data, size_t len, size_t max_bytes,
+                                  coreapi_error *err);
+
 /* --- jsonintern.c: values met before, during one parse ------------------ */
 
 #define INTERN_MAX_ITEMS 8 /* the largest container shared */

@@ -8,6 +8,7 @@
 
 #include "../document/document.h"
 #include "corejson.h"
+#include "openapi.h"
 #include "coreapi/codec.h"
 
 typedef struct format_info {
@@ -17,18 +18,25 @@ typedef struct format_info {
 
 static const char *const corejson_types[] = {"application/coreapi+json",
                                              "application/vnd.coreapi+json", NULL};
+static const char *const openapi_types[] = {
+    "application/vnd.oai.openapi+json", "application/vnd.oai.openapi",
+    "application/openapi+json",         "application/openapi+yaml",
+    "application/yaml",                 "application/x-yaml",
+    "text/yaml",                        NULL};
 static const char *const json_types[] = {"application/json", NULL};
 static const char *const text_types[] = {"text/*", NULL};
 static const char *const download_types[] = {"*/*", NULL};
 
 static const format_info formats_known[] = {
     {"corejson", corejson_types},
+    {"openapi", openapi_types},
     {"json", json_types},
     {"text", text_types},
     {"download", download_types},
 };
 
-static const char *const default_formats[] = {"corejson", "json", "text", "download"};
+static const char *const default_formats[] = {"corejson", "openapi", "json", "text",
+                                              "download"};
 
 static const format_info *find_format(const char *name) {
   for (size_t i = 0; name != NULL && i < sizeof(formats_known) / sizeof(formats_known[0]); i++)
@@ -70,14 +78,24 @@ coreapi_code coreapi_codec_accept_header(const char *const *formats, size_t n, c
   rc = resolve_list(&formats, &n, err);
   if (rc != COREAPI_OK)
     return rc;
+  /* The first decoder's media types (the reference's rule), then, when the
+   * list has it further on, OpenAPI's: what a client reads are Core API
+   * schemas and OpenAPI descriptions. */
   first = find_format(formats[0]);
-  for (const char *const *t = first->media_types; *t != NULL; t++) {
-    int w = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", *t);
-    if (w < 0 || (size_t)w >= size - used)
-      return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "buffer too small");
-    used += (size_t)w;
-    if (strcmp(*t, "*/*") == 0)
-      has_any = 1;
+  for (size_t k = 0; k < n; k++) {
+    const format_info *f = find_format(formats[k]);
+    if (k > 0 && strcmp(f->name, "openapi") != 0)
+      continue;
+    for (const char *const *t = f->media_types; *t != NULL; t++) {
+      int w = snprintf(buf + used, size - used, "%s%s", used ? ", " : "", *t);
+      if (w < 0 || (size_t)w >= size - used)
+        return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "buffer too small");
+      used += (size_t)w;
+      if (strcmp(*t, "*/*") == 0)
+        has_any = 1;
+    }
+    if (f == first && strcmp(f->name, "openapi") == 0)
+      break;
   }
   if (!has_any) {
     int w = snprintf(buf + used, size - used, ", */*");
@@ -144,8 +162,10 @@ coreapi_node *coreapi__codec_decode_limited(const char *format, const char *data
   coreapi_error_clear(err);
   if (format != NULL && strcmp(format, "corejson") == 0)
     return coreapi__corejson_decode_limited(data, len, base_url, max_decoded, err);
+  if (format != NULL && strcmp(format, "openapi") == 0)
+    return coreapi__openapi_decode_limited(data, len, base_url, max_decoded, err);
   if (format != NULL && strcmp(format, "json") == 0)
-    return coreapi__json_decode_tree(data, len, NULL, 1, max_decoded, err);
+    return coreapi__json_or_openapi(data, len, base_url, max_decoded, err);
   if (format != NULL && strcmp(format, "text") == 0)
     return coreapi_text_decode(data, len, err);
   coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,

@@ -17,6 +17,7 @@ import re
 import stat
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 
 BIN = os.path.abspath(sys.argv[1])
@@ -299,6 +300,36 @@ check(r.rc != 0 and 'API key' in r.err, 'a framing header as the key name is ref
 r = cli('credentials', 'add', 'api.test', '--api-key', 'k', '--key-stdin', stdin='a b\n')
 check(r.rc != 0 and 'a b' not in r.err, 'a key with a space is refused, not echoed', repr(r))
 ok(cli('credentials', 'remove', 'api.test'), 'credentials remove (API key)')
+
+# --- OpenAPI: a description served with its media type, then an operation ------------
+fresh('openapi')
+desc = json.dumps({
+    'openapi': '3.0.3', 'info': {'title': 'Echo API', 'description': 'echoes'},
+    'servers': [{'url': '/'}],
+    'paths': {'/echo': {'get': {'operationId': 'echoGet', 'tags': ['tools'], 'summary': 'Echo',
+                                'parameters': [{'name': 'q', 'in': 'query', 'required': True,
+                                                'schema': {'type': 'string'}},
+                                               {'name': 'X-Trace', 'in': 'header'}]}}}})
+desc_url = 'http://api.test:%s/echo?status=200&type=%s&body=%s' % (
+    RP, urllib.parse.quote('application/vnd.oai.openapi+json', safe=''),
+    urllib.parse.quote(desc, safe=''))
+r = ok(cli('get', desc_url), 'get an OpenAPI description')
+check('Echo API' in r.out and 'echoGet(q, [X-Trace])' in r.out, 'the description as a document', r.out)
+r = ok(cli('action', 'tools', 'echoGet', '-p', 'q=hello', '-p', 'X-Trace=t9'), 'action from OpenAPI')
+echo = json.loads(r.out)
+check(echo['path'] == '/echo?q=hello' and echo['headers'].get('x-trace') == 't9',
+      'the operation sends its query and header parameters', r.out)
+r = cli('action', 'tools', 'echoGet')
+check(r.rc == 2 and 'q' in r.err, 'a required OpenAPI parameter is checked', repr(r))
+r = ok(cli('get', '--format', 'openapi',
+           'http://api.test:%s/echo?status=200&type=application/json&body=%s' % (
+               RP, urllib.parse.quote(desc, safe=''))), 'get --format openapi')
+check('Echo API' in r.out, '--format openapi decodes a description served as JSON', r.out)
+desc_file = os.path.join(TMP, 'openapi.json')
+with open(desc_file, 'w') as f:
+    f.write(desc)
+r = ok(cli('load', desc_file), 'load an OpenAPI file')
+check('Echo API' in r.out, 'load sniffs OpenAPI', r.out)
 
 # --- token flow: obtain a token, store it, use it ----------------------------------------
 fresh('token')

@@ -31,7 +31,10 @@
 #include "files.h"
 #include "nodes.h"
 
-#define ACCEPT "application/coreapi+json, application/vnd.coreapi+json, */*"
+#define ACCEPT                                                                            \
+  "application/coreapi+json, application/vnd.coreapi+json, application/vnd.oai.openapi+json, " \
+  "application/vnd.oai.openapi, application/openapi+json, application/openapi+yaml, "        \
+  "application/yaml, application/x-yaml, text/yaml, */*"
 
 static const char *port, *tmpdir;
 static char base[64]; /* http://127.0.0.1:PORT */

@@ -23,7 +23,10 @@ int main(void) {
 
   /* The reference: decoders[0]'s media types, then * / *. */
   CHECK_INT(coreapi_codec_accept_header(NULL, 0, buf, sizeof(buf), &err), COREAPI_OK);
-  CHECK_STR(buf, "application/coreapi+json, application/vnd.coreapi+json, */*");
+  CHECK_STR(buf, "application/coreapi+json, application/vnd.coreapi+json, "
+                 "application/vnd.oai.openapi+json, application/vnd.oai.openapi, "
+                 "application/openapi+json, application/openapi+yaml, application/yaml, "
+                 "application/x-yaml, text/yaml, */*");
   CHECK_INT(coreapi_codec_accept_header(json_first, 4, buf, sizeof(buf), &err), COREAPI_OK);
   CHECK_STR(buf, "application/json, */*");
   CHECK_INT(coreapi_codec_accept_header(text_only, 1, buf, sizeof(buf), &err), COREAPI_OK);

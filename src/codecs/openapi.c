@@ -1,0 +1,412 @@
+/*
+ * codecs/openapi.c - OpenAPI 3.0/3.1 and Swagger 2.0 descriptions as Core
+ * API documents: one Link per operation (get, put, post, delete, options,
+ * head, patch, trace of every path item; webhooks and callbacks are not
+ * links), its URL the server's base and the path template verbatim ({id}
+ * is an RFC 6570 variable), its action the method, its fields the
+ * parameters and the request body (openapi_fields.c). Operations are
+ * grouped by their first tag into an Object named after it, keyed by
+ * operationId, else by a key made from the method and the path; untagged
+ * ones at the top. The document's title and description come from info.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../text/text.h"
+#include "corejson.h"
+#include "jsonparse.h"
+#include "openapi.h"
+#include "coreapi/codec.h"
+
+#define MEDIA_TYPE "application/vnd.oai.openapi+json"
+
+static const char *const methods[] = {"get",     "put",  "post",  "delete",
+                                      "options", "head", "patch", "trace"};
+
+/* A server object's URL with its variables replaced by their defaults. */
+static char *server_url(const coreapi_node *server) {
+  const char *url = coreapi__oas_string(server, "url");
+  const coreapi_node *vars = coreapi_map_get(server, "variables", 9);
+  coreapi__buf b = {0};
+  if (url == NULL)
+    return NULL;
+  for (const char *p = url; *p; p++) {
+    const char *close = *p == '{' ? strchr(p, '}') : NULL;
+    const char *value = NULL;
+    if (close != NULL) {
+      const coreapi_node *v = coreapi_map_get(vars, p + 1, (size_t)(close - p - 1));
+      value = coreapi__oas_string(v, "default");
+    }
+    if (value != NULL) {
+      coreapi__buf_append(&b, value, strlen(value));
+      p = close;
+    } else {
+      coreapi__buf_append(&b, p, 1);
+    }
+  }
+  if (coreapi__buf_append(&b, "", 1) != 0) {
+    coreapi__buf_free(&b);
+    return NULL;
+  }
+  return b.data;
+}
+
+/* The first server of the operation, else the path item's, else the
+ * document's (OpenAPI 3), resolved against base_url; "/" without one. */
+static char *oas3_base(const coreapi_node *root, const coreapi_node *path_item,
+                       const coreapi_node *op, const char *base_url) {
+  const coreapi_node *where[3] = {op, path_item, root};
+  char *url = NULL, *joined;
+  for (int i = 0; i < 3 && url == NULL; i++) {
+    const coreapi_node *servers = coreapi_map_get(where[i], "servers", 7);
+    if (coreapi_array_size(servers) > 0)
+      url = server_url(coreapi_array_get(servers, 0));
+  }
+  joined = coreapi__urljoin(base_url, url != NULL ? url : "/");
+  free(url);
+  return joined;
+}
+
+/* Swagger 2: scheme (https when listed, else the first, else base_url's)
+ * :// host (else base_url's) basePath. */
+static char *swagger_base(const coreapi_node *root, const char *base_url) {
+  const coreapi_node *schemes = coreapi_map_get(root, "schemes", 7);
+  const char *host = coreapi__oas_string(root, "host"), *path = coreapi__oas_string(root, "basePath");
+  const char *scheme = NULL, *sep = base_url ? strstr(base_url, "://") : NULL;
+  char own_scheme[16] = "", own_host[256] = "", *out;
+  size_t n;
+  for (size_t i = 0; i < coreapi_array_size(schemes); i++) {
+    const char *s = coreapi_string_value(coreapi_array_get(schemes, i), NULL);
+    if (s != NULL && (scheme == NULL || strcmp(s, "https") == 0))
+      scheme = s;
+  }
+  if (sep != NULL && (size_t)(sep - base_url) < sizeof(own_scheme)) {
+    memcpy(own_scheme, base_url, (size_t)(sep - base_url));
+    own_scheme[sep - base_url] = '\0';
+    n = strcspn(sep + 3, "/?#");
+    snprintf(own_host, sizeof(own_host), "%.*s", (int)n, sep + 3);
+  }
+  if (scheme == NULL)
+    scheme = own_scheme[0] ? own_scheme : "http";
+  if (host == NULL)
+    host = own_host;
+  if (path == NULL)
+    path = "";
+  n = strlen(scheme) + strlen(host) + strlen(path) + 8;
+  if ((out = malloc(n)) != NULL)
+    snprintf(out, n, "%s://%s%s", scheme, host, path);
+  return out;
+}
+
+/* base + path: one '/' between them. */
+static char *join_path(const char *base, const char *path) {
+  size_t b = strlen(base), n;
+  char *out;
+  while (b > 0 && base[b - 1] == '/')
+    b--;
+  n = b + strlen(path) + 2;
+  if ((out = malloc(n)) != NULL)
+    snprintf(out, n, "%.*s%s%s", (int)b, base, path[0] == '/' ? "" : "/", path);
+  return out;
+}
+
+/* One operation, decided: its group (first tag, or NULL) and key. */
+typedef struct op_entry {
+  const char *group;
+  char *key;
+  coreapi_node *link;
+} op_entry;
+
+typedef struct op_list {
+  op_entry *items;
+  size_t count, cap;
+} op_list;
+
+static void op_list_free(op_list *l) {
+  for (size_t i = 0; i < l->count; i++) {
+    free(l->items[i].key);
+    coreapi_node_free(l->items[i].link);
+  }
+  free(l->items);
+}
+
+/* Is key taken in group (NULL: the top level, where group names count)? */
+static int key_taken(const op_list *l, const char *group, const char *key) {
+  for (size_t i = 0; i < l->count; i++) {
+    const op_entry *e = &l->items[i];
+    int same_group = (e->group == NULL) == (group == NULL) &&
+                     (group == NULL || strcmp(e->group, group) == 0);
+    if ((same_group && strcmp(e->key, key) == 0) ||
+        (group == NULL && e->group != NULL && strcmp(e->group, key) == 0))
+      return 1;
+  }
+  return 0;
+}
+
+/* operationId, else method and path ("get /pets/{id}" is "get_pets_id"),
+ * made unique in its group with "_2", "_3"... */
+static char *op_key(const op_list *l, const char *group, const char *id, const char *method,
+                    const char *path) {
+  size_t n = strlen(method) + strlen(path) + (id ? strlen(id) : 0) + 24, o = 0;
+  char *key = malloc(n), *p;
+  if (key == NULL)
+    return NULL;
+  if (id != NULL && id[0] != '\0') {
+    snprintf(key, n, "%s", id);
+  } else {
+    o = (size_t)snprintf(key, n, "%s", method);
+    for (p = (char *)path; *p; p++) {
+      int alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+      if (alnum)
+        key[o++] = *p;
+      else if (key[o - 1] != '_')
+        key[o++] = '_';
+    }
+    while (o > 0 && key[o - 1] == '_')
+      o--;
+    key[o] = '\0';
+  }
+  o = strlen(key);
+  for (int k = 2; key_taken(l, group, key); k++)
+    snprintf(key + o, n - o, "_%d", k);
+  return key;
+}
+
+static op_entry *op_push(op_list *l) {
+  if (l->count == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 16;
+    op_entry *items = realloc(l->items, cap * sizeof(*items));
+    if (items == NULL)
+      return NULL;
+    l->items = items;
+    l->cap = cap;
+  }
+  memset(&l->items[l->count], 0, sizeof(l->items[0]));
+  return &l->items[l->count++];
+}
+
+/* The Link of operation op (method) on path, into l. */
+static coreapi_code add_operation(const coreapi_node *root, const char *base_url, int swagger,
+                                  const char *path, const coreapi_node *path_item,
+                                  const coreapi_node *op, const char *method, op_list *l,
+                                  coreapi_error *err) {
+  coreapi_link_spec spec = {0};
+  coreapi_field_spec *fields = NULL;
+  const coreapi_node *tags = coreapi_map_get(op, "tags", 4);
+  const char *group = coreapi_string_value(coreapi_array_get(tags, 0), NULL);
+  char *base = swagger ? swagger_base(root, base_url) : oas3_base(root, path_item, op, base_url);
+  char *url = base ? join_path(base, path) : NULL;
+  op_entry *e;
+  coreapi_code rc = url == NULL ? COREAPI__OOM(err)
+                                : coreapi__oas_fields(root, path_item, op, swagger, &fields,
+                                                      &spec.field_count, &spec.encoding, err);
+  if (rc == COREAPI_OK) {
+    spec.url = url;
+    spec.action = method;
+    spec.title = coreapi__oas_string(op, "summary");
+    spec.description = coreapi__oas_string(op, "description");
+    spec.fields = fields;
+    char *key = op_key(l, group, coreapi__oas_string(op, "operationId"), method, path);
+    if (key == NULL || (e = op_push(l)) == NULL) {
+      free(key);
+      rc = COREAPI__OOM(err);
+    } else {
+      e->group = group;
+      e->key = key;
+      e->link = coreapi_link_new(&spec, err);
+      if (e->link == NULL)
+        rc = err->code != COREAPI_OK ? err->code : COREAPI__OOM(err);
+    }
+  }
+  free(fields);
+  free(url);
+  free(base);
+  return rc;
+}
+
+/* Every operation of the description into l, in document order. */
+static coreapi_code collect_operations(const coreapi_node *root, const char *base_url,
+                                       int swagger, op_list *l, coreapi_error *err) {
+  const coreapi_node *paths = coreapi_map_get(root, "paths", 5);
+  if (paths != NULL && coreapi_node_type_of(paths) != COREAPI_NODE_OBJECT)
+    return coreapi_error_set(err, COREAPI_ERR_PARSE, "OpenAPI: \"paths\" must be an object");
+  for (size_t i = 0; i < coreapi_map_size(paths); i++) {
+    const char *path;
+    const coreapi_node *item =
+        coreapi__oas_deref(root, coreapi_map_entry_inserted(paths, i, &path, NULL), err);
+    if (item == NULL)
+      return err->code;
+    if (coreapi_node_type_of(item) != COREAPI_NODE_OBJECT)
+      return coreapi_error_set(err, COREAPI_ERR_PARSE,
+                               "OpenAPI: the path item \"%.100s\" must be an object", path);
+    for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+      const coreapi_node *op = coreapi__oas_member(root, item, methods[m], err);
+      coreapi_code rc;
+      if (err->code != COREAPI_OK)
+        return err->code;
+      if (op == NULL)
+        continue;
+      if (coreapi_node_type_of(op) != COREAPI_NODE_OBJECT)
+        return coreapi_error_set(err, COREAPI_ERR_PARSE,
+                                 "OpenAPI: %s of \"%.100s\" must be an object", methods[m],
+                                 path);
+      rc = add_operation(root, base_url, swagger, path, item, op, methods[m], l, err);
+      if (rc != COREAPI_OK)
+        return rc;
+    }
+  }
+  return COREAPI_OK;
+}
+
+/* Is name the group of an entry of l? */
+static int is_group(const op_list *l, const char *name) {
+  for (size_t i = 0; i < l->count; i++)
+    if (l->items[i].group != NULL && strcmp(l->items[i].group, name) == 0)
+      return 1;
+  return 0;
+}
+
+/* An untagged operation's key may have been made before a tag of that name
+ * appeared: such a key takes a suffix ("_2", ...) free at the top level.
+ * 0, or -1 on ENOMEM. */
+static int fix_top_keys(op_list *l) {
+  for (size_t i = 0; i < l->count; i++) {
+    op_entry *e = &l->items[i];
+    size_t n;
+    char *key;
+    if (e->group != NULL || !is_group(l, e->key))
+      continue;
+    n = strlen(e->key) + 16;
+    if ((key = malloc(n)) == NULL)
+      return -1;
+    for (int k = 2;; k++) {
+      snprintf(key, n, "%s_%d", e->key, k);
+      if (!is_group(l, key) && !key_taken(l, NULL, key))
+        break;
+    }
+    free(e->key);
+    e->key = key;
+  }
+  return 0;
+}
+
+/* The group's links as an Object (new), or NULL on ENOMEM. */
+static coreapi_node *group_object(const op_list *l, const char *group, coreapi_error *err) {
+  coreapi_map_builder *b = coreapi_map_builder_new();
+  for (size_t i = 0; b != NULL && i < l->count; i++)
+    if (l->items[i].group != NULL && strcmp(l->items[i].group, group) == 0 &&
+        coreapi_map_builder_set(b, l->items[i].key, strlen(l->items[i].key),
+                                coreapi_node_ref(l->items[i].link), err) != COREAPI_OK) {
+      coreapi_map_builder_free(b);
+      return NULL;
+    }
+  return b ? coreapi_map_builder_object(b, err) : NULL;
+}
+
+/* The Document of the operations in l. */
+static coreapi_node *build_document(const coreapi_node *root, const char *base_url,
+                                    const op_list *l, coreapi_error *err) {
+  const coreapi_node *info = coreapi_map_get(root, "info", 4);
+  coreapi_map_builder *b = coreapi_map_builder_new();
+  coreapi_code rc = b ? COREAPI_OK : COREAPI__OOM(err);
+  for (size_t i = 0; rc == COREAPI_OK && i < l->count; i++) {
+    const op_entry *e = &l->items[i];
+    int first = 1;
+    coreapi_node *v;
+    for (size_t k = 0; e->group != NULL && k < i; k++)
+      if (l->items[k].group != NULL && strcmp(l->items[k].group, e->group) == 0)
+        first = 0;
+    if (e->group != NULL && !first)
+      continue;
+    v = e->group != NULL ? group_object(l, e->group, err) : coreapi_node_ref(e->link);
+    if (v == NULL) {
+      rc = err->code != COREAPI_OK ? err->code : COREAPI__OOM(err);
+      break;
+    }
+    rc = coreapi_map_builder_set(b, e->group ? e->group : e->key,
+                                 strlen(e->group ? e->group : e->key), v, err);
+  }
+  if (rc != COREAPI_OK) {
+    coreapi_map_builder_free(b);
+    return NULL;
+  }
+  return coreapi_map_builder_document(b, base_url ? base_url : "",
+                                      coreapi__oas_string(info, "title"),
+                                      coreapi__oas_string(info, "description"), MEDIA_TYPE, err);
+}
+
+/* Does root say it is an OpenAPI 3 or Swagger 2 description? */
+static int is_description(const coreapi_node *root) {
+  const char *openapi = coreapi__oas_string(root, "openapi");
+  const char *swagger = coreapi__oas_string(root, "swagger");
+  return (openapi != NULL && strncmp(openapi, "3.", 2) == 0) ||
+         (swagger != NULL && strcmp(swagger, "2.0") == 0);
+}
+
+coreapi_node *coreapi__openapi_document(const coreapi_node *root, const char *base_url,
+                                        coreapi_error *err) {
+  const char *openapi = coreapi__oas_string(root, "openapi");
+  const char *swagger = coreapi__oas_string(root, "swagger");
+  op_list l = {0};
+  coreapi_node *doc = NULL;
+  if (coreapi_node_type_of(root) != COREAPI_NODE_OBJECT) {
+    coreapi_error_set(err, COREAPI_ERR_PARSE, "OpenAPI: the description must be an object");
+    return NULL;
+  }
+  if (!is_description(root)) {
+    coreapi_error_set(err, COREAPI_ERR_PARSE,
+                      "OpenAPI: neither \"openapi\": \"3.x\" nor \"swagger\": \"2.0\" "
+                      "(found %.40s)",
+                      openapi ? openapi : swagger ? swagger : "neither");
+    return NULL;
+  }
+  if (collect_operations(root, base_url, swagger != NULL && openapi == NULL, &l, err) ==
+      COREAPI_OK) {
+    if (fix_top_keys(&l) != 0)
+      COREAPI__OOM(err);
+    else
+      doc = build_document(root, base_url, &l, err);
+  }
+  op_list_free(&l);
+  return doc;
+}
+
+/* Is the text JSON (an object or an array first), not YAML? */
+static int looks_like_json(const char *data, size_t len) {
+  size_t i = 0;
+  while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+    i++;
+  return i < len && (data[i] == '{' || data[i] == '[');
+}
+
+coreapi_node *coreapi__openapi_decode_limited(const char *data, size_t len, const char *base_url,
+                                              size_t max_decoded, coreapi_error *err) {
+  coreapi_node *root, *doc;
+  coreapi_error_clear(err);
+  /* JSON is YAML too, but read by the JSON parser, whose errors say JSON. */
+  if (data != NULL && !looks_like_json(data, len))
+    root = coreapi__yaml_parse(data, len, max_decoded, err);
+  else
+    root = coreapi__json_decode_tree(data, len, NULL, 1, max_decoded, err);
+  if (root == NULL)
+    return NULL;
+  doc = coreapi__openapi_document(root, base_url, err);
+  coreapi_node_free(root);
+  return doc;
+}
+
+coreapi_node *coreapi__json_or_openapi(const char *data, size_t len, const char *base_url,
+                                       size_t max_decoded, coreapi_error *err) {
+  coreapi_node *root = coreapi__json_decode_tree(data, len, NULL, 1, max_decoded, err), *doc;
+  if (root == NULL || !is_description(root))
+    return root;
+  doc = coreapi__openapi_document(root, base_url, err);
+  coreapi_node_free(root);
+  return doc;
+}
+
+coreapi_node *coreapi_openapi_decode(const char *data, size_t len, const char *base_url,
+                                     coreapi_error *err) {
+  return coreapi__openapi_decode_limited(data, len, base_url, COREAPI__DECODE_LIMIT, err);
+}

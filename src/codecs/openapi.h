@@ -1,0 +1,46 @@
+/*
+ * codecs/openapi.h - OpenAPI 3.0/3.1 and Swagger 2.0 descriptions as Core
+ * API documents (openapi.c, openapi_fields.c), and their "$ref"s
+ * (openapi_ref.c).
+ */
+#ifndef COREAPI_CODECS_OPENAPI_H
+#define COREAPI_CODECS_OPENAPI_H
+
+#include "../document/document.h"
+
+/* v with its "$ref"s followed (borrowed; v itself when it has none), or
+ * NULL with err set (ERR_PARSE: another document, a loop, nothing there). */
+const coreapi_node *coreapi__oas_deref(const coreapi_node *root, const coreapi_node *v,
+                                       coreapi_error *err);
+
+/* A string member of obj (any node), or NULL. */
+const char *coreapi__oas_string(const coreapi_node *obj, const char *key);
+/* A member of obj, its refs followed, or NULL (err set only on a bad ref). */
+const coreapi_node *coreapi__oas_member(const coreapi_node *root, const coreapi_node *obj,
+                                        const char *key, coreapi_error *err);
+
+/* The fields of one operation (openapi_fields.c): parameters (the path
+ * item's merged with the operation's) and the request body, and the body's
+ * media type into *encoding (borrowed from the description, or a static
+ * string). *fields is a new array of *count specs whose strings and enums
+ * are borrowed from the description (free the array only). swagger: a 2.0
+ * description. OK, or ERR_PARSE / ERR_OUT_OF_MEMORY with err set. */
+coreapi_code coreapi__oas_fields(const coreapi_node *root, const coreapi_node *path_item,
+                                 const coreapi_node *op, int swagger,
+                                 coreapi_field_spec **fields, size_t *count,
+                                 const char **encoding, coreapi_error *err);
+
+/* coreapi_openapi_decode with a limit on the decoded size (0: none). */
+coreapi_node *coreapi__openapi_decode_limited(const char *data, size_t len, const char *base_url,
+                                              size_t max_decoded, coreapi_error *err);
+/* A JSON body: plain data, or, when its top level is an object with an
+ * "openapi" ("3.x") or "swagger" ("2.0") string, the description's Document. */
+coreapi_node *coreapi__json_or_openapi(const char *data, size_t len, const char *base_url,
+                                       size_t max_decoded, coreapi_error *err);
+
+/* The Document of an OpenAPI or Swagger description (root, parsed), its
+ * relative URLs resolved against base_url (may be NULL). */
+coreapi_node *coreapi__openapi_document(const coreapi_node *root, const char *base_url,
+                                        coreapi_error *err);
+
+#endif
