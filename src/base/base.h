@@ -55,6 +55,12 @@ int coreapi__buf_appendf(coreapi__buf *b, const char *fmt, ...)
     ;
 void coreapi__buf_free(coreapi__buf *b);
 
+/* Room for one more item in the array items of *cap items of size bytes,
+ * count of them in use: the array itself, or when full a copy doubled (from
+ * 8; *cap updated, items freed). NULL on ENOMEM or overflow, items then
+ * unchanged and still the caller's. */
+void *coreapi__array_room(void *items, size_t *cap, size_t count, size_t size);
+
 /* --- fileio.c ------------------------------------------------------------ */
 
 /* Write len bytes to path atomically: a temporary file in the same directory

@@ -168,6 +168,18 @@ int coreapi__buf_appendf(coreapi__buf *b, const char *fmt, ...) {
   }
 }
 
+void *coreapi__array_room(void *items, size_t *cap, size_t count, size_t size) {
+  size_t n;
+  void *grown;
+  if (count < *cap)
+    return items;
+  n = *cap ? *cap * 2 : 8;
+  if (n < *cap || size == 0 || n > SIZE_MAX / size || (grown = realloc(items, n * size)) == NULL)
+    return NULL;
+  *cap = n;
+  return grown;
+}
+
 void coreapi__buf_free(coreapi__buf *b) {
   if (b->data != NULL) {
     coreapi__wipe(b->data, b->len); /* the rest was never written */

@@ -174,14 +174,10 @@ static char *op_key(const op_list *l, const char *group, const char *id, const c
 }
 
 static op_entry *op_push(op_list *l) {
-  if (l->count == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 16;
-    op_entry *items = realloc(l->items, cap * sizeof(*items));
-    if (items == NULL)
-      return NULL;
-    l->items = items;
-    l->cap = cap;
-  }
+  op_entry *items = coreapi__array_room(l->items, &l->cap, l->count, sizeof(*items));
+  if (items == NULL)
+    return NULL;
+  l->items = items;
   memset(&l->items[l->count], 0, sizeof(l->items[0]));
   return &l->items[l->count++];
 }

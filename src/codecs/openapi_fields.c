@@ -43,14 +43,10 @@ static int has_name(const field_list *l, const char *name) {
 }
 
 static coreapi_field_spec *push(field_list *l) {
-  if (l->count == l->cap) {
-    size_t cap = l->cap ? l->cap * 2 : 8;
-    coreapi_field_spec *items = realloc(l->items, cap * sizeof(*items));
-    if (items == NULL)
-      return NULL;
-    l->items = items;
-    l->cap = cap;
-  }
+  coreapi_field_spec *items = coreapi__array_room(l->items, &l->cap, l->count, sizeof(*items));
+  if (items == NULL)
+    return NULL;
+  l->items = items;
   memset(&l->items[l->count], 0, sizeof(l->items[0]));
   return &l->items[l->count++];
 }
