@@ -29,6 +29,10 @@ int coreapi__strcaseeq(const char *a, const char *b);
 /* Is s (NUL-terminated) a non-empty RFC 9110 token (tchar+)? */
 int coreapi__is_token(const char *s);
 
+/* Is c a tchar (RFC 9110 section 5.6.2: letters, digits, "!#$%&'*+-.^_`|~")? */
+extern const unsigned char coreapi__tchar[256];
+static inline int coreapi__is_tchar(unsigned char c) { return coreapi__tchar[c]; }
+
 /* The value (0-15) of the hexadecimal digit c, either case, or -1. */
 int coreapi__hex_value(unsigned char c);
 

@@ -15,26 +15,6 @@ static int is_ows(char c) { return c == ' ' || c == '\t'; }
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 
-/* tchar (RFC 9110 section 5.6.2): "!#$%&'*+-.^_`|~", digits, letters. */
-static const unsigned char tchar[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
-    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
 /* Does [p, p+n) hold NUL, CR or LF? (memchr is vectorised: three passes
  * over a short value cost less than one byte loop.) */
 static int has_break(const char *p, size_t n) {
@@ -104,7 +84,7 @@ coreapi__line_kind coreapi__parse_header_line(const char *p, size_t n,
   if (colon == NULL || colon == p)
     return COREAPI__LINE_BAD;
   for (const char *c = p; c < colon; c++)
-    if (!tchar[(unsigned char)*c])
+    if (!coreapi__is_tchar((unsigned char)*c))
       return COREAPI__LINE_BAD;
   if (has_break(colon + 1, (size_t)(p + n - colon - 1)))
     return COREAPI__LINE_BAD;
