@@ -390,61 +390,51 @@ static NOINLINE timing run_parse(const char *data, size_t len, long k) {
 
 /* --- peak memory ------------------------------------------------------------------ */
 
-static int reset_hwm(void) {
-  FILE *f = fopen("/proc/self/clear_refs", "w");
-  if (f == NULL)
-    return -1;
-  if (fputs("5", f) < 0) {
-    fclose(f);
-    return -1;
+typedef struct peak_input {
+  const char *data;
+  size_t len;
+  long k;
+} peak_input;
+
+/* coreapi's document of the input, or NULL when it is not the one generated. */
+static void *decode_coreapi(void *ctx) {
+  const peak_input *in = ctx;
+  coreapi_error err;
+  coreapi_node *doc = coreapi_corejson_decode(in->data, in->len, BASE_URL, &err);
+  if (doc != NULL && coreapi_map_size(doc) != (size_t)in->k) {
+    coreapi_node_free(doc);
+    doc = NULL;
   }
-  return fclose(f) == 0 ? 0 : -1;
+  return doc;
 }
 
-/* In a forked child (a fresh copy of this process as it is before any timed
- * decode, with the input already resident): reset VmHWM to the current RSS,
- * decode with the C decoder `which` (0 coreapi, 1 YAJL's tree), keep the result
- * alive and read VmHWM again. The growth, in bytes, is the peak of the
- * decode: YAJL's tree and the document while both exist, the builders, and
- * malloc's own overhead. -1 when /proc cannot do it. */
-static long long measure_peak(const char *data, size_t len, long k, int which) {
-  int fd[2], status = 0;
-  long long peak = -1;
-  pid_t pid;
-  if (pipe(fd) != 0)
-    die("pipe: %s", strerror(errno));
-  pid = fork_or_die();
-  if (pid == 0) {
-    long long before, after, result = -1;
-    close(fd[0]);
-    if (reset_hwm() == 0 && (before = json_shape_status("VmHWM")) > 0) {
-      if (which == 0) {
-        coreapi_error err;
-        coreapi_node *doc = coreapi_corejson_decode(data, len, BASE_URL, &err);
-        after = json_shape_status("VmHWM");
-        if (doc != NULL && coreapi_map_size(doc) == (size_t)k)
-          result = after - before;
-        coreapi_node_free(doc);
-      } else {
-        yajl_val root = yajl_tree_parse(data, NULL, 0);
-        after = json_shape_status("VmHWM");
-        if (root != NULL && YAJL_IS_OBJECT(root) && root->u.object.len == (size_t)k + 2)
-          result = after - before;
-        yajl_tree_free(root);
-      }
-    }
-    if (write(fd[1], &result, sizeof(result)) != (ssize_t)sizeof(result))
-      _exit(1);
-    _exit(0);
+static void release_coreapi(void *doc) { coreapi_node_free(doc); }
+
+/* YAJL's tree of the input, or NULL when it is not the one generated. */
+static void *decode_yajl(void *ctx) {
+  const peak_input *in = ctx;
+  yajl_val root = yajl_tree_parse(in->data, NULL, 0);
+  if (root != NULL && (!YAJL_IS_OBJECT(root) || root->u.object.len != (size_t)in->k + 2)) {
+    yajl_tree_free(root);
+    root = NULL;
   }
-  close(fd[1]);
-  if (read(fd[0], &peak, sizeof(peak)) != (ssize_t)sizeof(peak))
-    peak = -1;
-  close(fd[0]);
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    die("the peak-memory child failed (status %d)", status);
-  return peak;
+  return root;
+}
+
+static void release_yajl(void *root) { yajl_tree_free(root); }
+
+/* In a forked child (a fresh copy of this process as it is before any timed
+ * decode, with the input already resident), the peak of one decode with the
+ * C decoder `which` (0 coreapi, 1 YAJL's tree), measured by json_peak
+ * (tests/json_shapes.h): YAJL's tree and the document while both exist, the
+ * builders, and malloc's own overhead. -1 when /proc cannot do it. */
+static long long measure_peak(const char *data, size_t len, long k, int which) {
+  peak_input in = {data, len, k};
+  long long peak = which == 0 ? json_peak(decode_coreapi, release_coreapi, &in)
+                              : json_peak(decode_yajl, release_yajl, &in);
+  if (peak == -3)
+    die("the peak-memory child failed");
+  return peak < 0 ? -1 : peak;
 }
 
 /* --- the Python reference ------------------------------------------------------ */

@@ -134,11 +134,14 @@ static long long json_shape_status(const char *key) {
   return v;
 }
 
-/* The growth of resident memory while decoding body (in bytes), in a forked
- * child: VmHWM reset to the current RSS through /proc/self/clear_refs, then
- * decoded and read again with the result alive. -1 when /proc cannot tell,
- * -2 when decoding failed. */
-static long long json_shape_peak(const char *body, size_t len, int corejson) {
+/* The growth of resident memory while decode(ctx) runs (in bytes), in a
+ * forked child: VmHWM reset to the current RSS through
+ * /proc/self/clear_refs, then decode, and VmHWM read again with its result
+ * alive; then release(result). -1 when /proc cannot tell, -2 when decode
+ * returned NULL, -3 when the child failed. (bench/decode measures its
+ * decoders with it too.) */
+static long long json_peak(void *(*decode)(void *ctx), void (*release)(void *result),
+                           void *ctx) {
   int fd[2], status = 0;
   long long peak = -1;
   pid_t pid;
@@ -150,12 +153,11 @@ static long long json_shape_peak(const char *body, size_t len, int corejson) {
     close(fd[0]);
     if (f != NULL && fputs("5", f) >= 0 && fclose(f) == 0 &&
         (before = json_shape_status("VmHWM")) > 0) {
-      coreapi_error err;
-      coreapi_node *v = corejson ? coreapi_corejson_decode(body, len, NULL, &err)
-                                 : coreapi_json_decode(body, len, &err);
+      void *v = decode(ctx);
       after = json_shape_status("VmHWM");
       result = v != NULL ? after - before : -2;
-      coreapi_node_free(v);
+      if (v != NULL)
+        release(v);
     }
     if (write(fd[1], &result, sizeof(result)) != (ssize_t)sizeof(result))
       _exit(1);
@@ -166,7 +168,30 @@ static long long json_shape_peak(const char *body, size_t len, int corejson) {
     peak = -1;
   close(fd[0]);
   waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return -3;
   return peak;
+}
+
+typedef struct json_body {
+  const char *data;
+  size_t len;
+  int corejson;
+} json_body;
+
+static void *json_body_decode(void *ctx) {
+  const json_body *b = ctx;
+  coreapi_error err;
+  return b->corejson ? coreapi_corejson_decode(b->data, b->len, NULL, &err)
+                     : coreapi_json_decode(b->data, b->len, &err);
+}
+
+static void json_node_release(void *v) { coreapi_node_free(v); }
+
+/* The peak of decoding body as JSON or as Core JSON (see json_peak). */
+static long long json_shape_peak(const char *body, size_t len, int corejson) {
+  json_body b = {body, len, corejson};
+  return json_peak(json_body_decode, json_node_release, &b);
 }
 
 #endif /* COREAPI_TESTS_JSON_SHAPES_H */

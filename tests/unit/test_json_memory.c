@@ -43,7 +43,7 @@ static void test_bounds(void) {
       printf("  %-16s %-8s %5.1f MB  peak %6.1f MB  %5.2fx%s\n", s->name,
              corejson ? "corejson" : "json", len / 1e6, peak / 1e6, (double)peak / (double)len,
              s->bounded ? "" : "  (not bounded)");
-      CHECK(peak != -2);
+      CHECK(peak >= 0); /* decoded, and the child did not fail */
       if (s->bounded && peak > (long long)(JSON_SHAPE_BOUND * len))
         fprintf(stderr, "%s (%s): peak %lld bytes for a %zu-byte body, over %dx\n", s->name,
                 corejson ? "corejson" : "json", peak, len, JSON_SHAPE_BOUND);
