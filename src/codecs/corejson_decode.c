@@ -30,14 +30,11 @@ typedef struct decoder {
  * copied into each of its links, so a long base URL and many links make a
  * body grow without this. */
 static int charge(decoder *d, size_t bytes) {
-  d->spent += bytes + 16;
-  if (d->budget > 0 && d->spent > d->budget) {
-    coreapi_error_set(d->err, COREAPI_ERR_TOO_LARGE,
-                      "the decoded document is larger than %zu bytes (the decoding limit)",
-                      d->budget);
-    return -1;
-  }
-  return 0;
+  char why[160];
+  if (coreapi__budget_spend(&d->spent, d->budget, bytes + 16, why, sizeof(why)))
+    return 0;
+  coreapi_error_set(d->err, COREAPI_ERR_TOO_LARGE, "%s", why);
+  return -1;
 }
 
 /* Seal every map under v that the parser left unsealed (plain data the

@@ -115,14 +115,9 @@ static int fail(parser *p, coreapi_code code, const char *why) {
 
 /* Count a node of size bytes against the budget (as malloc rounds it). */
 static int spend(parser *p, size_t size) {
-  size_t cost = (size + 8 + 15) & ~(size_t)15;
-  p->spent += cost < 32 ? 32 : cost;
-  if (p->budget > 0 && p->spent > p->budget) {
-    snprintf(p->error_buf, sizeof(p->error_buf),
-             "the decoded document is larger than %zu bytes (the decoding limit)", p->budget);
-    return fail(p, COREAPI_ERR_TOO_LARGE, p->error_buf);
-  }
-  return 1;
+  return coreapi__budget_spend(&p->spent, p->budget, coreapi__alloc_cost(size), p->error_buf,
+                               sizeof(p->error_buf)) ||
+         fail(p, COREAPI_ERR_TOO_LARGE, p->error_buf);
 }
 
 /* Hand a finished value (owned) to its container, or make it the root. */

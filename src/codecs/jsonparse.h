@@ -51,6 +51,14 @@ coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes
 coreapi_node *coreapi__yaml_parse(const char *data, size_t len, size_t max_bytes,
                                   coreapi_error *err);
 
+/* --- budget.c: the memory a decoded document takes, and its limit ------- */
+
+/* The bytes malloc takes for an allocation of size bytes (its rounding). */
+size_t coreapi__alloc_cost(size_t size);
+/* Add bytes to *spent (saturating): 1 while *spent is within limit (0: no
+ * limit), else 0 with why (size bytes) set to the ERR_TOO_LARGE message. */
+int coreapi__budget_spend(size_t *spent, size_t limit, size_t bytes, char *why, size_t size);
+
 /* --- jsonintern.c: values met before, during one parse ------------------ */
 
 #define INTERN_MAX_ITEMS 8 /* the largest container shared */

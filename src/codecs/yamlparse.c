@@ -91,16 +91,14 @@ static size_t add_sat(size_t a, size_t b) { return a + b < a ? SIZE_MAX : a + b;
 
 /* Count bytes against the budget. */
 static int charge(parser *p, size_t bytes, const yaml_mark_t *at) {
-  p->spent = add_sat(p->spent, bytes);
-  return p->budget == 0 || p->spent <= p->budget ||
-         fail(p, COREAPI_ERR_TOO_LARGE, at,
-              "the decoded document is larger than %zu bytes (the decoding limit)", p->budget);
+  char why[160];
+  return coreapi__budget_spend(&p->spent, p->budget, bytes, why, sizeof(why)) ||
+         fail(p, COREAPI_ERR_TOO_LARGE, at, "%s", why);
 }
 
 /* Count a node of bytes, as malloc rounds it, in *size too. */
 static int spend(parser *p, size_t bytes, size_t *size, const yaml_mark_t *at) {
-  size_t cost = (bytes + 8 + 15) & ~(size_t)15;
-  *size = cost < 32 ? 32 : cost;
+  *size = coreapi__alloc_cost(bytes);
   return charge(p, *size, at);
 }
 
