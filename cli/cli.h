@@ -190,6 +190,10 @@ coreapi_node *cli_file_param(const char *path, coreapi_error *err);
 int cmd_get(cli_options *opts, int argc, char **argv);
 int cmd_show(cli_options *opts, int argc, char **argv);
 int cmd_describe(cli_options *opts, int argc, char **argv);
+int cmd_security(cli_options *opts, int argc, char **argv);
+/* "auth: ..." for a link with a security requirement (from an OpenAPI
+ * description), on its own line; nothing for one without. */
+void cli_print_link_auth(const coreapi_node *doc, const coreapi_node *link);
 int cmd_reload(cli_options *opts, int argc, char **argv);
 int cmd_load(cli_options *opts, int argc, char **argv);
 int cmd_dump(cli_options *opts, int argc, char **argv);

@@ -173,7 +173,8 @@ static const char describe_help[] =
     "Usage: coreapi describe PATH...\n"
     "\n"
     "  Display the description of the link at the given PATH, and of its fields\n"
-    "  (optional ones in brackets).\n";
+    "  (optional ones in brackets); for a link from an OpenAPI description, the\n"
+    "  authentication it requires (\"auth: ...\").\n";
 
 int cmd_describe(cli_options *opts, int argc, char **argv) {
   int code;
@@ -202,6 +203,7 @@ int cmd_describe(cli_options *opts, int argc, char **argv) {
       fields_described = 1;
   if ((description == NULL || description[0] == '\0') && !fields_described) {
     printf("Link has no description.\n");
+    cli_print_link_auth(doc, node);
     goto out;
   }
   if (description != NULL && description[0] != '\0')
@@ -216,6 +218,7 @@ int cmd_describe(cli_options *opts, int argc, char **argv) {
       printf(" - %s", fd);
     putchar('\n');
   }
+  cli_print_link_auth(doc, node);
 out:
   coreapi_node_free(doc);
   return code;

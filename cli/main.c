@@ -36,6 +36,7 @@ static const char main_help[] =
     "  get URL                 fetch a document from the given URL\n"
     "  show [PATH]...          display the current document, or the element at PATH\n"
     "  describe PATH...        display the description of the link at PATH\n"
+    "  security                list the document's security schemes (OpenAPI)\n"
     "  action PATH...          interact with the current document through a link\n"
     "  reload                  reload the current document\n"
     "  load FILE               load a document from disk\n"
@@ -64,6 +65,7 @@ static const struct {
     {"get", cmd_get},
     {"show", cmd_show},
     {"describe", cmd_describe},
+    {"security", cmd_security},
     {"action", cmd_action},
     {"reload", cmd_reload},
     {"load", cmd_load},

@@ -155,6 +155,16 @@ COREAPI_EXTERN coreapi_node *coreapi_map_builder_document(coreapi_map_builder *b
 COREAPI_EXTERN coreapi_node *coreapi_map_builder_error(coreapi_map_builder *b,
                                                        const char *title, coreapi_error *err);
 
+/* Give the Document that b is finished as these security schemes (an
+ * Object: scheme name -> an Object describing the scheme; see "security"
+ * below). Takes ownership of schemes, also on failure; setting again
+ * replaces them. Finishing b as an Object or an Error then fails with
+ * ERR_INVALID_ARGUMENT. Returns OK or ERR_INVALID_ARGUMENT (b NULL, schemes
+ * not an Object of Objects). */
+COREAPI_EXTERN coreapi_code coreapi_map_builder_set_security_schemes(coreapi_map_builder *b,
+                                                                     coreapi_node *schemes,
+                                                                     coreapi_error *err);
+
 /* Abandon a builder and the nodes in it. NULL does nothing. */
 COREAPI_EXTERN void coreapi_map_builder_free(coreapi_map_builder *b);
 
@@ -201,6 +211,9 @@ typedef struct coreapi_link_spec {
   const char *description;
   const coreapi_field_spec *fields;
   size_t field_count;
+  /* The link's security requirement (see "security" below), borrowed: the
+   * link takes its own reference. NULL: none stated. */
+  coreapi_node *security;
 } coreapi_link_spec;
 
 /* A new Link (new reference) with a copy of spec, or NULL with err filled. */
@@ -219,6 +232,36 @@ COREAPI_EXTERN const char *coreapi_field_schema_title(const coreapi_field *field
 COREAPI_EXTERN const char *coreapi_field_schema_description(const coreapi_field *field);
 /* The allowed values of an enum schema (an Array, borrowed), or NULL. */
 COREAPI_EXTERN coreapi_node *coreapi_field_schema_enum(const coreapi_field *field);
+
+/* --- security (from OpenAPI and Swagger descriptions) ------------------------------
+
+   What a description says about authentication, kept as plain data:
+
+   A Document's security schemes: an Object, scheme name -> an Object in
+   OpenAPI 3's shape: "type" ("apiKey", "http", "oauth2", "openIdConnect",
+   "mutualTLS"), and as the type has them "description", "name" and "in"
+   (apiKey: the header, query parameter or cookie name, and "header", "query"
+   or "cookie"), "scheme" and "bearerFormat" (http: "basic", "bearer", ...),
+   "flows" (oauth2: "implicit", "password", "clientCredentials",
+   "authorizationCode", each with "authorizationUrl", "tokenUrl",
+   "refreshUrl" as absolute URLs and "scopes", name -> description) and
+   "openIdConnectUrl". Swagger 2.0's are written in that shape too (basic is
+   http/basic; flow application is clientCredentials, accessCode
+   authorizationCode).
+
+   A Link's security requirement: an Array of alternatives, each an Object
+   of scheme name -> Array of scope Strings, all of whose schemes apply
+   together. An empty Array: no authentication needed; an empty Object among
+   the alternatives: authentication is optional.
+
+   Core JSON keeps both: "securitySchemes" in a Document's "_meta" and
+   "security" in a Link. */
+
+/* The Document's security schemes (borrowed), or NULL when it has none or
+ * node is not a Document. */
+COREAPI_EXTERN coreapi_node *coreapi_document_security_schemes(const coreapi_node *document);
+/* The Link's security requirement (borrowed), or NULL when none is stated. */
+COREAPI_EXTERN coreapi_node *coreapi_link_security(const coreapi_node *link);
 
 /* --- files (parameters only) -------------------------------------------------------- */
 

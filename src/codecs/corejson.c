@@ -135,6 +135,22 @@ static int encode_schema(encoder *e, const coreapi_field *f, int depth) {
   return close_container(e, first, depth, "}");
 }
 
+/* Plain data under a structural key (security data: our extension),
+ * written raw, in its insertion order. */
+static int plain_member(encoder *e, int *first, int depth, const char *key,
+                        const coreapi_node *value) {
+  int corejson = e->corejson, rc;
+  if (value == NULL)
+    return 0;
+  if (item_sep(e, *first, depth) != 0 || key_raw(e, key) != 0)
+    return -1;
+  *first = 0;
+  e->corejson = 0;
+  rc = encode_node(e, value, NULL, depth);
+  e->corejson = corejson;
+  return rc;
+}
+
 static int encode_link(encoder *e, const coreapi_node *n, const char *base, int depth) {
   const link_node *l = AS_LINK(n);
   int first = 1;
@@ -175,6 +191,8 @@ static int encode_link(encoder *e, const coreapi_node *n, const char *base, int 
     if (close_container(e, 0, depth + 1, "]") != 0)
       return -1;
   }
+  if (plain_member(e, &first, depth + 1, "security", l->security) != 0)
+    return -1;
   return close_container(e, first, depth, "}");
 }
 
@@ -191,13 +209,18 @@ static int encode_node(encoder *e, const coreapi_node *n, const char *base, int 
             put(e, is_doc ? "\"document\"" : "\"error\"") != 0)
           return -1;
         first = 0;
-        if ((is_doc && (url[0] || coreapi__map_title(m)[0] || coreapi__map_description(m)[0])) || (!is_doc && coreapi__map_title(m)[0])) {
+        const coreapi_node *schemes = coreapi_document_security_schemes(n);
+        if ((is_doc && (url[0] || coreapi__map_title(m)[0] || coreapi__map_description(m)[0] ||
+                        schemes != NULL)) ||
+            (!is_doc && coreapi__map_title(m)[0])) {
           int mfirst = 1;
           if (item_sep(e, 0, depth + 1) != 0 || key_raw(e, "_meta") != 0 || put(e, "{") != 0)
             return -1;
           if ((is_doc && str_member(e, &mfirst, depth + 2, "url", url) != 0) ||
               str_member(e, &mfirst, depth + 2, "title", coreapi__map_title(m)) != 0 ||
               (is_doc && str_member(e, &mfirst, depth + 2, "description", coreapi__map_description(m)) != 0))
+            return -1;
+          if (plain_member(e, &mfirst, depth + 2, "securitySchemes", schemes) != 0)
             return -1;
           if (close_container(e, mfirst, depth + 1, "}") != 0)
             return -1;

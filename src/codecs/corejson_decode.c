@@ -137,6 +137,19 @@ static int read_field(const coreapi_node *item, coreapi_field_spec *f, int *oom)
   return 1;
 }
 
+/* Plain data at obj's member key (borrowed) when valid() accepts its shape
+ * (security data, kept as it is: our extension, which the reference
+ * ignores), sealed; NULL otherwise, or with *oom set. */
+static coreapi_node *plain_member(const coreapi_node *obj, const char *key,
+                                  int (*valid)(const coreapi_node *), int *oom) {
+  coreapi_node *v = (coreapi_node *)member(obj, key);
+  if (v == NULL || !valid(v))
+    return NULL;
+  if (seal_plain(v) != 0)
+    *oom = 1;
+  return v;
+}
+
 static coreapi_node *convert_link(decoder *d, const coreapi_node *v, const char *base) {
   coreapi_link_spec spec = {0};
   coreapi_field_spec *fields = NULL;
@@ -163,6 +176,9 @@ static coreapi_node *convert_link(decoder *d, const coreapi_node *v, const char 
     goto out;
   spec.fields = fields;
   spec.field_count = n;
+  spec.security = plain_member(v, "security", coreapi__security_valid, &oom);
+  if (oom)
+    goto out;
   link = coreapi_link_new(&spec, d->err);
 out:
   for (size_t i = 0; fields != NULL && i < n; i++)
@@ -204,16 +220,22 @@ static coreapi_node *convert_map(decoder *d, coreapi_node *v, coreapi_node_type 
                                  const char *base) {
   map_node *m = AS_MAP(v);
   const coreapi_node *meta = get_object(v, "_meta");
+  int oom = 0;
+  coreapi_node *schemes =
+      type == COREAPI_NODE_DOCUMENT
+          ? plain_member(meta, "securitySchemes", coreapi__security_schemes_valid, &oom)
+          : NULL;
   char *url = type == COREAPI_NODE_DOCUMENT ? coreapi__urljoin(base, get_string(meta, "url"))
                                             : NULL;
-  int ok = (type != COREAPI_NODE_DOCUMENT || url != NULL) &&
+  int ok = !oom && (type != COREAPI_NODE_DOCUMENT || url != NULL) &&
            charge(d, (url ? strlen(url) : 0) + strlen(get_string(meta, "title")) +
                          strlen(get_string(meta, "description")) + 64) == 0 &&
            coreapi__map_set_attributes(m, url, get_string(meta, "title"),
                                        type == COREAPI_NODE_DOCUMENT
                                            ? get_string(meta, "description") : NULL,
                                        type == COREAPI_NODE_DOCUMENT ? COREJSON_MEDIA_TYPE
-                                                                     : NULL) == 0;
+                                                                     : NULL,
+                                       coreapi_node_ref(schemes)) == 0;
   /* meta is freed with the reserved entries: the attributes are copies. */
   ok = ok && convert_content(d, m, type == COREAPI_NODE_DOCUMENT ? url : base, 1) == 0;
   v->type = type;

@@ -198,6 +198,10 @@ static coreapi_code add_operation(const coreapi_node *root, const char *base_url
                                 : coreapi__oas_fields(root, path_item, op, swagger, &fields,
                                                       &spec.field_count, &spec.encoding, err);
   if (rc == COREAPI_OK) {
+    spec.security = (coreapi_node *)coreapi__oas_security(root, op, method, path, err);
+    rc = err->code;
+  }
+  if (rc == COREAPI_OK) {
     spec.url = url;
     spec.action = method;
     spec.title = coreapi__oas_string(op, "summary");
@@ -300,8 +304,26 @@ static coreapi_node *group_object(const op_list *l, const char *group, coreapi_e
   return b ? coreapi_map_builder_object(b, err) : NULL;
 }
 
+/* The description's security schemes into b. Their relative URLs are
+ * resolved against the first server's URL (OpenAPI 3: "relative references
+ * are resolved using the URLs defined in the Server Object as a Base URL"),
+ * Swagger 2's against the description's. */
+static coreapi_code document_schemes(const coreapi_node *root, int swagger, const char *base_url,
+                                     coreapi_map_builder *b, coreapi_error *err) {
+  char *base = swagger ? NULL : oas3_base(root, NULL, NULL, base_url);
+  coreapi_node *schemes = NULL;
+  coreapi_code rc = !swagger && base == NULL
+                        ? COREAPI__OOM(err)
+                        : coreapi__oas_security_schemes(root, swagger, swagger ? base_url : base,
+                                                        &schemes, err);
+  free(base);
+  if (rc != COREAPI_OK || schemes == NULL)
+    return rc;
+  return coreapi_map_builder_set_security_schemes(b, schemes, err);
+}
+
 /* The Document of the operations in l. */
-static coreapi_node *build_document(const coreapi_node *root, const char *base_url,
+static coreapi_node *build_document(const coreapi_node *root, const char *base_url, int swagger,
                                     const op_list *l, coreapi_error *err) {
   const coreapi_node *info = coreapi_map_get(root, "info", 4);
   coreapi_map_builder *b = coreapi_map_builder_new();
@@ -323,6 +345,8 @@ static coreapi_node *build_document(const coreapi_node *root, const char *base_u
     rc = coreapi_map_builder_set(b, e->group ? e->group : e->key,
                                  strlen(e->group ? e->group : e->key), v, err);
   }
+  if (rc == COREAPI_OK)
+    rc = document_schemes(root, swagger, base_url, b, err);
   if (rc != COREAPI_OK) {
     coreapi_map_builder_free(b);
     return NULL;
@@ -362,7 +386,7 @@ coreapi_node *coreapi__openapi_document(const coreapi_node *root, const char *ba
     if (fix_top_keys(&l) != 0)
       COREAPI__OOM(err);
     else
-      doc = build_document(root, base_url, &l, err);
+      doc = build_document(root, base_url, swagger != NULL && openapi == NULL, &l, err);
   }
   op_list_free(&l);
   return doc;

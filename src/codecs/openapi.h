@@ -30,6 +30,19 @@ coreapi_code coreapi__oas_fields(const coreapi_node *root, const coreapi_node *p
                                  coreapi_field_spec **fields, size_t *count,
                                  const char **encoding, coreapi_error *err);
 
+/* The description's security schemes (openapi_security.c) in OpenAPI 3's
+ * shape, their URLs resolved against base, into *out (new; NULL when it
+ * declares none). OK, or ERR_PARSE / ERR_OUT_OF_MEMORY with err set. */
+coreapi_code coreapi__oas_security_schemes(const coreapi_node *root, int swagger,
+                                           const char *base, coreapi_node **out,
+                                           coreapi_error *err);
+/* The security requirement of operation op (method on path): its own, else
+ * the description's (borrowed), or NULL: none, or with err set (ERR_PARSE,
+ * not the right shape). */
+const coreapi_node *coreapi__oas_security(const coreapi_node *root, const coreapi_node *op,
+                                          const char *method, const char *path,
+                                          coreapi_error *err);
+
 /* coreapi_openapi_decode with a limit on the decoded size (0: none). */
 coreapi_node *coreapi__openapi_decode_limited(const char *data, size_t len, const char *base_url,
                                               size_t max_decoded, coreapi_error *err);

@@ -40,9 +40,11 @@ typedef struct map_entry {
   uint32_t is_link;
 } map_entry;
 
-/* The attributes of a Document or an Error. */
+/* The attributes of a Document or an Error; security_schemes (a
+ * Document's, owned) may be NULL. */
 typedef struct map_attrs {
   const char *url, *title, *description, *media_type;
+  coreapi_node *security_schemes;
 } map_attrs;
 
 /* A map is one allocation: the node, cap entries in insertion order, then
@@ -111,6 +113,7 @@ typedef struct link_node {
   const char *url, *action, *encoding, *transform, *title, *description;
   size_t field_count;
   struct coreapi_field *fields;
+  coreapi_node *security; /* owned, or NULL */
 } link_node;
 
 typedef struct file_node {
@@ -170,10 +173,18 @@ void coreapi__map_push(map_node *m, char **blob, const char *key, size_t key_len
                        coreapi_node *value);
 int coreapi__map_seal(map_node *m);
 const map_entry *coreapi__map_duplicate(const map_node *m);
-/* Set a map's attributes (copied into one owned block; NULL counts as "").
- * Returns 0 or -1 on ENOMEM (unchanged). */
+/* Set a map's attributes (copied into one owned block; NULL counts as "")
+ * and a Document's security schemes (owned, may be NULL; released on
+ * failure). Returns 0 or -1 on ENOMEM (unchanged). */
 int coreapi__map_set_attributes(map_node *m, const char *url, const char *title,
-                                const char *description, const char *media_type);
+                                const char *description, const char *media_type,
+                                coreapi_node *security_schemes);
+
+/* Do these nodes have the shapes security data must have (link.c)? A
+ * Document's schemes: an Object of Objects. A Link's requirements: an Array
+ * of Objects whose values are Arrays of Strings. */
+int coreapi__security_schemes_valid(const coreapi_node *schemes);
+int coreapi__security_valid(const coreapi_node *security);
 
 /* A String node without checking UTF-8 (the caller guarantees it). */
 coreapi_node *coreapi__string_new_trusted(const char *s, size_t len);

@@ -43,6 +43,12 @@ static coreapi_node *replace_child(const coreapi_node *container, const coreapi_
     (void)found;
     switch (container->type) {
       case COREAPI_NODE_DOCUMENT:
+        if (m->attrs != NULL && m->attrs->security_schemes != NULL &&
+            coreapi_map_builder_set_security_schemes(
+                b, coreapi_node_ref(m->attrs->security_schemes), err) != COREAPI_OK) {
+          coreapi_map_builder_free(b);
+          return NULL;
+        }
         return coreapi_map_builder_document(b, coreapi__map_url(m), coreapi__map_title(m),
                                             coreapi__map_description(m),
                                             coreapi__map_media_type(m), err);

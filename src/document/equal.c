@@ -9,14 +9,17 @@
 
 static int str_eq(const char *a, const char *b) { return strcmp(a, b) == 0; }
 
+/* Optional plain data: both absent, or equal. */
+static int optional_equal(const coreapi_node *a, const coreapi_node *b) {
+  return (a == NULL && b == NULL) || (a != NULL && b != NULL && coreapi_node_equal(a, b));
+}
+
 static int field_equal(const coreapi_field *a, const coreapi_field *b) {
   return str_eq(a->name, b->name) && a->required == b->required &&
          str_eq(a->location, b->location) && str_eq(a->schema_type, b->schema_type) &&
          str_eq(a->schema_title, b->schema_title) &&
          str_eq(a->schema_description, b->schema_description) &&
-         ((a->schema_enum == NULL && b->schema_enum == NULL) ||
-          (a->schema_enum != NULL && b->schema_enum != NULL &&
-           coreapi_node_equal(a->schema_enum, b->schema_enum)));
+         optional_equal(a->schema_enum, b->schema_enum);
 }
 
 static int is_number(const coreapi_node *n) {
@@ -46,7 +49,9 @@ int coreapi_node_equal(const coreapi_node *a, const coreapi_node *b) {
       if (ma->count != mb->count || !str_eq(coreapi__map_url(ma), coreapi__map_url(mb)) ||
           !str_eq(coreapi__map_title(ma), coreapi__map_title(mb)) ||
           !str_eq(coreapi__map_description(ma), coreapi__map_description(mb)) ||
-          !str_eq(coreapi__map_media_type(ma), coreapi__map_media_type(mb)))
+          !str_eq(coreapi__map_media_type(ma), coreapi__map_media_type(mb)) ||
+          !optional_equal(coreapi_document_security_schemes(a),
+                          coreapi_document_security_schemes(b)))
         return 0;
       for (size_t i = 0; i < ma->count; i++) {
         const coreapi_node *other =
@@ -68,7 +73,7 @@ int coreapi_node_equal(const coreapi_node *a, const coreapi_node *b) {
       if (!str_eq(la->url, lb->url) || !str_eq(la->action, lb->action) ||
           !str_eq(la->encoding, lb->encoding) || !str_eq(la->transform, lb->transform) ||
           !str_eq(la->title, lb->title) || !str_eq(la->description, lb->description) ||
-          la->field_count != lb->field_count)
+          la->field_count != lb->field_count || !optional_equal(la->security, lb->security))
         return 0;
       for (size_t i = 0; i < la->field_count; i++)
         if (!field_equal(&la->fields[i], &lb->fields[i]))

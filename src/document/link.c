@@ -41,12 +41,18 @@ coreapi_node *coreapi_link_new(const coreapi_link_spec *spec, coreapi_error *err
     size += coreapi__blob_size(f->name) + coreapi__blob_size(f->location) + coreapi__blob_size(f->schema_type) +
             coreapi__blob_size(f->schema_title) + coreapi__blob_size(f->schema_description);
   }
+  if (spec->security != NULL && !coreapi__security_valid(spec->security)) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                      "a link's security must be an array of objects of arrays of strings");
+    return NULL;
+  }
   l = (link_node *)coreapi__node_alloc(size, COREAPI_NODE_LINK);
   if (l == NULL) {
     COREAPI__OOM(err);
     return NULL;
   }
   l->field_count = spec->field_count;
+  l->security = coreapi_node_ref(spec->security);
   l->fields = (coreapi_field *)(l + 1);
   blob = (char *)(l->fields + spec->field_count);
   l->url = coreapi__blob_put(&blob, spec->url);

@@ -22,6 +22,7 @@ struct coreapi_map_builder {
   size_t count;
   size_t cap;
   size_t key_bytes;
+  coreapi_node *security_schemes; /* for a Document; owned */
 };
 
 coreapi_map_builder *coreapi_map_builder_new(void) {
@@ -36,6 +37,7 @@ void coreapi_map_builder_free(coreapi_map_builder *b) {
     coreapi_node_free(b->items[i].value);
   }
   free(b->items);
+  coreapi_node_free(b->security_schemes);
   free(b);
 }
 
@@ -238,6 +240,7 @@ static void put_attributes(map_attrs *attrs, char *blob, const char *url, const 
   attrs->title = coreapi__blob_put(&blob, title);
   attrs->description = coreapi__blob_put(&blob, description);
   attrs->media_type = coreapi__blob_put(&blob, media_type);
+  attrs->security_schemes = NULL;
 }
 
 static size_t attributes_size(const char *url, const char *title, const char *description,
@@ -247,12 +250,18 @@ static size_t attributes_size(const char *url, const char *title, const char *de
 }
 
 int coreapi__map_set_attributes(map_node *m, const char *url, const char *title,
-                                const char *description, const char *media_type) {
+                                const char *description, const char *media_type,
+                                coreapi_node *security_schemes) {
   size_t bytes = attributes_size(url, title, description, media_type);
   map_attrs *attrs = malloc(sizeof(map_attrs) + bytes);
-  if (attrs == NULL)
+  if (attrs == NULL) {
+    coreapi_node_free(security_schemes);
     return -1;
+  }
   put_attributes(attrs, (char *)(attrs + 1), url, title, description, media_type);
+  attrs->security_schemes = security_schemes;
+  if (m->attrs != NULL)
+    coreapi_node_free(m->attrs->security_schemes);
   if (m->flags & COREAPI__MAP_ATTRS_OWNED)
     free((void *)m->attrs);
   m->attrs = attrs;
@@ -276,6 +285,12 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
     coreapi_map_builder_free(b);
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
                       "document and error attributes must be valid UTF-8");
+    return NULL;
+  }
+  if (b->security_schemes != NULL && type != COREAPI_NODE_DOCUMENT) {
+    coreapi_map_builder_free(b);
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                      "only a Document has security schemes");
     return NULL;
   }
   n = b->count;
@@ -312,6 +327,8 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
   if (attr_bytes > 0) {
     map_attrs *attrs = (map_attrs *)(((uintptr_t)blob + attr_bytes + 7) & ~(uintptr_t)7);
     put_attributes(attrs, blob, url, title, description, media_type);
+    attrs->security_schemes = b->security_schemes;
+    b->security_schemes = NULL;
     m->attrs = attrs;
   }
   free(b->items);
@@ -321,6 +338,21 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
     m->data_count += !m->entries[i].is_link;
   sort_entries(m, items);
   return &m->base;
+}
+
+coreapi_code coreapi_map_builder_set_security_schemes(coreapi_map_builder *b,
+                                                     coreapi_node *schemes,
+                                                     coreapi_error *err) {
+  coreapi_error_clear(err);
+  if (b == NULL || !coreapi__security_schemes_valid(schemes)) {
+    coreapi_node_free(schemes);
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                             b == NULL ? "map builder is NULL"
+                                       : "security schemes must be an object of objects");
+  }
+  coreapi_node_free(b->security_schemes);
+  b->security_schemes = schemes;
+  return COREAPI_OK;
 }
 
 coreapi_node *coreapi_map_builder_object(coreapi_map_builder *b, coreapi_error *err) {

@@ -34,6 +34,8 @@ static void node_destroy(coreapi_node *n) {
     case COREAPI_NODE_ERROR:
       for (size_t i = 0; i < AS_MAP(n)->count; i++)
         coreapi_node_free(AS_MAP(n)->entries[i].value);
+      if (AS_MAP(n)->attrs != NULL)
+        coreapi_node_free(AS_MAP(n)->attrs->security_schemes);
       if (AS_MAP(n)->flags & COREAPI__MAP_ATTRS_OWNED)
         free((void *)AS_MAP(n)->attrs); /* set on a map converted in place */
       break;
@@ -44,6 +46,7 @@ static void node_destroy(coreapi_node *n) {
     case COREAPI_NODE_LINK:
       for (size_t i = 0; i < AS_LINK(n)->field_count; i++)
         coreapi_node_free(AS_LINK(n)->fields[i].schema_enum);
+      coreapi_node_free(AS_LINK(n)->security);
       break;
     case COREAPI_NODE_FILE: {
       /* What a File holds beside itself: its path, and its stream's state. */

@@ -330,6 +330,63 @@ with open(desc_file, 'w') as f:
     f.write(desc)
 r = ok(cli('load', desc_file), 'load an OpenAPI file')
 check('Echo API' in r.out, 'load sniffs OpenAPI', r.out)
+r = ok(cli('security'), 'security without schemes')
+check(r.out == 'The document declares no security schemes.\n', 'security: none declared', r.out)
+
+# security schemes: kept with the stored document, listed, shown by describe
+sec_file = os.path.join(TMP, 'security.yaml')
+with open(sec_file, 'w') as f:
+    f.write('''openapi: 3.0.3
+info: {title: Secured}
+servers: [{url: "https://api.test/v1/"}]
+security: [{apiKeyAuth: []}, {basicAuth: []}]
+paths:
+  /pets:
+    get: {operationId: listPets, tags: [pets], summary: List pets}
+    post: {operationId: addPet, tags: [pets], security: [{oauth: [write, read], apiKeyAuth: []}]}
+  /health: {get: {operationId: health, security: []}}
+  /maybe: {get: {operationId: maybe, security: [{}, {bearer: []}]}}
+components:
+  securitySchemes:
+    apiKeyAuth: {type: apiKey, in: header, name: X-API-Key}
+    basicAuth: {type: http, scheme: basic}
+    bearer: {type: http, scheme: bearer, bearerFormat: JWT, description: A JWT}
+    oauth:
+      type: oauth2
+      flows:
+        authorizationCode:
+          authorizationUrl: /o/authorize/
+          tokenUrl: https://auth.test/o/token/
+          scopes: {read: Read things, write: Write things}
+''')
+ok(cli('load', sec_file), 'load a description with security schemes')
+r = ok(cli('security'), 'security lists the schemes')
+check(r.out == '''apiKeyAuth: apiKey, header X-API-Key
+basicAuth: http, basic
+bearer: http, bearer (JWT)
+    A JWT
+oauth: oauth2
+    flow authorizationCode
+      authorization URL: https://api.test/o/authorize/
+      token URL: https://auth.test/o/token/
+      scopes:
+        read - Read things
+        write - Write things
+''', 'security: type, place, flows with URLs and scopes', r.out)
+r = ok(cli('describe', 'pets', 'listPets'), 'describe a secured link')
+check(r.out == 'Link has no description.\nauth: apiKeyAuth (header X-API-Key) or basicAuth\n',
+      'describe: the inherited requirement', repr(r.out))
+r = ok(cli('describe', 'pets', 'addPet'), 'describe: its own requirement')
+check(r.out.endswith('auth: oauth [scopes: write, read] and apiKeyAuth (header X-API-Key)\n'),
+      'describe: schemes together, scopes', repr(r.out))
+r = ok(cli('describe', 'health'), 'describe: security []')
+check(r.out.endswith('auth: none\n'), 'describe: no authentication needed', repr(r.out))
+r = ok(cli('describe', 'maybe'), 'describe: optional')
+check(r.out.endswith('auth: bearer (optional)\n'), 'describe: optional authentication', repr(r.out))
+r = ok(cli('dump'), 'dump keeps the security')
+check('"securitySchemes"' in r.out and '"security"' in r.out, 'dump writes the schemes', r.out)
+r = cli('security', 'extra')
+check(r.rc == 2, 'security takes no arguments', repr(r))
 
 # --- token flow: obtain a token, store it, use it ----------------------------------------
 fresh('token')

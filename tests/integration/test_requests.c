@@ -94,7 +94,7 @@ static char *url_of(const char *path) {
 
 static coreapi_node *LINK(const char *path, const char *action, const char *encoding,
                           const char *transform, const coreapi_field_spec *fields, size_t n) {
-  coreapi_link_spec spec = {url_of(path), action, encoding, transform, NULL, NULL, fields, n};
+  coreapi_link_spec spec = {url_of(path), action, encoding, transform, NULL, NULL, fields, n, NULL};
   coreapi_error err;
   coreapi_node *l = coreapi_link_new(&spec, &err);
   if (l == NULL)

@@ -218,7 +218,7 @@ static void test_attributes(void) {
   coreapi_map_builder *b = coreapi_map_builder_new();
   coreapi_node *doc, *obj, *e, *link;
   char url[] = "http://example.com/";
-  coreapi_link_spec spec = {"/x", "post", "application/json", "inplace", "T", "D", NULL, 0};
+  coreapi_link_spec spec = {"/x", "post", "application/json", "inplace", "T", "D", NULL, 0, NULL};
 
   REQUIRE(b != NULL);
   doc = coreapi_map_builder_document(b, url, "Title", "Desc", "application/coreapi+json", &err);

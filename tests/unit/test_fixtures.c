@@ -265,7 +265,7 @@ static void test_display_api(void) {
         {"req", 1, "path", "integer", NULL, NULL, NULL},
         {"b", 0, NULL, NULL, NULL, NULL, NULL},
     };
-    coreapi_link_spec spec = {"http://x/", "get", NULL, NULL, NULL, NULL, fields, 3};
+    coreapi_link_spec spec = {"http://x/", "get", NULL, NULL, NULL, NULL, fields, 3, NULL};
     coreapi_link_spec empty = {0};
     n = coreapi_link_new(&spec, NULL);
     REQUIRE(n != NULL);

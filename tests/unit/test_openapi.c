@@ -300,6 +300,177 @@ static void test_examples(void) {
   }
 }
 
+/* The member key of a plain Object, as a string (or NULL). */
+static const char *str_at(const coreapi_node *obj, const char *key) {
+  return coreapi_string_value(coreapi_map_get(obj, key, strlen(key)), NULL);
+}
+
+/* The alternatives of a link's requirement as text: "a+b|c", "" for []. */
+static void requirement_text(const coreapi_node *security, char *out, size_t size) {
+  out[0] = '\0';
+  for (size_t i = 0; i < coreapi_array_size(security); i++) {
+    const coreapi_node *alt = coreapi_array_get(security, i);
+    if (i > 0)
+      strncat(out, "|", size - strlen(out) - 1);
+    for (size_t k = 0; k < coreapi_map_size(alt); k++) {
+      const char *name;
+      const coreapi_node *scopes = coreapi_map_entry_inserted(alt, k, &name, NULL);
+      if (k > 0)
+        strncat(out, "+", size - strlen(out) - 1);
+      strncat(out, name, size - strlen(out) - 1);
+      for (size_t j = 0; j < coreapi_array_size(scopes); j++) {
+        strncat(out, j == 0 ? ":" : ",", size - strlen(out) - 1);
+        strncat(out, coreapi_string_value(coreapi_array_get(scopes, j), NULL),
+                size - strlen(out) - 1);
+      }
+    }
+  }
+}
+
+static void check_requirement(const coreapi_node *link, const char *want) {
+  char got[256];
+  if (want == NULL) {
+    CHECK(coreapi_link_security(link) == NULL);
+    return;
+  }
+  REQUIRE(coreapi_link_security(link) != NULL);
+  requirement_text(coreapi_link_security(link), got, sizeof(got));
+  CHECK_STR(got, want);
+}
+
+static void test_security_oas3(void) {
+  coreapi_node *d = decode(
+      "{\"openapi\":\"3.1.0\",\"servers\":[{\"url\":\"/v1/\"}],"
+      "\"security\":[{\"key\":[]},{\"basic\":[]}],"
+      "\"paths\":{\"/a\":{\"get\":{\"operationId\":\"a\"},"
+      "\"post\":{\"operationId\":\"b\",\"security\":[{\"oauth\":[\"write\",\"read\"],\"key\":[]}]},"
+      "\"put\":{\"operationId\":\"c\",\"security\":[]},"
+      "\"patch\":{\"operationId\":\"e\",\"security\":[{},{\"bearer\":[]}]}}},"
+      "\"components\":{\"securitySchemes\":{"
+      "\"key\":{\"type\":\"apiKey\",\"in\":\"header\",\"name\":\"X-API-Key\",\"x-extra\":1},"
+      "\"basic\":{\"type\":\"http\",\"scheme\":\"basic\"},"
+      "\"bearer\":{\"$ref\":\"#/components/schemes/jwt\"},"
+      "\"oauth\":{\"type\":\"oauth2\",\"flows\":{\"authorizationCode\":{"
+      "\"authorizationUrl\":\"/o/authorize/\",\"tokenUrl\":\"token/\","
+      "\"refreshUrl\":\"https://auth.test/r\",\"scopes\":{\"read\":\"Read\",\"write\":\"Write\"}}}},"
+      "\"oidc\":{\"type\":\"openIdConnect\",\"openIdConnectUrl\":\"/.well-known/openid\"}},"
+      "\"schemes\":{\"jwt\":{\"type\":\"http\",\"scheme\":\"bearer\",\"bearerFormat\":\"JWT\","
+      "\"description\":\"A token\"}}}}");
+  const coreapi_node *schemes, *s, *flow;
+  REQUIRE(d != NULL);
+  schemes = coreapi_document_security_schemes(d);
+  REQUIRE(schemes != NULL);
+  CHECK_INT(coreapi_map_size(schemes), 5);
+  s = coreapi_map_get(schemes, "key", 3);
+  CHECK_STR(str_at(s, "type"), "apiKey");
+  CHECK_STR(str_at(s, "in"), "header");
+  CHECK_STR(str_at(s, "name"), "X-API-Key");
+  CHECK(coreapi_map_get(s, "x-extra", 7) == NULL); /* the shape, not every member */
+  s = coreapi_map_get(schemes, "bearer", 6); /* a $ref followed */
+  CHECK_STR(str_at(s, "scheme"), "bearer");
+  CHECK_STR(str_at(s, "bearerFormat"), "JWT");
+  CHECK_STR(str_at(s, "description"), "A token");
+  /* Relative URLs against the first server's: https://desc.test/v1/ */
+  flow = coreapi_map_get(coreapi_map_get(coreapi_map_get(schemes, "oauth", 5), "flows", 5),
+                         "authorizationCode", 17);
+  CHECK_STR(str_at(flow, "authorizationUrl"), "https://desc.test/o/authorize/");
+  CHECK_STR(str_at(flow, "tokenUrl"), "https://desc.test/v1/token/");
+  CHECK_STR(str_at(flow, "refreshUrl"), "https://auth.test/r");
+  CHECK_STR(str_at(coreapi_map_get(flow, "scopes", 6), "write"), "Write");
+  CHECK_STR(str_at(coreapi_map_get(schemes, "oidc", 4), "openIdConnectUrl"),
+            "https://desc.test/.well-known/openid");
+  check_requirement(at(d, "a", NULL), "key|basic"); /* the description's */
+  check_requirement(at(d, "b", NULL), "oauth:write,read+key");
+  check_requirement(at(d, "c", NULL), ""); /* [] : none needed */
+  check_requirement(at(d, "e", NULL), "|bearer");
+  coreapi_node_free(d);
+  /* No security anywhere: none stated, no schemes. */
+  d = decode("{\"openapi\":\"3.0.0\",\"paths\":{\"/a\":{\"get\":{\"operationId\":\"a\"}}}}");
+  REQUIRE(d != NULL);
+  CHECK(coreapi_document_security_schemes(d) == NULL);
+  check_requirement(at(d, "a", NULL), NULL);
+  coreapi_node_free(d);
+}
+
+static void test_security_swagger(void) {
+  coreapi_node *d = decode(
+      "{\"swagger\":\"2.0\",\"host\":\"api.test\",\"basePath\":\"/v2\","
+      "\"securityDefinitions\":{\"basic\":{\"type\":\"basic\",\"description\":\"B\"},"
+      "\"key\":{\"type\":\"apiKey\",\"in\":\"query\",\"name\":\"api_key\"},"
+      "\"imp\":{\"type\":\"oauth2\",\"flow\":\"implicit\",\"authorizationUrl\":\"/dialog\","
+      "\"scopes\":{\"read:pets\":\"read\"}},"
+      "\"app\":{\"type\":\"oauth2\",\"flow\":\"application\",\"tokenUrl\":\"https://a.test/t\"},"
+      "\"code\":{\"type\":\"oauth2\",\"flow\":\"accessCode\",\"authorizationUrl\":\"https://a.test/a\","
+      "\"tokenUrl\":\"https://a.test/t\"},"
+      "\"pw\":{\"type\":\"oauth2\",\"flow\":\"password\",\"tokenUrl\":\"https://a.test/t\"}},"
+      "\"paths\":{\"/p\":{\"get\":{\"operationId\":\"p\",\"security\":[{\"imp\":[\"read:pets\"]}]}}}}");
+  const coreapi_node *schemes, *flows;
+  REQUIRE(d != NULL);
+  schemes = coreapi_document_security_schemes(d);
+  CHECK_STR(str_at(coreapi_map_get(schemes, "basic", 5), "type"), "http");
+  CHECK_STR(str_at(coreapi_map_get(schemes, "basic", 5), "scheme"), "basic");
+  CHECK_STR(str_at(coreapi_map_get(schemes, "basic", 5), "description"), "B");
+  CHECK_STR(str_at(coreapi_map_get(schemes, "key", 3), "in"), "query");
+  flows = coreapi_map_get(coreapi_map_get(schemes, "imp", 3), "flows", 5);
+  /* Swagger 2's URLs against the description's own URL */
+  CHECK_STR(str_at(coreapi_map_get(flows, "implicit", 8), "authorizationUrl"),
+            "https://desc.test/dialog");
+  CHECK(coreapi_map_get(coreapi_map_get(coreapi_map_get(schemes, "app", 3), "flows", 5),
+                        "clientCredentials", 17) != NULL);
+  flows = coreapi_map_get(coreapi_map_get(schemes, "code", 4), "flows", 5);
+  CHECK_STR(str_at(coreapi_map_get(flows, "authorizationCode", 17), "tokenUrl"),
+            "https://a.test/t");
+  CHECK(coreapi_map_get(coreapi_map_get(coreapi_map_get(schemes, "pw", 2), "flows", 5),
+                        "password", 8) != NULL);
+  check_requirement(at(d, "p", NULL), "imp:read:pets");
+  coreapi_node_free(d);
+}
+
+static void test_security_bad(void) {
+  expect_error("{\"openapi\":\"3.0.0\",\"paths\":{\"/a\":{\"get\":{\"security\":{\"k\":[]}}}}}",
+               "the \"security\" of get \"/a\"");
+  expect_error("{\"openapi\":\"3.0.0\",\"security\":[{\"k\":\"x\"}],\"paths\":{\"/a\":{\"get\":{}}}}",
+               "\"security\"");
+  expect_error("{\"openapi\":\"3.0.0\",\"components\":{\"securitySchemes\":{\"k\":[]}}}",
+               "security scheme \"k\" must be an object");
+  expect_error("{\"openapi\":\"3.0.0\",\"components\":{\"securitySchemes\":{\"k\":{\"in\":\"header\"}}}}",
+               "security scheme \"k\" has no \"type\"");
+  expect_error("{\"openapi\":\"3.0.0\",\"components\":{\"securitySchemes\":[]}}",
+               "\"securitySchemes\" must be an object");
+  expect_error("{\"swagger\":\"2.0\",\"securityDefinitions\":{\"k\":{\"$ref\":\"#/nowhere\"}}}",
+               "nowhere");
+}
+
+/* A document's security survives Core JSON: what the CLI stores. */
+static void test_security_corejson(void) {
+  coreapi_node *d = decode(
+      "{\"openapi\":\"3.0.0\",\"security\":[{\"k\":[\"s\"]}],"
+      "\"paths\":{\"/a\":{\"get\":{\"operationId\":\"a\"}}},"
+      "\"components\":{\"securitySchemes\":{\"k\":{\"type\":\"apiKey\",\"in\":\"cookie\","
+      "\"name\":\"_meta\"},\"_type\":{\"type\":\"http\",\"scheme\":\"basic\"}}}}");
+  coreapi_error err;
+  coreapi_node *back;
+  size_t len;
+  char *text;
+  REQUIRE(d != NULL);
+  text = coreapi_corejson_encode(d, 0, &len, &err);
+  REQUIRE(text != NULL);
+  CHECK(strstr(text, "\"securitySchemes\":{\"k\":") != NULL);
+  CHECK(strstr(text, "\"security\":[{\"k\":[\"s\"]}]") != NULL);
+  back = coreapi_corejson_decode(text, len, BASE, &err);
+  REQUIRE(back != NULL);
+  /* (not equal as documents: the media type is now Core JSON's) */
+  CHECK(coreapi_node_equal(coreapi_document_security_schemes(d),
+                           coreapi_document_security_schemes(back)));
+  CHECK(coreapi_node_equal(at(d, "a", NULL), at(back, "a", NULL)));
+  CHECK_STR(str_at(coreapi_map_get(coreapi_document_security_schemes(back), "_type", 5), "scheme"),
+            "basic");
+  check_requirement(at(back, "a", NULL), "k:s");
+  coreapi_node_free(back);
+  free(text);
+  coreapi_node_free(d);
+}
+
 int main(void) {
   test_servers();
   test_swagger_base();
@@ -310,5 +481,9 @@ int main(void) {
   test_refs();
   test_bad_input();
   test_examples();
+  test_security_oas3();
+  test_security_swagger();
+  test_security_bad();
+  test_security_corejson();
   return check_done("test_openapi");
 }

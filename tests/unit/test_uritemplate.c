@@ -351,7 +351,7 @@ static void test_errors(void) {
   {
     /* A Link as a value. */
     coreapi_error err;
-    coreapi_link_spec spec = {"/x/", "get", NULL, NULL, NULL, NULL, NULL, 0};
+    coreapi_link_spec spec = {"/x/", "get", NULL, NULL, NULL, NULL, NULL, 0, NULL};
     coreapi_map_builder *b = coreapi_map_builder_new();
     REQUIRE(b != NULL);
     coreapi_map_builder_set(b, "l", 1, coreapi_link_new(&spec, NULL), &err);
