@@ -87,8 +87,8 @@ static const json_shape json_shapes[] = {
     {"records", shape_records, 1, 0},
     {"deep_objects", shape_deep_objects, 1, 0},
     {"deep_same", shape_deep_same, 1, 0},
-    {"chain_arrays", shape_chain, 0, 0},
-    {"chain_objects", shape_chain_objects, 0, 0},
+    {"chain_arrays", shape_chain, 1, 0},
+    {"chain_objects", shape_chain_objects, 1, 0},
 };
 
 /* A body of the shape of about size bytes (new, NUL-terminated), as Core

@@ -242,10 +242,10 @@ static int encode_node(encoder *e, const coreapi_node *n, const char *base, int 
     case COREAPI_NODE_ARRAY:
       if (put(e, "[") != 0)
         return -1;
-      for (size_t i = 0; i < AS_ARRAY(n)->count; i++) {
+      for (size_t i = 0; i < coreapi__array_count(n); i++) {
         /* The reference drops the base URL inside arrays. */
         if (item_sep(e, first, depth + 1) != 0 ||
-            encode_node(e, AS_ARRAY(n)->items[i], NULL, depth + 1) != 0)
+            encode_node(e, coreapi__array_items(n)[i], NULL, depth + 1) != 0)
           return -1;
         first = 0;
       }

@@ -41,8 +41,8 @@ static int charge(decoder *d, size_t bytes) {
  * decoder keeps as it is: enum values). 0, or -1 on ENOMEM. */
 static int seal_plain(coreapi_node *v) {
   if (v->type == COREAPI_NODE_ARRAY) {
-    for (size_t i = 0; i < AS_ARRAY(v)->count; i++)
-      if (seal_plain(AS_ARRAY(v)->items[i]) != 0)
+    for (size_t i = 0; i < coreapi__array_count(v); i++)
+      if (seal_plain(coreapi__array_items(v)[i]) != 0)
         return -1;
   } else if (v->type == COREAPI_NODE_OBJECT && !(AS_MAP(v)->flags & COREAPI__MAP_CLEAN)) {
     map_node *m = AS_MAP(v);
@@ -154,7 +154,7 @@ static coreapi_node *convert_link(decoder *d, const coreapi_node *v, const char 
   coreapi_link_spec spec = {0};
   coreapi_field_spec *fields = NULL;
   const coreapi_node *list = member(v, "fields");
-  size_t count = list != NULL && list->type == COREAPI_NODE_ARRAY ? AS_ARRAY(list)->count : 0;
+  size_t count = list != NULL && list->type == COREAPI_NODE_ARRAY ? coreapi__array_count(list) : 0;
   coreapi_node *link = NULL;
   char *url = coreapi__urljoin(base, get_string(v, "url"));
   size_t n = 0;
@@ -171,7 +171,7 @@ static coreapi_node *convert_link(decoder *d, const coreapi_node *v, const char 
   spec.title = get_string(v, "title");
   spec.description = get_string(v, "description");
   for (size_t i = 0; i < count && !oom; i++)
-    n += read_field(AS_ARRAY(list)->items[i], &fields[n], &oom);
+    n += read_field(coreapi__array_items(list)[i], &fields[n], &oom);
   if (oom)
     goto out;
   spec.fields = fields;
@@ -273,10 +273,10 @@ static coreapi_node *convert(decoder *d, coreapi_node *v, const char *base) {
     return v;
   }
   if (v->type == COREAPI_NODE_ARRAY) {
-    array_node *a = AS_ARRAY(v);
-    for (size_t i = 0; i < a->count; i++) {
-      if ((a->items[i] = convert(d, a->items[i], base)) == NULL) {
-        a->items[i] = coreapi__shared_null();
+    coreapi_node **items = coreapi__array_items(v);
+    for (size_t i = 0; i < coreapi__array_count(v); i++) {
+      if ((items[i] = convert(d, items[i], base)) == NULL) {
+        items[i] = coreapi__shared_null();
         coreapi_node_free(v);
         return NULL;
       }
@@ -325,7 +325,7 @@ coreapi_node *coreapi__corejson_decode_limited(const char *data, size_t len,
       /* {}: the shared empty object stays as it is; a Document of its own. */
       map_node *m = coreapi__map_alloc(COREAPI_NODE_DOCUMENT, 0, 0);
       if (m == NULL || coreapi__map_seal(m) != 0) {
-        free(m);
+        coreapi__node_dealloc(m ? &m->base : NULL);
         COREAPI__OOM(err);
         return NULL;
       }

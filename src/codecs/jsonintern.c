@@ -89,7 +89,7 @@ coreapi_node *coreapi__intern_container(coreapi__intern *t, coreapi_node_type ty
   if (c == NULL || c->type != type || n > INTERN_MAX_ITEMS)
     return NULL;
   if (type == COREAPI_NODE_ARRAY) {
-    if (AS_ARRAY(c)->count != n || memcmp(AS_ARRAY(c)->items, items, n * sizeof(*items)) != 0)
+    if (coreapi__array_count(c) != n || memcmp(coreapi__array_items(c), items, n * sizeof(*items)) != 0)
       return NULL;
   } else {
     const map_node *m = AS_MAP(c);
@@ -118,9 +118,9 @@ void coreapi__intern_keep(coreapi__intern *t, coreapi_node *v) {
       h = mix(mix(SEED, "r", 1), &AS_NUMBER(v)->v.r, sizeof(double));
       break;
     case COREAPI_NODE_ARRAY:
-      if (AS_ARRAY(v)->count > INTERN_MAX_ITEMS)
+      if (coreapi__array_count(v) > INTERN_MAX_ITEMS)
         return;
-      h = container_hash(v->type, AS_ARRAY(v)->count, AS_ARRAY(v)->items, NULL, NULL);
+      h = container_hash(v->type, coreapi__array_count(v), coreapi__array_items(v), NULL, NULL);
       break;
     case COREAPI_NODE_OBJECT: {
       const map_node *m = AS_MAP(v);

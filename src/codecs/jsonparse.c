@@ -252,20 +252,17 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len) {
 
 static coreapi_node *close_array(parser *p, const frame *f) {
   size_t n = p->values.len - f->values;
-  array_node *a;
+  coreapi_node *a, **items;
   if (n == 0)
     return coreapi__shared_empty_array();
-  if (n > SIZE_MAX / 16 || !spend(p, sizeof(array_node) + n * sizeof(coreapi_node *)))
+  if (n > SIZE_MAX / 16 || !spend(p, coreapi__array_bytes(n)))
     return NULL;
-  a = (array_node *)coreapi__node_alloc(sizeof(array_node) + n * sizeof(coreapi_node *),
-                                        COREAPI_NODE_ARRAY);
-  if (a == NULL)
+  if ((a = coreapi__array_alloc(n, NULL)) == NULL)
     return NULL;
-  a->count = n;
-  a->items = (coreapi_node **)(a + 1);
+  items = coreapi__array_items(a);
   for (size_t i = 0; i < n; i++)
-    a->items[i] = node_of(stack_at(&p->values, f->values + i));
-  return &a->base;
+    items[i] = node_of(stack_at(&p->values, f->values + i));
+  return a;
 }
 
 /* A key of m's first n entries that is also an earlier one, or NULL:
@@ -493,8 +490,8 @@ static void parser_free(parser *p) {
   free(p->key_bytes);
 }
 
-coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes, int core,
-                                  size_t *spent, coreapi_error *err) {
+static coreapi_node *parse(const char *data, size_t len, size_t max_bytes, int core,
+                           size_t *spent, coreapi_error *err) {
   parser p;
   yajl_handle h;
   yajl_status st;
@@ -553,4 +550,15 @@ coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes
     return NULL;
   }
   return p.root;
+}
+
+/* The parse, its small nodes in a slab (document/slab.c): a body's
+ * document costs its nodes' bytes, not malloc's rounding of each. */
+coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes, int core,
+                                  size_t *spent, coreapi_error *err) {
+  coreapi_node *root;
+  coreapi__slab_open();
+  root = parse(data, len, max_bytes, core, spent, err);
+  coreapi__slab_close();
+  return root;
 }

@@ -121,9 +121,11 @@ typedef struct op_entry {
 typedef struct op_list {
   op_entry *items;
   size_t count, cap;
+  coreapi_node *root_security; /* a copy of the description's "security", once made */
 } op_list;
 
 static void op_list_free(op_list *l) {
+  coreapi_node_free(l->root_security);
   for (size_t i = 0; i < l->count; i++) {
     free(l->items[i].key);
     coreapi_node_free(l->items[i].link);
@@ -182,6 +184,41 @@ static op_entry *op_push(op_list *l) {
   return &l->items[l->count++];
 }
 
+/* The plain data from the description that the link keeps (field enums,
+ * its security requirement) as copies of its own (document/copy.c): the
+ * description's nodes live in the parse's slab, which a kept node would
+ * keep whole. The description's requirement is copied once for all links.
+ * Release them with release_copies. */
+static coreapi_code keep_copies(op_list *l, const coreapi_node *root, coreapi_link_spec *spec,
+                                coreapi_field_spec *fields, coreapi_error *err) {
+  const coreapi_node *shared = coreapi_map_get(root, "security", 8);
+  for (size_t i = 0; i < spec->field_count; i++)
+    if (fields[i].schema_enum != NULL &&
+        (fields[i].schema_enum = coreapi__node_copy(fields[i].schema_enum)) == NULL) {
+      while (i-- > 0)
+        coreapi_node_free(fields[i].schema_enum);
+      spec->field_count = 0;
+      return COREAPI__OOM(err);
+    }
+  if (spec->security != NULL && spec->security == shared) {
+    if (l->root_security == NULL && (l->root_security = coreapi__node_copy(shared)) == NULL) {
+      spec->security = NULL;
+      return COREAPI__OOM(err);
+    }
+    spec->security = coreapi_node_ref(l->root_security);
+  } else if (spec->security != NULL &&
+             (spec->security = coreapi__node_copy(spec->security)) == NULL) {
+    return COREAPI__OOM(err);
+  }
+  return COREAPI_OK;
+}
+
+static void release_copies(coreapi_link_spec *spec, coreapi_field_spec *fields) {
+  for (size_t i = 0; fields != NULL && i < spec->field_count; i++)
+    coreapi_node_free(fields[i].schema_enum);
+  coreapi_node_free(spec->security);
+}
+
 /* The Link of operation op (method) on path, into l. */
 static coreapi_code add_operation(const coreapi_node *root, const char *base_url, int swagger,
                                   const char *path, const coreapi_node *path_item,
@@ -202,6 +239,12 @@ static coreapi_code add_operation(const coreapi_node *root, const char *base_url
     rc = err->code;
   }
   if (rc == COREAPI_OK) {
+    rc = keep_copies(l, root, &spec, fields, err);
+  } else { /* nothing copied to release */
+    spec.field_count = 0;
+    spec.security = NULL;
+  }
+  if (rc == COREAPI_OK) {
     spec.url = url;
     spec.action = method;
     spec.title = coreapi__oas_string(op, "summary");
@@ -219,6 +262,7 @@ static coreapi_code add_operation(const coreapi_node *root, const char *base_url
         rc = err->code != COREAPI_OK ? err->code : COREAPI__OOM(err);
     }
   }
+  release_copies(&spec, fields);
   free(fields);
   free(url);
   free(base);

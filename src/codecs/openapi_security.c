@@ -50,7 +50,10 @@ static coreapi_code put_scopes(coreapi_map_builder *b, const coreapi_node *obj,
   coreapi_node *scopes = coreapi_map_get(obj, "scopes", 6);
   if (coreapi_node_type_of(scopes) != COREAPI_NODE_OBJECT)
     return COREAPI_OK;
-  return coreapi_map_builder_set(b, "scopes", 6, coreapi_node_ref(scopes), err);
+  /* a copy: the description's nodes are in the parse's slab */
+  if ((scopes = coreapi__node_copy(scopes)) == NULL)
+    return COREAPI__OOM(err);
+  return coreapi_map_builder_set(b, "scopes", 6, scopes, err);
 }
 
 /* A flow's URLs and scopes, from flow (OpenAPI 3) or the Swagger 2 scheme. */

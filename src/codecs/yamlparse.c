@@ -352,20 +352,19 @@ static int on_open(parser *p, const yaml_event_t *ev, int is_map) {
 }
 
 static coreapi_node *close_seq(parser *p, const frame *f, size_t *size) {
-  size_t n = p->len - f->base, bytes = sizeof(array_node) + n * sizeof(coreapi_node *);
-  array_node *a;
+  size_t n = p->len - f->base;
+  coreapi_node *a, **items;
   if (n == 0)
     return coreapi__shared_empty_array();
-  if (n > SIZE_MAX / 16 || !spend(p, bytes, size, &f->mark) ||
-      (a = (array_node *)coreapi__node_alloc(bytes, COREAPI_NODE_ARRAY)) == NULL)
+  if (n > SIZE_MAX / 16 || !spend(p, coreapi__array_bytes(n), size, &f->mark) ||
+      (a = coreapi__array_alloc(n, NULL)) == NULL)
     return NULL;
-  a->count = n;
-  a->items = (coreapi_node **)(a + 1);
+  items = coreapi__array_items(a);
   for (size_t i = 0; i < n; i++) {
-    a->items[i] = coreapi_node_ref(p->pending[f->base + i].node);
+    items[i] = coreapi_node_ref(p->pending[f->base + i].node);
     *size = add_sat(*size, p->pending[f->base + i].size);
   }
-  return &a->base;
+  return a;
 }
 
 /* One entry of a mapping being closed: its own, or one a merge key brings. */
@@ -394,8 +393,8 @@ static int by_key(const void *pa, const void *pb) {
 /* The mappings a merge key's value v brings: *items, *n. */
 static int merge_sources(parser *p, slot *v, coreapi_node ***items, size_t *n) {
   int seq = v->node->type == COREAPI_NODE_ARRAY, ok = seq || v->node->type == COREAPI_NODE_OBJECT;
-  *items = seq ? AS_ARRAY(v->node)->items : &v->node;
-  *n = seq ? AS_ARRAY(v->node)->count : 1;
+  *items = seq ? coreapi__array_items(v->node) : &v->node;
+  *n = seq ? coreapi__array_count(v->node) : 1;
   for (size_t i = 0; seq && i < *n; i++)
     ok = ok && (*items)[i]->type == COREAPI_NODE_OBJECT;
   return ok || fail(p, COREAPI_ERR_PARSE, &v->mark,
@@ -582,7 +581,9 @@ coreapi_node *coreapi__yaml_parse(const char *data, size_t len, size_t max_bytes
   }
   yaml_parser_set_input_string(&yp, (const unsigned char *)(data ? data : ""), len);
   previous = uselocale(c_locale);
+  coreapi__slab_open(); /* small nodes in shared chunks (document/slab.c) */
   run(&p, &yp, data, len);
+  coreapi__slab_close();
   uselocale(previous);
   freelocale(c_locale);
   yaml_parser_delete(&yp);

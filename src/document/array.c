@@ -44,35 +44,51 @@ coreapi_code coreapi_array_builder_append(coreapi_array_builder *b, coreapi_node
   return COREAPI_OK;
 }
 
+size_t coreapi__array_bytes(size_t n) {
+  return n == 1 ? sizeof(coreapi_node) + sizeof(coreapi_node *)
+                : sizeof(array_node) + n * sizeof(coreapi_node *);
+}
+
+coreapi_node *coreapi__array_alloc(size_t n, size_t *size) {
+  coreapi_node *a;
+  if (n > (SIZE_MAX - sizeof(array_node)) / sizeof(coreapi_node *))
+    return NULL;
+  if ((a = coreapi__node_alloc(coreapi__array_bytes(n), COREAPI_NODE_ARRAY)) == NULL)
+    return NULL;
+  if (n == 1)
+    a->flags |= COREAPI__NODE_ARRAY1;
+  else
+    ((array_node *)a)->count = n;
+  if (size != NULL)
+    *size = coreapi__array_bytes(n);
+  return a;
+}
+
 coreapi_node *coreapi_array_builder_finish(coreapi_array_builder *b, coreapi_error *err) {
-  array_node *a;
+  coreapi_node *a;
   coreapi_error_clear(err);
   if (b == NULL) {
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "array builder is NULL");
     return NULL;
   }
-  a = (array_node *)coreapi__node_alloc(sizeof(array_node) + b->count * sizeof(coreapi_node *),
-                                        COREAPI_NODE_ARRAY);
-  if (a == NULL) {
+  if ((a = coreapi__array_alloc(b->count, NULL)) == NULL) {
     coreapi_array_builder_free(b);
     COREAPI__OOM(err);
     return NULL;
   }
-  a->count = b->count;
-  a->items = (coreapi_node **)(a + 1);
   if (b->count > 0)
-    memcpy(a->items, b->items, b->count * sizeof(coreapi_node *));
+    memcpy(coreapi__array_items(a), b->items, b->count * sizeof(coreapi_node *));
   free(b->items);
   free(b);
-  return &a->base;
+  return a;
 }
 
 size_t coreapi_array_size(const coreapi_node *array) {
-  return array && array->type == COREAPI_NODE_ARRAY ? AS_ARRAY(array)->count : 0;
+  return array && array->type == COREAPI_NODE_ARRAY ? coreapi__array_count(array) : 0;
 }
 
 coreapi_node *coreapi_array_get(const coreapi_node *array, size_t i) {
-  if (array == NULL || array->type != COREAPI_NODE_ARRAY || i >= AS_ARRAY(array)->count)
+  if (array == NULL || array->type != COREAPI_NODE_ARRAY || i >= coreapi__array_count(array))
     return NULL;
-  return AS_ARRAY(array)->items[i];
+  return coreapi__array_items(array)[i];
 }

@@ -15,8 +15,12 @@
 
 struct coreapi_node {
   atomic_uint refs;
-  coreapi_node_type type;
+  uint8_t type;        /* a coreapi_node_type */
+  uint8_t flags;       /* COREAPI__NODE_* */
+  uint16_t slab_slot;  /* in a slab chunk (slab.c): its offset there, in 8-byte units */
 };
+
+#define COREAPI__NODE_SLAB 1u /* allocated in a slab chunk, not by malloc */
 
 typedef struct string_node {
   coreapi_node base;
@@ -96,11 +100,26 @@ static inline const char *coreapi__map_media_type(const map_node *m) {
   return m->attrs ? m->attrs->media_type : "";
 }
 
+/* An Array: its count and items; or, with COREAPI__NODE_ARRAY1 in its
+ * flags, exactly one item right after the header, no count (a chain of
+ * one-child arrays costs 16 bytes a level). Read them with
+ * coreapi__array_count and coreapi__array_items; make them with
+ * coreapi__array_alloc. */
 typedef struct array_node {
   coreapi_node base;
   size_t count;
-  coreapi_node **items;
+  coreapi_node *items[];
 } array_node;
+
+#define COREAPI__NODE_ARRAY1 2u
+
+static inline size_t coreapi__array_count(const coreapi_node *a) {
+  return (a->flags & COREAPI__NODE_ARRAY1) ? 1 : ((const array_node *)a)->count;
+}
+static inline coreapi_node **coreapi__array_items(const coreapi_node *a) {
+  return (a->flags & COREAPI__NODE_ARRAY1) ? (coreapi_node **)((coreapi_node *)a + 1)
+                                           : ((array_node *)a)->items;
+}
 
 struct coreapi_field {
   const char *name, *location, *schema_type, *schema_title, *schema_description;
@@ -139,8 +158,24 @@ static inline int coreapi__is_map(const coreapi_node *n) {
 }
 
 /* Allocate a node of size bytes with type and one reference (not zeroed
- * beyond the header). */
+ * beyond the header): in the current slab (slab.c) when one is open on
+ * this thread and the node is small, else with malloc. Release its memory
+ * with coreapi__node_dealloc (node_destroy does). */
 coreapi_node *coreapi__node_alloc(size_t size, coreapi_node_type type);
+void coreapi__node_dealloc(coreapi_node *n);
+
+/* Slabs (slab.c): while one is open on a thread, the small nodes it
+ * allocates are cut from shared 64 KiB chunks instead of one malloc each,
+ * so that a decoded document costs its bytes, not malloc's rounding and
+ * headers ([[[[1]]]] is 4 arrays of 24 bytes, not of 48). A chunk is
+ * freed when its last node is; one node kept alive keeps its chunk.
+ * Open and close nest; a decoder opens one around its parse. */
+void coreapi__slab_open(void);
+void coreapi__slab_close(void);
+/* size bytes from the open slab (8-aligned, *slot set), or NULL: none
+ * open, too big for a chunk, or out of memory. */
+void *coreapi__slab_alloc(size_t size, uint16_t *slot);
+void coreapi__slab_free(void *p, uint16_t slot);
 
 /* A reference count at or above this marks a shared node (shared.c): never
  * counted, never freed. */
@@ -185,6 +220,17 @@ int coreapi__map_set_attributes(map_node *m, const char *url, const char *title,
  * of Objects whose values are Arrays of Strings. */
 int coreapi__security_schemes_valid(const coreapi_node *schemes);
 int coreapi__security_valid(const coreapi_node *security);
+
+/* A new Array of n items (array.c), to be filled in with
+ * coreapi__array_items: the bytes it takes are *size when size is not
+ * NULL. NULL on ENOMEM. */
+coreapi_node *coreapi__array_alloc(size_t n, size_t *size);
+/* The bytes coreapi__array_alloc takes for n items. */
+size_t coreapi__array_bytes(size_t n);
+
+/* A deep copy of plain data (copy.c; new reference), or NULL on ENOMEM.
+ * Shared nodes and nodes that are not plain data come back as themselves. */
+coreapi_node *coreapi__node_copy(const coreapi_node *n);
 
 /* A String node without checking UTF-8 (the caller guarantees it). */
 coreapi_node *coreapi__string_new_trusted(const char *s, size_t len);

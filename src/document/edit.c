@@ -6,6 +6,28 @@
 
 #include "document.h"
 
+/* Finish b as a map of container's kind, with its attributes. */
+static coreapi_node *finish_like(const coreapi_node *container, coreapi_map_builder *b,
+                                 coreapi_error *err) {
+  const map_node *m = AS_MAP(container);
+  switch (container->type) {
+    case COREAPI_NODE_DOCUMENT:
+      if (m->attrs != NULL && m->attrs->security_schemes != NULL &&
+          coreapi_map_builder_set_security_schemes(
+              b, coreapi_node_ref(m->attrs->security_schemes), err) != COREAPI_OK) {
+        coreapi_map_builder_free(b);
+        return NULL;
+      }
+      return coreapi_map_builder_document(b, coreapi__map_url(m), coreapi__map_title(m),
+                                          coreapi__map_description(m),
+                                          coreapi__map_media_type(m), err);
+    case COREAPI_NODE_ERROR:
+      return coreapi_map_builder_error(b, coreapi__map_title(m), err);
+    default:
+      return coreapi_map_builder_object(b, err);
+  }
+}
+
 /* A copy of container with the entry at key replaced by value (value NULL:
  * removed). Maps keep their kind and attributes and the other entries'
  * insertion order; a new key is added at the end. Takes ownership of value. */
@@ -41,29 +63,15 @@ static coreapi_node *replace_child(const coreapi_node *container, const coreapi_
       goto oom;
     }
     (void)found;
-    switch (container->type) {
-      case COREAPI_NODE_DOCUMENT:
-        if (m->attrs != NULL && m->attrs->security_schemes != NULL &&
-            coreapi_map_builder_set_security_schemes(
-                b, coreapi_node_ref(m->attrs->security_schemes), err) != COREAPI_OK) {
-          coreapi_map_builder_free(b);
-          return NULL;
-        }
-        return coreapi_map_builder_document(b, coreapi__map_url(m), coreapi__map_title(m),
-                                            coreapi__map_description(m),
-                                            coreapi__map_media_type(m), err);
-      case COREAPI_NODE_ERROR:
-        return coreapi_map_builder_error(b, coreapi__map_title(m), err);
-      default:
-        return coreapi_map_builder_object(b, err);
-    }
+    return finish_like(container, b, err);
   }
   if (container->type == COREAPI_NODE_ARRAY && key->name == NULL) {
-    const array_node *a = AS_ARRAY(container);
+    size_t count = coreapi__array_count(container);
+    coreapi_node *const *items = coreapi__array_items(container);
     coreapi_array_builder *b = coreapi_array_builder_new();
     if (b == NULL)
       goto oom;
-    for (size_t i = 0; i < a->count; i++) {
+    for (size_t i = 0; i < count; i++) {
       coreapi_node *v;
       if (i == key->index) {
         if (value == NULL)
@@ -71,7 +79,7 @@ static coreapi_node *replace_child(const coreapi_node *container, const coreapi_
         v = value;
         value = NULL;
       } else {
-        v = coreapi_node_ref(a->items[i]);
+        v = coreapi_node_ref(items[i]);
       }
       if (coreapi_array_builder_append(b, v, err) != COREAPI_OK) {
         coreapi_array_builder_free(b);

@@ -62,10 +62,10 @@ int coreapi_node_equal(const coreapi_node *a, const coreapi_node *b) {
       return 1;
     }
     case COREAPI_NODE_ARRAY:
-      if (AS_ARRAY(a)->count != AS_ARRAY(b)->count)
+      if (coreapi__array_count(a) != coreapi__array_count(b))
         return 0;
-      for (size_t i = 0; i < AS_ARRAY(a)->count; i++)
-        if (!coreapi_node_equal(AS_ARRAY(a)->items[i], AS_ARRAY(b)->items[i]))
+      for (size_t i = 0; i < coreapi__array_count(a); i++)
+        if (!coreapi_node_equal(coreapi__array_items(a)[i], coreapi__array_items(b)[i]))
           return 0;
       return 1;
     case COREAPI_NODE_LINK: {

@@ -62,7 +62,7 @@ coreapi_node *coreapi_file_new(const char *path, const char *name, const char *c
   }
   n = file_alloc(name, content_type);
   if (n == NULL || (AS_FILE(n)->path = coreapi__strdup(path)) == NULL) {
-    free(n);
+    coreapi__node_dealloc(n);
     COREAPI__OOM(err);
     return NULL;
   }

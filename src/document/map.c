@@ -308,7 +308,7 @@ static coreapi_node *finish(coreapi_map_builder *b, coreapi_node_type type, cons
   if (n > 1)
     items = malloc(n * sizeof(*items));
   if (m == NULL || (n > 1 && items == NULL)) {
-    free(m);
+    coreapi__node_dealloc(m ? &m->base : NULL);
     free(items);
     coreapi_map_builder_free(b);
     COREAPI__OOM(err);

@@ -8,12 +8,29 @@
 #include "document.h"
 
 coreapi_node *coreapi__node_alloc(size_t size, coreapi_node_type type) {
-  coreapi_node *n = malloc(size);
+  uint16_t slot = 0;
+  coreapi_node *n = coreapi__slab_alloc(size, &slot);
+  uint8_t flags = COREAPI__NODE_SLAB;
+  if (n == NULL) {
+    n = malloc(size);
+    flags = 0;
+  }
   if (n == NULL)
     return NULL;
   atomic_init(&n->refs, 1);
-  n->type = type;
+  n->type = (uint8_t)type;
+  n->flags = flags;
+  n->slab_slot = slot;
   return n;
+}
+
+void coreapi__node_dealloc(coreapi_node *n) {
+  if (n == NULL)
+    return;
+  if (n->flags & COREAPI__NODE_SLAB)
+    coreapi__slab_free(n, n->slab_slot);
+  else
+    free(n);
 }
 
 /* Shared nodes (shared.c) are never freed: their count stays put. */
@@ -40,8 +57,8 @@ static void node_destroy(coreapi_node *n) {
         free((void *)AS_MAP(n)->attrs); /* set on a map converted in place */
       break;
     case COREAPI_NODE_ARRAY:
-      for (size_t i = 0; i < AS_ARRAY(n)->count; i++)
-        coreapi_node_free(AS_ARRAY(n)->items[i]);
+      for (size_t i = 0; i < coreapi__array_count(n); i++)
+        coreapi_node_free(coreapi__array_items(n)[i]);
       break;
     case COREAPI_NODE_LINK:
       for (size_t i = 0; i < AS_LINK(n)->field_count; i++)
@@ -63,7 +80,7 @@ static void node_destroy(coreapi_node *n) {
     case COREAPI_NODE_NULL:
       break;
   }
-  free(n); /* every node is one allocation: its arrays and strings are inside
+  coreapi__node_dealloc(n); /* every node is one allocation: its arrays and strings are inside
              * (but for the attributes of a map converted in place) */
 }
 

@@ -26,8 +26,8 @@ static int requirement_valid(const coreapi_node *req) {
     const coreapi_node *scopes = AS_MAP(req)->entries[i].value;
     if (!is_type(scopes, COREAPI_NODE_ARRAY))
       return 0;
-    for (size_t k = 0; k < AS_ARRAY(scopes)->count; k++)
-      if (!is_type(AS_ARRAY(scopes)->items[k], COREAPI_NODE_STRING))
+    for (size_t k = 0; k < coreapi__array_count(scopes); k++)
+      if (!is_type(coreapi__array_items(scopes)[k], COREAPI_NODE_STRING))
         return 0;
   }
   return 1;
@@ -36,8 +36,8 @@ static int requirement_valid(const coreapi_node *req) {
 int coreapi__security_valid(const coreapi_node *security) {
   if (!is_type(security, COREAPI_NODE_ARRAY))
     return 0;
-  for (size_t i = 0; i < AS_ARRAY(security)->count; i++)
-    if (!requirement_valid(AS_ARRAY(security)->items[i]))
+  for (size_t i = 0; i < coreapi__array_count(security); i++)
+    if (!requirement_valid(coreapi__array_items(security)[i]))
       return 0;
   return 1;
 }

@@ -10,12 +10,12 @@
 
 #include "document.h"
 
-#define IMMORTAL_HEADER(t) {COREAPI__IMMORTAL, (t)}
+#define IMMORTAL_HEADER(t) {COREAPI__IMMORTAL, (t), 0, 0}
 
 static number_node null_node = {IMMORTAL_HEADER(COREAPI_NODE_NULL), {.i = 0}};
 static number_node false_node = {IMMORTAL_HEADER(COREAPI_NODE_BOOLEAN), {.b = 0}};
 static number_node true_node = {IMMORTAL_HEADER(COREAPI_NODE_BOOLEAN), {.b = 1}};
-static array_node empty_array = {IMMORTAL_HEADER(COREAPI_NODE_ARRAY), 0, NULL};
+static array_node empty_array = {IMMORTAL_HEADER(COREAPI_NODE_ARRAY), 0};
 static map_node empty_object = {IMMORTAL_HEADER(COREAPI_NODE_OBJECT), 0, 0, 0,
                                 COREAPI__MAP_CLEAN, NULL};
 /* A string_node's layout, with room for its NUL. */
