@@ -53,50 +53,79 @@ static char *server_url(const coreapi_node *server) {
 }
 
 /* The first server of the operation, else the path item's, else the
- * document's (OpenAPI 3), resolved against base_url; "/" without one. */
+ * document's (OpenAPI 3), resolved against base_url; "/" without one.
+ * NULL with err set: "servers" not an array, or ENOMEM. */
 static char *oas3_base(const coreapi_node *root, const coreapi_node *path_item,
-                       const coreapi_node *op, const char *base_url) {
+                       const coreapi_node *op, const char *base_url, coreapi_error *err) {
   const coreapi_node *where[3] = {op, path_item, root};
   char *url = NULL, *joined;
   for (int i = 0; i < 3 && url == NULL; i++) {
     const coreapi_node *servers = coreapi_map_get(where[i], "servers", 7);
+    if (servers != NULL && coreapi_node_type_of(servers) != COREAPI_NODE_ARRAY) {
+      coreapi_error_set(err, COREAPI_ERR_PARSE, "OpenAPI: \"servers\" must be an array");
+      return NULL;
+    }
     if (coreapi_array_size(servers) > 0)
       url = server_url(coreapi_array_get(servers, 0));
   }
   joined = coreapi__urljoin(base_url, url != NULL ? url : "/");
   free(url);
+  if (joined == NULL)
+    COREAPI__OOM(err);
   return joined;
 }
 
-/* Swagger 2: scheme (https when listed, else the first, else base_url's)
- * :// host (else base_url's) basePath. */
-static char *swagger_base(const coreapi_node *root, const char *base_url) {
-  const coreapi_node *schemes = coreapi_map_get(root, "schemes", 7);
-  const char *host = coreapi__oas_string(root, "host"), *path = coreapi__oas_string(root, "basePath");
-  const char *scheme = NULL, *sep = base_url ? strstr(base_url, "://") : NULL;
-  char own_scheme[16] = "", own_host[256] = "", *out;
-  size_t n;
+/* The first of a Swagger 2 "schemes" list, https when it is listed; NULL
+ * when there is none. */
+static const char *swagger_scheme(const coreapi_node *schemes) {
+  const char *scheme = NULL;
   for (size_t i = 0; i < coreapi_array_size(schemes); i++) {
     const char *s = coreapi_string_value(coreapi_array_get(schemes, i), NULL);
     if (s != NULL && (scheme == NULL || strcmp(s, "https") == 0))
       scheme = s;
   }
-  if (sep != NULL && (size_t)(sep - base_url) < sizeof(own_scheme)) {
-    memcpy(own_scheme, base_url, (size_t)(sep - base_url));
-    own_scheme[sep - base_url] = '\0';
-    n = strcspn(sep + 3, "/?#");
-    snprintf(own_host, sizeof(own_host), "%.*s", (int)n, sep + 3);
+  return scheme;
+}
+
+/* Swagger 2: scheme (the operation's "schemes", which override the
+ * description's: https when listed, else the first, else base_url's) ://
+ * host (else base_url's host and port, without any user information)
+ * basePath. NULL on ENOMEM (err set). */
+static char *swagger_base(const coreapi_node *root, const coreapi_node *op,
+                          const char *base_url, coreapi_error *err) {
+  const coreapi_node *schemes = coreapi_map_get(op, "schemes", 7);
+  const char *host = coreapi__oas_string(root, "host"), *path = coreapi__oas_string(root, "basePath");
+  const char *scheme = swagger_scheme(schemes ? schemes : coreapi_map_get(root, "schemes", 7));
+  const char *sep = base_url ? strstr(base_url, "://") : NULL, *auth = NULL, *at;
+  size_t scheme_len = 0, host_len = 0;
+  coreapi__buf b = {0};
+  if (sep != NULL) {
+    auth = sep + 3;
+    host_len = strcspn(auth, "/?#");
+    while ((at = memchr(auth, '@', host_len)) != NULL) { /* user:password@ is not the host */
+      host_len -= (size_t)(at + 1 - auth);
+      auth = at + 1;
+    }
   }
-  if (scheme == NULL)
-    scheme = own_scheme[0] ? own_scheme : "http";
-  if (host == NULL)
-    host = own_host;
-  if (path == NULL)
-    path = "";
-  n = strlen(scheme) + strlen(host) + strlen(path) + 8;
-  if ((out = malloc(n)) != NULL)
-    snprintf(out, n, "%s://%s%s", scheme, host, path);
-  return out;
+  if (scheme == NULL && sep != NULL) {
+    scheme = base_url;
+    scheme_len = (size_t)(sep - base_url);
+  } else {
+    scheme = scheme ? scheme : "http";
+    scheme_len = strlen(scheme);
+  }
+  if (host != NULL) {
+    auth = host;
+    host_len = strlen(host);
+  }
+  if ((coreapi__buf_append(&b, scheme, scheme_len) | coreapi__buf_append(&b, "://", 3) |
+       coreapi__buf_append(&b, auth ? auth : "", auth ? host_len : 0) |
+       coreapi__buf_append(&b, path ? path : "", path ? strlen(path) : 0)) != 0) {
+    coreapi__buf_free(&b);
+    COREAPI__OOM(err);
+    return NULL;
+  }
+  return b.data;
 }
 
 /* base + path: one '/' between them. */
@@ -114,7 +143,8 @@ static char *join_path(const char *base, const char *path) {
 /* One operation, decided: its group (first tag, or NULL) and key. */
 typedef struct op_entry {
   const char *group;
-  char *key;
+  char *key; /* NULL until assign_generated_keys, without an operationId */
+  const char *method, *path;
   coreapi_node *link;
 } op_entry;
 
@@ -139,7 +169,7 @@ static int key_taken(const op_list *l, const char *group, const char *key) {
     const op_entry *e = &l->items[i];
     int same_group = (e->group == NULL) == (group == NULL) &&
                      (group == NULL || strcmp(e->group, group) == 0);
-    if ((same_group && strcmp(e->key, key) == 0) ||
+    if ((same_group && e->key != NULL && strcmp(e->key, key) == 0) ||
         (group == NULL && e->group != NULL && strcmp(e->group, key) == 0))
       return 1;
   }
@@ -219,19 +249,42 @@ static void release_copies(coreapi_link_spec *spec, coreapi_field_spec *fields) 
   coreapi_node_free(spec->security);
 }
 
-/* The Link of operation op (method) on path, into l. */
+/* err's text with where it is appended: " (get \"/pets\")". */
+static coreapi_code located(coreapi_error *err, const char *method, const char *path) {
+  char text[sizeof(err->text)];
+  if (err->code != COREAPI_ERR_PARSE)
+    return err->code;
+  snprintf(text, sizeof(text), "%s", err->text);
+  return coreapi_error_set(err, err->code, "%.*s (%s \"%.100s\")", (int)(sizeof(text) - 120),
+                           text, method, path);
+}
+
+/* The operation's group: its first tag, or NULL (err set when "tags" is
+ * not an array of strings). */
+static const char *first_tag(const coreapi_node *op, coreapi_error *err) {
+  const coreapi_node *tags = coreapi_map_get(op, "tags", 4);
+  const coreapi_node *first = coreapi_array_get(tags, 0);
+  if ((tags != NULL && coreapi_node_type_of(tags) != COREAPI_NODE_ARRAY) ||
+      (first != NULL && coreapi_node_type_of(first) != COREAPI_NODE_STRING))
+    coreapi_error_set(err, COREAPI_ERR_PARSE, "OpenAPI: \"tags\" must be an array of strings");
+  return coreapi_string_value(first, NULL);
+}
+
+/* The Link of operation op (method) on path, into l; its key when it has
+ * an operationId (else assign_generated_keys gives it one). */
 static coreapi_code add_operation(const coreapi_node *root, const char *base_url, int swagger,
                                   const char *path, const coreapi_node *path_item,
                                   const coreapi_node *op, const char *method, op_list *l,
                                   coreapi_error *err) {
   coreapi_link_spec spec = {0};
   coreapi_field_spec *fields = NULL;
-  const coreapi_node *tags = coreapi_map_get(op, "tags", 4);
-  const char *group = coreapi_string_value(coreapi_array_get(tags, 0), NULL);
-  char *base = swagger ? swagger_base(root, base_url) : oas3_base(root, path_item, op, base_url);
+  const char *group = first_tag(op, err), *id = coreapi__oas_string(op, "operationId");
+  char *base = err->code != COREAPI_OK ? NULL
+               : swagger             ? swagger_base(root, op, base_url, err)
+                                     : oas3_base(root, path_item, op, base_url, err);
   char *url = base ? join_path(base, path) : NULL;
   op_entry *e;
-  coreapi_code rc = url == NULL ? COREAPI__OOM(err)
+  coreapi_code rc = url == NULL ? (err->code != COREAPI_OK ? err->code : COREAPI__OOM(err))
                                 : coreapi__oas_fields(root, path_item, op, swagger, &fields,
                                                       &spec.field_count, &spec.encoding, err);
   if (rc == COREAPI_OK) {
@@ -244,29 +297,40 @@ static coreapi_code add_operation(const coreapi_node *root, const char *base_url
     spec.field_count = 0;
     spec.security = NULL;
   }
+  if (rc == COREAPI_OK && (e = op_push(l)) == NULL)
+    rc = COREAPI__OOM(err);
   if (rc == COREAPI_OK) {
     spec.url = url;
     spec.action = method;
     spec.title = coreapi__oas_string(op, "summary");
     spec.description = coreapi__oas_string(op, "description");
     spec.fields = fields;
-    char *key = op_key(l, group, coreapi__oas_string(op, "operationId"), method, path);
-    if (key == NULL || (e = op_push(l)) == NULL) {
-      free(key);
-      rc = COREAPI__OOM(err);
-    } else {
-      e->group = group;
-      e->key = key;
-      e->link = coreapi_link_new(&spec, err);
-      if (e->link == NULL)
-        rc = err->code != COREAPI_OK ? err->code : COREAPI__OOM(err);
-    }
+    e->group = group;
+    e->method = method;
+    e->path = path;
+    e->link = coreapi_link_new(&spec, err);
+    if (e->link == NULL || (id != NULL && id[0] != '\0' &&
+                            (e->key = op_key(l, group, id, method, path)) == NULL))
+      rc = err->code != COREAPI_OK ? err->code : COREAPI__OOM(err);
   }
   release_copies(&spec, fields);
   free(fields);
   free(url);
   free(base);
-  return rc;
+  return located(err, method, path);
+}
+
+/* Keys made from method and path for the operations without an
+ * operationId, after every operationId has its key: an explicit id is
+ * never renamed because an operation without one came first. 0, or -1 on
+ * ENOMEM. */
+static int assign_generated_keys(op_list *l) {
+  for (size_t i = 0; i < l->count; i++) {
+    op_entry *e = &l->items[i];
+    if (e->key == NULL && (e->key = op_key(l, e->group, NULL, e->method, e->path)) == NULL)
+      return -1;
+  }
+  return 0;
 }
 
 /* Every operation of the description into l, in document order. */
@@ -354,10 +418,10 @@ static coreapi_node *group_object(const op_list *l, const char *group, coreapi_e
  * Swagger 2's against the description's. */
 static coreapi_code document_schemes(const coreapi_node *root, int swagger, const char *base_url,
                                      coreapi_map_builder *b, coreapi_error *err) {
-  char *base = swagger ? NULL : oas3_base(root, NULL, NULL, base_url);
+  char *base = swagger ? NULL : oas3_base(root, NULL, NULL, base_url, err);
   coreapi_node *schemes = NULL;
   coreapi_code rc = !swagger && base == NULL
-                        ? COREAPI__OOM(err)
+                        ? err->code
                         : coreapi__oas_security_schemes(root, swagger, swagger ? base_url : base,
                                                         &schemes, err);
   free(base);
@@ -427,7 +491,7 @@ coreapi_node *coreapi__openapi_document(const coreapi_node *root, const char *ba
   }
   if (collect_operations(root, base_url, swagger != NULL && openapi == NULL, &l, err) ==
       COREAPI_OK) {
-    if (fix_top_keys(&l) != 0)
+    if (assign_generated_keys(&l) != 0 || fix_top_keys(&l) != 0)
       COREAPI__OOM(err);
     else
       doc = build_document(root, base_url, swagger != NULL && openapi == NULL, &l, err);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../text/text.h"
 #include "openapi.h"
 
 #define MAX_ALLOF_DEPTH 32
@@ -16,6 +17,8 @@
 typedef struct field_list {
   coreapi_field_spec *items;
   size_t count, cap;
+  const coreapi_node **params; /* the operation's parameters (merged) */
+  size_t nparams;
 } field_list;
 
 const char *coreapi__oas_string(const coreapi_node *obj, const char *key) {
@@ -39,6 +42,17 @@ static int has_name(const field_list *l, const char *name) {
   for (size_t i = 0; i < l->count; i++)
     if (strcmp(l->items[i].name, name) == 0)
       return 1;
+  return 0;
+}
+
+/* Does a parameter other than a Swagger body have that name? A body's
+ * properties leave such names to the parameters, wherever they are. */
+static int parameter_named(const field_list *l, const char *name) {
+  for (size_t i = 0; i < l->nparams; i++) {
+    const char *in = coreapi__oas_string(l->params[i], "in");
+    if (strcmp(in, "body") != 0 && strcmp(coreapi__oas_string(l->params[i], "name"), name) == 0)
+      return 1;
+  }
   return 0;
 }
 
@@ -103,6 +117,10 @@ static coreapi_code collect_parameters(const coreapi_node *root, const coreapi_n
   *n = 0;
   if (err->code != COREAPI_OK)
     return err->code;
+  for (int l = 0; l < 2; l++)
+    if (lists[l] != NULL && coreapi_node_type_of(lists[l]) != COREAPI_NODE_ARRAY)
+      return coreapi_error_set(err, COREAPI_ERR_PARSE,
+                               "OpenAPI: \"parameters\" must be an array");
   if ((*out = calloc(cap, sizeof(**out))) == NULL)
     return COREAPI__OOM(err);
   for (int l = 0; l < 2; l++) {
@@ -112,6 +130,10 @@ static coreapi_code collect_parameters(const coreapi_node *root, const coreapi_n
       size_t at = *n;
       if (p == NULL)
         return err->code;
+      if (coreapi_node_type_of(p) != COREAPI_NODE_OBJECT)
+        return coreapi_error_set(err, COREAPI_ERR_PARSE,
+                                 "OpenAPI: a parameter must be an object (item %zu of "
+                                 "\"parameters\")", i + 1);
       if (name == NULL || in == NULL)
         continue;
       for (size_t k = 0; l == 1 && k < *n; k++)
@@ -130,17 +152,15 @@ static coreapi_code collect_parameters(const coreapi_node *root, const coreapi_n
 static const char *choose_media_type(const char *(*names)(const void *, size_t), const void *ctx,
                                      size_t n) {
   static const char *const prefer[] = {"multipart/form-data", "application/x-www-form-urlencoded"};
-  for (size_t i = 0; i < n; i++) {
-    const char *t = names(ctx, i);
-    size_t len = t ? strlen(t) : 0;
-    if (t != NULL && (strcmp(t, "application/json") == 0 ||
-                      (len > 5 && strcmp(t + len - 5, "+json") == 0)))
-      return t;
-  }
+  /* Media types compare without case and parameters (RFC 9110 8.3.1);
+   * the one chosen is kept as written. */
+  for (size_t i = 0; i < n; i++)
+    if (coreapi__media_type_is_json(names(ctx, i)))
+      return names(ctx, i);
   for (size_t p = 0; p < 2; p++)
     for (size_t i = 0; i < n; i++)
-      if (names(ctx, i) != NULL && strcmp(names(ctx, i), prefer[p]) == 0)
-        return prefer[p];
+      if (coreapi__media_type_is(names(ctx, i), prefer[p]))
+        return names(ctx, i);
   return n > 0 ? names(ctx, 0) : NULL;
 }
 
@@ -154,20 +174,41 @@ static const char *array_string(const void *ctx, size_t i) {
   return coreapi_string_value(coreapi_array_get(ctx, i), NULL);
 }
 
+/* Is name listed in the "required" of schema or of any schema its allOf
+ * merges (refs followed)? */
+static int listed_required(const coreapi_node *root, const coreapi_node *schema,
+                           const char *name, int depth) {
+  const coreapi_node *required = coreapi_map_get(schema, "required", 8),
+                     *all = coreapi_map_get(schema, "allOf", 5);
+  coreapi_error ignored;
+  coreapi_error_clear(&ignored);
+  for (size_t k = 0; k < coreapi_array_size(required); k++) {
+    const char *r = coreapi_string_value(coreapi_array_get(required, k), NULL);
+    if (r != NULL && strcmp(r, name) == 0)
+      return 1;
+  }
+  for (size_t i = 0; depth < MAX_ALLOF_DEPTH && i < coreapi_array_size(all); i++)
+    if (listed_required(root, coreapi__oas_deref(root, coreapi_array_get(all, i), &ignored),
+                        name, depth + 1))
+      return 1;
+  return 0;
+}
+
 /* The properties of schema (allOf merged, refs followed) as form fields of
- * l, required when listed; readOnly ones and names l has are left out.
- * Returns the number of properties seen, or -1 with err set. */
-static long add_properties(const coreapi_node *root, const coreapi_node *schema, field_list *l,
-                           int depth, coreapi_error *err) {
+ * l, required when listed anywhere in top (the body's schema, allOf
+ * merged); readOnly ones, names l has and names of parameters are left
+ * out. Returns the number of properties seen, or -1 with err set. */
+static long add_properties(const coreapi_node *root, const coreapi_node *top,
+                           const coreapi_node *schema, field_list *l, int depth,
+                           coreapi_error *err) {
   const coreapi_node *props = coreapi__oas_member(root, schema, "properties", err),
-                     *required = coreapi_map_get(schema, "required", 8),
                      *all = coreapi_map_get(schema, "allOf", 5);
   long seen = 0;
   if (depth > MAX_ALLOF_DEPTH || err->code != COREAPI_OK)
     return err->code != COREAPI_OK ? -1 : 0;
   for (size_t i = 0; i < coreapi_array_size(all); i++) {
-    long k = add_properties(root, coreapi__oas_deref(root, coreapi_array_get(all, i), err), l,
-                            depth + 1, err);
+    long k = add_properties(root, top, coreapi__oas_deref(root, coreapi_array_get(all, i), err),
+                            l, depth + 1, err);
     if (k < 0)
       return -1;
     seen += k;
@@ -180,7 +221,8 @@ static long add_properties(const coreapi_node *root, const coreapi_node *schema,
     if (p == NULL)
       return -1;
     seen++;
-    if (is_true(coreapi_map_get(p, "readOnly", 8)) || has_name(l, name))
+    if (is_true(coreapi_map_get(p, "readOnly", 8)) || has_name(l, name) ||
+        parameter_named(l, name))
       continue;
     if ((f = push(l)) == NULL) {
       COREAPI__OOM(err);
@@ -188,11 +230,7 @@ static long add_properties(const coreapi_node *root, const coreapi_node *schema,
     }
     f->name = name;
     f->location = "form";
-    for (size_t k = 0; k < coreapi_array_size(required); k++) {
-      const char *r = coreapi_string_value(coreapi_array_get(required, k), NULL);
-      if (r != NULL && strcmp(r, name) == 0)
-        f->required = 1;
-    }
+    f->required = listed_required(root, top, name, 0);
     schema_into(p, NULL, f);
   }
   return seen;
@@ -203,7 +241,7 @@ static long add_properties(const coreapi_node *root, const coreapi_node *schema,
 static coreapi_code add_body(const coreapi_node *root, const coreapi_node *schema,
                              const char *name, int required, field_list *l, coreapi_error *err) {
   coreapi_field_spec *f;
-  long props = schema != NULL ? add_properties(root, schema, l, 0, err) : 0;
+  long props = schema != NULL ? add_properties(root, schema, schema, l, 0, err) : 0;
   if (props < 0)
     return err->code;
   if (props > 0)
@@ -273,6 +311,8 @@ coreapi_code coreapi__oas_fields(const coreapi_node *root, const coreapi_node *p
   int form_file = 0, has_body = 0, has_form = 0;
   coreapi_code rc = collect_parameters(root, path_item, op, &params, &n, err);
   *encoding = NULL;
+  l.params = params;
+  l.nparams = n;
   for (size_t i = 0; rc == COREAPI_OK && i < n; i++) {
     const char *in = coreapi__oas_string(params[i], "in");
     has_body |= swagger && strcmp(in, "body") == 0;

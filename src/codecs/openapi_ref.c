@@ -23,6 +23,12 @@ static const char *ref_of(const coreapi_node *v) {
   return coreapi_node_type_of(r) == COREAPI_NODE_STRING ? coreapi_string_value(r, NULL) : NULL;
 }
 
+/* Does v (an object) have a "$ref" that is not a string (a Reference
+ * Object's is REQUIRED to be one)? */
+static int has_bad_ref(const coreapi_node *v) {
+  return coreapi_node_type_of(v) == COREAPI_NODE_OBJECT && coreapi_map_get(v, "$ref", 4) != NULL;
+}
+
 /* Percent-decode [s, s+n) into out (room for n + 1); -1 on a bad escape. */
 static int percent_decode(const char *s, size_t n, char *out, size_t *len) {
   size_t o = 0;
@@ -105,7 +111,11 @@ static const coreapi_node *ref_error(coreapi_error *err, const char *ref, const 
 const coreapi_node *coreapi__oas_deref(const coreapi_node *root, const coreapi_node *v,
                                        coreapi_error *err) {
   const char *ref;
-  for (int hops = 0; (ref = ref_of(v)) != NULL; hops++) {
+  for (int hops = 0; (ref = ref_of(v)) != NULL || has_bad_ref(v); hops++) {
+    if (ref == NULL) {
+      coreapi_error_set(err, COREAPI_ERR_PARSE, "OpenAPI: a \"$ref\" must be a string");
+      return NULL;
+    }
     size_t n = strlen(ref), len;
     char *decoded;
     if (hops == MAX_HOPS)

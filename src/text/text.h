@@ -62,6 +62,15 @@ int coreapi__quote_plus(coreapi__buf *b, const char *s, size_t n);
  * this resolves the text as it is. */
 char *coreapi__urljoin(const char *base, const char *url);
 
+/* --- mediatype.c --------------------------------------------------------- */
+
+/* Is the media type mt (parameters allowed) want ("type/subtype", lower
+ * case)? Case-insensitive, RFC 9110 8.3.1. NULL is nothing. */
+int coreapi__media_type_is(const char *mt, const char *want);
+/* Is mt application/json or a "+json" type (application/merge-patch+json,
+ * application/vnd.api+json), parameters allowed? */
+int coreapi__media_type_is_json(const char *mt);
+
 /* --- mimetypes.c --------------------------------------------------------- */
 
 /* mimetypes.guess_type(url)[0] of Debian's Python 3.11 (strict): the media

@@ -9,6 +9,7 @@
 
 #include "../transport/transport.h"
 #include "../codecs/codecs.h"
+#include "../text/text.h"
 #include "params.h"
 
 /* From transitions/action.c. */
@@ -144,7 +145,8 @@ static const char *guess_type(const char *name) {
 
 /* An application/json body: the body parameter when it is truthy, else the
  * form fields as an Object (consumes p->json), when there are any. */
-static coreapi_code json_body(coreapi_request *req, coreapi__params *p, coreapi_error *err) {
+static coreapi_code json_body(coreapi_request *req, coreapi__params *p, const char *type,
+                              coreapi_error *err) {
   coreapi_node *data = NULL;
   char *json;
   size_t len;
@@ -168,7 +170,7 @@ static coreapi_code json_body(coreapi_request *req, coreapi__params *p, coreapi_
   rc = coreapi_request_set_body(req, json, len, err);
   free(json);
   if (rc == COREAPI_OK)
-    rc = coreapi_request_set_header(req, "Content-Type", "application/json", err);
+    rc = coreapi_request_set_header(req, "Content-Type", type, err);
   return rc;
 }
 
@@ -242,16 +244,32 @@ static coreapi_code upload_body(coreapi_request *req, const coreapi_node *file,
   return rc;
 }
 
-/* The body of req from the sorted parameters, by encoding. */
-static coreapi_code build_body(coreapi_request *req, coreapi__params *p,
+/* The encoding a body is built for: one of the four the reference knows
+ * when encoding is that media type whatever its case and parameters (any
+ * JSON one, "+json" included, is application/json), else encoding. */
+static const char *body_kind(const char *encoding) {
+  static const char *const kinds[] = {"multipart/form-data", "application/x-www-form-urlencoded",
+                                      "application/octet-stream"};
+  if (coreapi__media_type_is_json(encoding))
+    return "application/json";
+  for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+    if (coreapi__media_type_is(encoding, kinds[i]))
+      return kinds[i];
+  return encoding;
+}
+
+/* The body of req from the sorted parameters, by kind (body_kind of
+ * encoding); a JSON body's Content-Type is the encoding as written
+ * (application/merge-patch+json). */
+static coreapi_code build_body(coreapi_request *req, coreapi__params *p, const char *kind,
                                const char *encoding, coreapi_error *err) {
-  if (strcmp(encoding, "application/json") == 0)
-    return json_body(req, p, err);
-  if (strcmp(encoding, "application/x-www-form-urlencoded") == 0)
+  if (strcmp(kind, "application/json") == 0)
+    return json_body(req, p, encoding, err);
+  if (strcmp(kind, "application/x-www-form-urlencoded") == 0)
     return urlencoded_body(req, p, err);
-  if (strcmp(encoding, "multipart/form-data") == 0)
+  if (strcmp(kind, "multipart/form-data") == 0)
     return multipart_body(req, p, err);
-  if (strcmp(encoding, "application/octet-stream") == 0 && p->body != NULL)
+  if (strcmp(kind, "application/octet-stream") == 0 && p->body != NULL)
     return upload_body(req, p->body, err);
   return COREAPI_OK;
 }
@@ -406,7 +424,7 @@ coreapi_code coreapi_client_action(coreapi_client *c, const coreapi_node *docume
     return rc;
 
   rc = coreapi__params_sort(&p, params, link, opts->fields, opts->field_count,
-                            opts->override_fields, method, encoding, err);
+                            opts->override_fields, method, body_kind(encoding), err);
   if (rc == COREAPI_OK && p.error_count > 0) {
     rc = parameter_error(p.errors, result, err);
     p.errors = NULL;
@@ -423,7 +441,7 @@ coreapi_code coreapi_client_action(coreapi_client *c, const coreapi_node *docume
     rc = err ? err->code : COREAPI_ERR_BAD_URL;
     goto out;
   }
-  rc = build_body(req, &p, encoding, err);
+  rc = build_body(req, &p, body_kind(encoding), encoding, err);
   if (rc == COREAPI_OK)
     rc = coreapi__params_apply(req, &p, err);
   if (rc == COREAPI_OK)

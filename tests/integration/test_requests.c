@@ -550,6 +550,32 @@ static void test_json(void) {
   }
   echo_free(&e);
 
+  /* Any JSON media type is JSON, whatever its case and parameters (an
+   * OpenAPI operation's), sent with that Content-Type; the other encodings
+   * too, in their canonical form. */
+  {
+    static const char *const types[] = {"application/merge-patch+json",
+                                        "Application/JSON; charset=utf-8",
+                                        "application/vnd.api+json"};
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+      run_link(&e, LINK("/echo/typed", "patch", types[i], NULL, f, NFIELDS(f)),
+               OBJ("count", I(2), NULL), NULL);
+      if (SENT(&e, "PATCH", "/echo/typed")) {
+        CHECK_STR(header(&e, "content-type"), types[i]);
+        CHECK_BODY_STR(&e, "{\"count\": 2}");
+      }
+      echo_free(&e);
+    }
+    run_link(&e, LINK("/echo/form", "post", "Application/X-WWW-Form-Urlencoded; charset=utf-8",
+                      NULL, f, NFIELDS(f)),
+             OBJ("count", I(2), NULL), NULL);
+    if (SENT(&e, "POST", "/echo/form")) {
+      CHECK_STR(header(&e, "content-type"), "application/x-www-form-urlencoded");
+      CHECK_BODY_STR(&e, "count=2");
+    }
+    echo_free(&e);
+  }
+
   /* An empty encoding is JSON; PATCH carries the form too. */
   run_link(&e, LINK("/echo/patch", "patch", "", NULL, f, NFIELDS(f)), OBJ("count", I(1), NULL),
            NULL);
