@@ -5,8 +5,12 @@ set -euo pipefail
 
 build=(cmake make gcc pkg-config libcurl4-openssl-dev libidn2-dev libyajl-dev libyaml-dev
        libssl-dev)
+# The OpenAPI descriptions of examples/api (drf-spectacular's; DRF's own
+# generator needs uritemplate, its YAML rendering yaml) and the FastAPI service
+# of tests/integration/fastapi_app.py (under uvicorn).
 test=(clang libclang-rt-14-dev python3 python3-django python3-djangorestframework
-      openssl python3-coreapi)
+      openssl python3-coreapi python3-djangorestframework-spectacular python3-uritemplate
+      python3-yaml python3-fastapi python3-uvicorn)
 bench=(python3-coreapi)
 
 want=("${build[@]}")

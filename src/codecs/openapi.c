@@ -348,13 +348,18 @@ static coreapi_code collect_operations(const coreapi_node *root, const char *bas
     if (coreapi_node_type_of(item) != COREAPI_NODE_OBJECT)
       return coreapi_error_set(err, COREAPI_ERR_PARSE,
                                "OpenAPI: the path item \"%.100s\" must be an object", path);
-    for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
-      const coreapi_node *op = coreapi__oas_member(root, item, methods[m], err);
+    for (size_t k = 0; k < coreapi_map_size(item); k++) { /* in the item's own order */
+      const char *name;
+      const coreapi_node *op;
+      size_t m = 0;
       coreapi_code rc;
-      if (err->code != COREAPI_OK)
+      coreapi_map_entry_inserted(item, k, &name, NULL);
+      while (m < sizeof(methods) / sizeof(methods[0]) && strcmp(methods[m], name) != 0)
+        m++;
+      if (m == sizeof(methods) / sizeof(methods[0]))
+        continue; /* parameters, servers, summary, ... */
+      if ((op = coreapi__oas_member(root, item, methods[m], err)) == NULL)
         return err->code;
-      if (op == NULL)
-        continue;
       if (coreapi_node_type_of(op) != COREAPI_NODE_OBJECT)
         return coreapi_error_set(err, COREAPI_ERR_PARSE,
                                  "OpenAPI: %s of \"%.100s\" must be an object", methods[m],
@@ -483,10 +488,12 @@ coreapi_node *coreapi__openapi_document(const coreapi_node *root, const char *ba
     return NULL;
   }
   if (!is_description(root)) {
+    int number = coreapi_map_get(root, "openapi", 7) != NULL || coreapi_map_get(root, "swagger", 7);
     coreapi_error_set(err, COREAPI_ERR_PARSE,
-                      "OpenAPI: neither \"openapi\": \"3.x\" nor \"swagger\": \"2.0\" "
-                      "(found %.40s)",
-                      openapi ? openapi : swagger ? swagger : "neither");
+                      "OpenAPI: neither \"openapi\": \"3.x\" nor \"swagger\": \"2.0\" (%s%.40s%s)",
+                      openapi || swagger ? "found \"" : number ? "the version is not a string: "
+                                                                    "in YAML, quote it" : "no version",
+                      openapi ? openapi : swagger ? swagger : "", openapi || swagger ? "\"" : "");
     return NULL;
   }
   if (collect_operations(root, base_url, swagger != NULL && openapi == NULL, &l, err) ==

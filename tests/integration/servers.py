@@ -3,10 +3,11 @@
 
 Usage:
     /usr/bin/python3 tests/integration/servers.py [--django] [--nginx] \\
-        [--redirect] [--hostile] -- CMD [ARGS...]
+        [--redirect] [--hostile] [--fastapi] -- CMD [ARGS...]
 
 Run it with Debian's Python (/usr/bin/python3), which has Django and Django
-REST framework. See tests/integration/README.md for the exported variables.
+REST framework (and, for --fastapi, FastAPI and uvicorn). See
+tests/integration/README.md for the servers and the exported variables.
 
 The exit status is CMD's exit status (128+N if CMD died of signal N), or
 non-zero if a server could not be started. Every server is stopped and the
@@ -30,6 +31,7 @@ EXAMPLE_API = os.path.join(REPO, 'examples', 'api')
 MANAGE_PY = os.path.join(EXAMPLE_API, 'manage.py')
 REDIRECT_SERVER = os.path.join(HERE, 'redirect_server.py')
 HOSTILE_SERVER = os.path.join(HERE, 'hostile_server.py')
+FASTAPI_APP = os.path.join(HERE, 'fastapi_app.py')
 
 # The interpreter for Django and the redirect server: the one running this
 # script (it must have Django + DRF; on Debian that is /usr/bin/python3).
@@ -521,6 +523,17 @@ def start_hostile(tmpdir, procs):
     return port
 
 
+def start_fastapi(tmpdir, procs, key):
+    """fastapi_app.py under uvicorn; ready once its description answers."""
+    port, = free_ports(1)
+    env = dict(os.environ, PYTHONUNBUFFERED='1', PYTHONDONTWRITEBYTECODE='1',
+               COREAPI_TEST_FASTAPI_KEY=key)
+    proc = Proc(procs, 'fastapi', [PYTHON, FASTAPI_APP, '--port', str(port)],
+                tmpdir, env=env)
+    wait_ready(proc, [lambda: _http_probe(port, '/openapi.json')])
+    return port
+
+
 def _read(path):
     try:
         with open(path, 'rb') as f:
@@ -534,12 +547,13 @@ def _read(path):
 def parse_args(argv):
     if '--' not in argv:
         raise SystemExit('usage: servers.py [--django] [--nginx] [--redirect]'
-                         ' [--hostile] -- CMD [ARGS...]')
+                         ' [--hostile] [--fastapi] -- CMD [ARGS...]')
     i = argv.index('--')
     opts, cmd = argv[:i], argv[i + 1:]
     parser = argparse.ArgumentParser(
         prog='servers.py',
-        usage='%(prog)s [--django] [--nginx] [--redirect] [--hostile] -- CMD [ARGS...]')
+        usage='%(prog)s [--django] [--nginx] [--redirect] [--hostile] [--fastapi]'
+              ' -- CMD [ARGS...]')
     parser.add_argument('--django', action='store_true',
                         help='the example Django REST framework API (http)')
     parser.add_argument('--nginx', action='store_true',
@@ -548,6 +562,8 @@ def parse_args(argv):
                         help='the scripted recording server (http, http2, https)')
     parser.add_argument('--hostile', action='store_true',
                         help='the hostile server: gzip bombs, oversized bodies (http)')
+    parser.add_argument('--fastapi', action='store_true',
+                        help='the FastAPI items service (fastapi_app.py, uvicorn, http)')
     args = parser.parse_args(opts)
     if not cmd:
         parser.error('missing CMD after --')
@@ -600,6 +616,10 @@ def main(argv):
         if args.hostile:
             env['COREAPI_TEST_HOSTILE_URL'] = (
                 'http://127.0.0.1:%d' % start_hostile(tmpdir, procs))
+        if args.fastapi:
+            key = os.urandom(16).hex()
+            env['COREAPI_TEST_FASTAPI_PORT'] = str(start_fastapi(tmpdir, procs, key))
+            env['COREAPI_TEST_FASTAPI_KEY'] = key
 
         # Bytes environment: values are UTF-8 whatever the locale is.
         child_env = {os.fsencode(k): os.fsencode(v)

@@ -9,7 +9,7 @@ from rest_framework.schemas import get_schema_view
 
 from library.views import BookViewSet
 
-from . import views
+from . import openapi, views
 
 router = DefaultRouter()
 # "/" is RootView below; no router root view competing for it.
@@ -38,6 +38,14 @@ urlpatterns = [
     path('inspect/', views.InspectView.as_view(), name='inspect'),
     path('signed/', views.signed, name='signed'),
     path('schema/', schema_view, name='schema'),
+    # OpenAPI 3 descriptions (exampleapi/openapi.py), when the generators'
+    # packages are installed: DRF's at /openapi-drf/ (JSON) and
+    # /openapi-drf.yaml, drf-spectacular's at /openapi/, /openapi.json and
+    # /openapi.yaml. None of them is a link of /schema/.
+] + [
+    path(route, view, name=name)
+    for route, view, name in openapi.drf_views() + openapi.spectacular_views()
+] + [
     # Uploaded covers (no authentication; a throw-away test server).
     re_path(r'^media/(?P<path>.+)$', serve,
             {'document_root': settings.MEDIA_ROOT}, name='media'),

@@ -1,4 +1,5 @@
-"""The books API: a ModelViewSet described by Core API (see /schema/)."""
+"""The books API: a ModelViewSet described by Core API (see /schema/) and
+OpenAPI (exampleapi/openapi.py)."""
 import hashlib
 
 import coreapi
@@ -55,6 +56,14 @@ class GenreFilter(BaseFilterBackend):
                 description='Only books of this genre.'),
         )]
 
+    def get_schema_operation_parameters(self, view):
+        """The OpenAPI parameter (exampleapi/openapi.py), list only."""
+        if not _is_list(view):
+            return []
+        return [{'name': 'genre', 'in': 'query', 'required': False,
+                 'description': 'Only books of this genre.',
+                 'schema': {'type': 'string', 'enum': GENRES}}]
+
 
 class TitleSearchFilter(BaseFilterBackend):
     """?search=TEXT: books whose title contains TEXT (case-insensitive;
@@ -73,6 +82,14 @@ class TitleSearchFilter(BaseFilterBackend):
                 title='Search',
                 description='Only books whose title contains this text.'),
         )]
+
+    def get_schema_operation_parameters(self, view):
+        """The OpenAPI parameter (exampleapi/openapi.py), list only."""
+        if not _is_list(view):
+            return []
+        return [{'name': 'search', 'in': 'query', 'required': False,
+                 'description': 'Only books whose title contains this text.',
+                 'schema': {'type': 'string'}}]
 
 
 class BookPagination(PageNumberPagination):
