@@ -57,6 +57,7 @@ int cli_exit_code(coreapi_code code) {
   case COREAPI_ERR_NO_CODEC:
   case COREAPI_ERR_TOO_LARGE:
   case COREAPI_ERR_ABORTED:
+  case COREAPI_ERR_OAUTH: /* the authorization server refused: exit 4 with its reason */
   case COREAPI__CODE_LAST:
     return CLI_OTHER;
   }

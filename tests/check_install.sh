@@ -15,7 +15,7 @@ cc -std=c11 -Wall -Wextra -Werror $(pkg-config --cflags coreapi) "$src/tests/ins
   $(pkg-config --libs coreapi) -o "$tmp/pc_shared"
 LD_LIBRARY_PATH="$libdir" "$tmp/pc_shared"
 cc -std=c11 $(pkg-config --cflags coreapi) "$src/tests/install/consumer.c" \
-  "$libdir/libcoreapi.a" $(pkg-config --libs libcurl libidn2 yajl yaml-0.1) \
+  "$libdir/libcoreapi.a" $(pkg-config --libs libcurl libidn2 yajl yaml-0.1 libcrypto) \
   -o "$tmp/pc_static"
 "$tmp/pc_static"
 cmake -S "$src/tests/install" -B "$tmp/consumer" -DCMAKE_PREFIX_PATH="$tmp/prefix" >/dev/null

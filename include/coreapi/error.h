@@ -52,7 +52,8 @@ extern "C" {
   XX(ERR_LINK_LOOKUP, 22, "link lookup failed")                             \
   XX(ERR_PARAMETER, 23, "invalid parameters")                               \
   XX(ERR_ERROR_RESPONSE, 24, "the server returned an error")                \
-  XX(ERR_ABORTED, 25, "aborted by the caller")
+  XX(ERR_ABORTED, 25, "aborted by the caller")                             \
+  XX(ERR_OAUTH, 26, "OAuth 2.0 authorization failed")
 
 typedef enum coreapi_code {
 #define COREAPI__CODE_ENUM(name, num, msg) COREAPI_##name = num,

@@ -33,6 +33,16 @@ coreapi_code coreapi__client_store_decoders(coreapi_client *client, const char *
 /* The download directory set for the client, or NULL. Borrowed. */
 const char *coreapi__client_download_dir(const coreapi_client *client);
 
+/* sibling.c: the client sending req, while an authentication's callbacks
+ * run (NULL otherwise); and a new client with c's settings (timeout, user
+ * agent, CA bundle, TLS verification, resolve entries, debug callback) but
+ * no authentications, extra headers or cookies, following no redirects,
+ * keeping bodies up to max_body bytes: for an authentication's own
+ * requests (OAuth 2.0 tokens). c NULL: the defaults. err must not be NULL. */
+coreapi_client *coreapi__request_sender(const coreapi_request *req);
+coreapi_client *coreapi__client_sibling(const coreapi_client *c, size_t max_body,
+                                        coreapi_error *err);
+
 /* Wipe every string of a libcurl list, then free it (header lines and
  * cookie lines hold secrets). NULL does nothing. */
 struct curl_slist;
