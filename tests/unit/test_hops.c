@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "../../src/transport/hop.h"
+#include "coreapi/oauth2.h"
 #include "check.h"
 
 #ifndef COREAPI_HOPS_DIR
@@ -103,6 +104,22 @@ static char *word(char **p) {
   return start;
 }
 
+/* OAuth 2.0 holding token (no expiry: never renewed, so no token request
+ * is made): the hops it reaches are the planner's to decide, as for any
+ * other credential. */
+static coreapi_auth *oauth2_with_token(const char *token, const char *domain,
+                                       coreapi_error *err) {
+  coreapi_oauth2_token stored = {token, "Bearer", "refresh-secret", NULL, 0};
+  coreapi_oauth2_config cfg;
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.grant = COREAPI_OAUTH2_CLIENT_CREDENTIALS;
+  cfg.token_url = "https://auth.test/o/token/";
+  cfg.client_id = "app";
+  cfg.client_secret = "client-secret";
+  cfg.token = &stored;
+  return coreapi_auth_oauth2_new(&cfg, domain, err);
+}
+
 static int add_auth(hop_case *c, char *rest, char *why, size_t size) {
   coreapi_error err;
   char *kind = word(&rest), *domain = word(&rest), *a = word(&rest), *b = word(&rest);
@@ -119,6 +136,8 @@ static int add_auth(hop_case *c, char *rest, char *why, size_t size) {
     auth = coreapi_auth_basic_new(a, b ? b : "", domain, &err);
   else if (strcmp(kind, "session") == 0)
     auth = coreapi_auth_session_new(a, b, domain, &err);
+  else if (strcmp(kind, "oauth2") == 0)
+    auth = oauth2_with_token(a, domain, &err);
   else if (strcmp(kind, "custom") == 0)
     auth = coreapi_auth_new(a && strcmp(a, "cookies") == 0 ? &custom_cookie_ops : &custom_ops,
                             NULL, domain, &err);
