@@ -7,10 +7,14 @@ build=(cmake make gcc pkg-config libcurl4-openssl-dev libidn2-dev libyajl-dev li
        libssl-dev)
 # The OpenAPI descriptions of examples/api (drf-spectacular's; DRF's own
 # generator needs uritemplate, its YAML rendering yaml) and the FastAPI service
-# of tests/integration/fastapi_app.py (under uvicorn).
+# of tests/integration/fastapi_app.py (under uvicorn). The authentication
+# servers (issue 11): the example API's OAuth 2.0 server (django-oauth-toolkit)
+# and Apache httpd with mod_auth_digest (servers.py --apache). apache2-bin is
+# the binary and its modules without the system service that the apache2
+# package would enable (and start, outside a container) on port 80.
 test=(clang libclang-rt-14-dev python3 python3-django python3-djangorestframework
       openssl python3-coreapi python3-djangorestframework-spectacular python3-uritemplate
-      python3-yaml python3-fastapi python3-uvicorn)
+      python3-yaml python3-fastapi python3-uvicorn python3-django-oauth-toolkit apache2-bin)
 bench=(python3-coreapi)
 
 want=("${build[@]}")

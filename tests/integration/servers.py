@@ -3,7 +3,8 @@
 
 Usage:
     /usr/bin/python3 tests/integration/servers.py [--django] [--nginx] \\
-        [--redirect] [--hostile] [--fastapi] -- CMD [ARGS...]
+        [--redirect] [--hostile] [--fastapi] [--device] [--apache] \\
+        [--oauth-expire N] -- CMD [ARGS...]
 
 Run it with Debian's Python (/usr/bin/python3), which has Django and Django
 REST framework (and, for --fastapi, FastAPI and uvicorn). See
@@ -15,6 +16,7 @@ private temporary directory removed in all cases (CMD failure, exceptions,
 SIGINT, SIGTERM, SIGHUP).
 """
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -32,6 +34,8 @@ MANAGE_PY = os.path.join(EXAMPLE_API, 'manage.py')
 REDIRECT_SERVER = os.path.join(HERE, 'redirect_server.py')
 HOSTILE_SERVER = os.path.join(HERE, 'hostile_server.py')
 FASTAPI_APP = os.path.join(HERE, 'fastapi_app.py')
+DEVICE_SERVER = os.path.join(HERE, 'device_server.py')
+APACHE_CONF_TEMPLATE = os.path.join(HERE, 'apache', 'httpd.conf.in')
 
 # The interpreter for Django and the redirect server: the one running this
 # script (it must have Django + DRF; on Debian that is /usr/bin/python3).
@@ -41,6 +45,10 @@ NGINX = os.environ.get('COREAPI_TEST_NGINX_BIN') or (
     '/usr/sbin/nginx' if os.path.exists('/usr/sbin/nginx')
     else shutil.which('nginx') or 'nginx')
 OPENSSL = shutil.which('openssl') or '/usr/bin/openssl'
+APACHE = os.environ.get('COREAPI_TEST_APACHE_BIN') or (
+    '/usr/sbin/apache2' if os.path.exists('/usr/sbin/apache2')
+    else shutil.which('apache2') or shutil.which('httpd') or 'apache2')
+APACHE_MODULES = os.environ.get('COREAPI_TEST_APACHE_MODULES') or '/usr/lib/apache2/modules'
 
 STARTUP_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
@@ -49,6 +57,16 @@ USER = 'alice'
 PASSWORD = 'wonderland'
 USER2 = 'j\u00fcrgen'           # jürgen
 PASSWORD2 = 'p\u00e4ssw\u00f6rd'  # pässwörd
+
+# HTTP Digest at the Apache server (--apache).
+DIGEST_REALM = 'coreapi digest'
+DIGEST_USER = 'digestuser'
+DIGEST_PASSWORD = 'dig3st-pass'
+DIGEST_BODY = 'digest ok'
+OPEN_BODY = 'open ok'
+
+# Access tokens of the example API's OAuth 2.0 server (--django), seconds.
+OAUTH_EXPIRE_DEFAULT = 3600
 
 SAN = ('DNS:api.test,DNS:other.test,DNS:evil.test,DNS:localhost,'
        'IP:127.0.0.1')
@@ -221,7 +239,7 @@ class Proc:
     """A server process we started, with its output in a log file."""
 
     def __init__(self, procs, name, argv, tmpdir, env=None, cwd=None,
-                 extra_logs=()):
+                 extra_logs=(), preexec_fn=None):
         self.name = name
         self.dumped = False
         self.extra_logs = list(extra_logs)
@@ -231,7 +249,7 @@ class Proc:
             self.popen = subprocess.Popen(
                 argv, stdin=subprocess.DEVNULL, stdout=self.log,
                 stderr=subprocess.STDOUT, env=env, cwd=cwd,
-                start_new_session=True, preexec_fn=_child_setup)
+                start_new_session=True, preexec_fn=preexec_fn or _child_setup)
             procs.append(self)
 
     def alive(self):
@@ -280,10 +298,11 @@ class Proc:
         sys.stderr.flush()
 
 
-def run_quiet(argv, what, **kw):
+def run_quiet(argv, what, preexec_fn=None, **kw):
     """Run a setup command; on failure raise with its output."""
     r = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, preexec_fn=_child_setup, **kw)
+                       stderr=subprocess.STDOUT, preexec_fn=preexec_fn or _child_setup,
+                       **kw)
     if r.returncode != 0:
         raise HarnessError('%s failed (exit %d):\n%s' % (
             what, r.returncode, r.stdout.decode('utf-8', 'replace')))
@@ -393,8 +412,9 @@ def make_certs(tmpdir):
 
 # --- the servers --------------------------------------------------------------
 
-def django_env(tmpdir):
+def django_env(tmpdir, oauth_expire=OAUTH_EXPIRE_DEFAULT):
     env = dict(os.environ)
+    env['COREAPI_TEST_OAUTH_EXPIRE'] = str(oauth_expire)
     env['COREAPI_EXAMPLE_DB'] = os.path.join(tmpdir, 'example.sqlite3')
     env['COREAPI_EXAMPLE_MEDIA'] = os.path.join(tmpdir, 'media')
     env['DJANGO_SETTINGS_MODULE'] = 'exampleapi.settings'
@@ -406,29 +426,42 @@ def django_env(tmpdir):
     return env
 
 
+OAUTH_MARKER = 'COREAPI-OAUTH-APPLICATIONS='
+
 CREATE_USERS = r'''
+import json
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from library.seed import create_books
+from library.seed import create_books, create_oauth_applications
 User = get_user_model()
 for name, password in ((%r, %r), (%r, %r)):
     User.objects.create_user(name, password=password)
-create_books(User.objects.get(username=%r))
-''' % (USER, PASSWORD, USER2, PASSWORD2, USER)
+owner = User.objects.get(username=%r)
+create_books(owner)
+if settings.OAUTH2:
+    print(%r + json.dumps(create_oauth_applications(owner)))
+''' % (USER, PASSWORD, USER2, PASSWORD2, USER, OAUTH_MARKER)
 
 
-def start_django(tmpdir, procs):
-    env = django_env(tmpdir)
+def start_django(tmpdir, procs, oauth_expire=OAUTH_EXPIRE_DEFAULT):
+    """Django on a fresh database; (port, {KEY: {"id", "secret"}} of the
+    seeded OAuth 2.0 clients, empty without django-oauth-toolkit)."""
+    env = django_env(tmpdir, oauth_expire)
     run_quiet([PYTHON, MANAGE_PY, 'migrate', '--noinput', '-v', '0'],
               'manage.py migrate', env=env, cwd=EXAMPLE_API)
     # ASCII-only source (\u escapes via %r) so no locale can garble it.
-    run_quiet([PYTHON, MANAGE_PY, 'shell', '-c', CREATE_USERS],
-              'creating users', env=env, cwd=EXAMPLE_API)
+    r = run_quiet([PYTHON, MANAGE_PY, 'shell', '-c', CREATE_USERS],
+                  'creating users', env=env, cwd=EXAMPLE_API)
+    oauth_apps = {}
+    for line in r.stdout.decode('utf-8', 'replace').splitlines():
+        if line.startswith(OAUTH_MARKER):
+            oauth_apps = json.loads(line[len(OAUTH_MARKER):])
     port, = free_ports(1)
     proc = Proc(procs, 'django', [PYTHON, MANAGE_PY, 'runserver', '--noreload',
                            '127.0.0.1:%d' % port],
                 tmpdir, env=env, cwd=EXAMPLE_API)
     wait_ready(proc, [lambda: _http_probe(port, '/')])
-    return port
+    return port, oauth_apps
 
 
 NGINX_CONF = '''\
@@ -534,6 +567,100 @@ def start_fastapi(tmpdir, procs, key):
     return port
 
 
+def start_device(tmpdir, procs):
+    """device_server.py (RFC 8628, scripted); its port."""
+    port, = free_ports(1)
+    env = dict(os.environ, PYTHONUNBUFFERED='1', PYTHONDONTWRITEBYTECODE='1')
+    proc = Proc(procs, 'device', [PYTHON, DEVICE_SERVER, '--port', str(port)],
+                tmpdir, env=env)
+    wait_ready(proc, [lambda: _http_probe(port, '/__ready')])
+    return port
+
+
+def _unprivileged_identity():
+    """(uid, gid) of nobody, for Apache when the harness is root."""
+    import pwd
+    try:
+        pw = pwd.getpwnam('nobody')
+        return pw.pw_uid, pw.pw_gid
+    except KeyError:
+        return 65534, 65534
+
+
+def _htdigest_line(user, realm, password):
+    """A line of an htdigest file: user:realm:MD5(user:realm:password)."""
+    import hashlib
+    ha1 = hashlib.md5(('%s:%s:%s' % (user, realm, password)).encode('utf-8'))
+    return '%s:%s:%s\n' % (user, realm, ha1.hexdigest())
+
+
+def start_apache(tmpdir, procs, cleanup_dirs, other_url):
+    """Apache httpd with mod_auth_digest in the foreground (apache2 -X) on a
+    config generated from tests/integration/apache/httpd.conf.in; its port.
+
+    Apache always runs unprivileged. Not root: as us, everything in
+    tmpdir/apache. Root: as nobody, switched to before exec (had Apache
+    dropped root itself, the kernel would have cleared the parent-death
+    signal that stops it when the harness is SIGKILLed), everything in a
+    private directory of its own owned by nobody, since nobody cannot enter
+    the 0700 tmpdir; it is removed at exit like tmpdir."""
+    if not os.path.exists(APACHE_CONF_TEMPLATE):
+        raise HarnessError('missing %s' % APACHE_CONF_TEMPLATE)
+    port, = free_ports(1)
+    root = os.geteuid() == 0
+    if root:
+        uid, gid = _unprivileged_identity()
+        d = os.path.realpath(tempfile.mkdtemp(prefix='coreapi-apache-'))
+        cleanup_dirs.append(d)
+    else:
+        d = os.path.join(tmpdir, 'apache')
+        os.mkdir(d, 0o700)
+    for sub in ('run', 'htdocs', 'htdocs/digest-md5', 'htdocs/open'):
+        os.mkdir(os.path.join(d, sub), 0o700)
+    with open(APACHE_CONF_TEMPLATE, encoding='utf-8') as f:
+        conf_text = f.read()
+    for key, value in (('DIR', d), ('MODULES', APACHE_MODULES), ('PORT', str(port)),
+                       ('OTHER_URL', other_url)):
+        conf_text = conf_text.replace('@%s@' % key, value)
+    files = {
+        'apache.conf': conf_text,
+        'mime.types': '# empty: every document is text/plain (ForceType)\n',
+        'htdigest': _htdigest_line(DIGEST_USER, DIGEST_REALM, DIGEST_PASSWORD),
+        'htdocs/digest-md5/index.txt': DIGEST_BODY,
+        'htdocs/open/index.txt': OPEN_BODY,
+    }
+    for name, text in files.items():
+        with open(os.path.join(d, name), 'w', encoding='utf-8') as f:
+            f.write(text)
+    if root:
+        for top, dirs, names in os.walk(d):
+            for name in [top] + [os.path.join(top, n) for n in dirs + names]:
+                os.chown(name, uid, gid)
+
+        def setup():
+            _unblock_signals()
+            os.setgroups([])
+            os.setgid(gid)
+            os.setuid(uid)
+            # After the switch: a credential change clears it.
+            _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        setup = _child_setup
+    argv = [APACHE, '-f', os.path.join(d, 'apache.conf'), '-d', d]
+    # No APACHE_* variables of a system instance; LANG=C.
+    env = {k: v for k, v in os.environ.items() if not k.startswith('APACHE_')}
+    env['LANG'] = 'C'
+    try:
+        run_quiet(argv + ['-t'], 'apache2 -t', preexec_fn=setup, env=env, cwd=d)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise HarnessError('cannot run %s: %s (install apache2-bin)' % (APACHE, exc))
+    # -X: one process in the foreground, serving with its threads; our child.
+    proc = Proc(procs, 'apache', argv + ['-X'], tmpdir, env=env, cwd=d,
+                extra_logs=[os.path.join(d, 'error.log')], preexec_fn=setup)
+    wait_ready(proc, [lambda: _http_probe(port, '/open/')])
+    return port
+
+
 def _read(path):
     try:
         with open(path, 'rb') as f:
@@ -547,13 +674,14 @@ def _read(path):
 def parse_args(argv):
     if '--' not in argv:
         raise SystemExit('usage: servers.py [--django] [--nginx] [--redirect]'
-                         ' [--hostile] [--fastapi] -- CMD [ARGS...]')
+                         ' [--hostile] [--fastapi] [--device] [--apache]'
+                         ' [--oauth-expire N] -- CMD [ARGS...]')
     i = argv.index('--')
     opts, cmd = argv[:i], argv[i + 1:]
     parser = argparse.ArgumentParser(
         prog='servers.py',
         usage='%(prog)s [--django] [--nginx] [--redirect] [--hostile] [--fastapi]'
-              ' -- CMD [ARGS...]')
+              ' [--device] [--apache] [--oauth-expire N] -- CMD [ARGS...]')
     parser.add_argument('--django', action='store_true',
                         help='the example Django REST framework API (http)')
     parser.add_argument('--nginx', action='store_true',
@@ -564,7 +692,17 @@ def parse_args(argv):
                         help='the hostile server: gzip bombs, oversized bodies (http)')
     parser.add_argument('--fastapi', action='store_true',
                         help='the FastAPI items service (fastapi_app.py, uvicorn, http)')
+    parser.add_argument('--device', action='store_true',
+                        help='the scripted OAuth 2.0 device authorization server (http)')
+    parser.add_argument('--apache', action='store_true',
+                        help='Apache httpd with mod_auth_digest (http)')
+    parser.add_argument('--oauth-expire', type=int, default=OAUTH_EXPIRE_DEFAULT,
+                        metavar='N',
+                        help='lifetime of the example API\'s OAuth 2.0 access '
+                             'tokens, seconds (default %(default)s)')
     args = parser.parse_args(opts)
+    if args.oauth_expire < 1:
+        parser.error('--oauth-expire must be at least 1')
     if not cmd:
         parser.error('missing CMD after --')
     if args.nginx:
@@ -586,6 +724,7 @@ def main(argv):
     child = None
     stop_signal = signal.SIGTERM
     tmpdir = None
+    cleanup_dirs = []  # more private directories to remove (Apache as root)
     status = 1
     failed = True  # CMD or the harness failed: show the server logs
     try:
@@ -597,7 +736,7 @@ def main(argv):
             certs = make_certs(tmpdir)
             env['COREAPI_TEST_CA'] = certs['ca']
         if args.django:
-            django_port = start_django(tmpdir, procs)
+            django_port, oauth_apps = start_django(tmpdir, procs, args.oauth_expire)
             env.update({
                 'COREAPI_TEST_DJANGO_PORT': str(django_port),
                 'COREAPI_TEST_USER': USER,
@@ -605,6 +744,12 @@ def main(argv):
                 'COREAPI_TEST_USER2': USER2,
                 'COREAPI_TEST_PASSWORD2': PASSWORD2,
             })
+            if oauth_apps:
+                env['COREAPI_TEST_OAUTH_EXPIRE'] = str(args.oauth_expire)
+                for key, app in sorted(oauth_apps.items()):
+                    env['COREAPI_TEST_OAUTH_%s_ID' % key] = app['id']
+                    if app['secret']:
+                        env['COREAPI_TEST_OAUTH_%s_SECRET' % key] = app['secret']
         if args.nginx:
             env['COREAPI_TEST_NGINX_PORT'] = str(
                 start_nginx(tmpdir, procs, certs, django_port))
@@ -620,6 +765,17 @@ def main(argv):
             key = os.urandom(16).hex()
             env['COREAPI_TEST_FASTAPI_PORT'] = str(start_fastapi(tmpdir, procs, key))
             env['COREAPI_TEST_FASTAPI_KEY'] = key
+        if args.device:
+            env['COREAPI_TEST_DEVICE_PORT'] = str(start_device(tmpdir, procs))
+        if args.apache:
+            # Port 9 (discard) when there is no redirect server to go to.
+            other = 'http://other.test:%s/echo' % (
+                env.get('COREAPI_TEST_REDIRECT_HTTP_PORT') or '9')
+            env['COREAPI_TEST_APACHE_PORT'] = str(
+                start_apache(tmpdir, procs, cleanup_dirs, other))
+            env.update({'COREAPI_TEST_DIGEST_USER': DIGEST_USER,
+                        'COREAPI_TEST_DIGEST_PASSWORD': DIGEST_PASSWORD,
+                        'COREAPI_TEST_DIGEST_REALM': DIGEST_REALM})
 
         # Bytes environment: values are UTF-8 whatever the locale is.
         child_env = {os.fsencode(k): os.fsencode(v)
@@ -654,6 +810,8 @@ def main(argv):
         if failed:
             for proc in procs:
                 proc.dump_log()
+        for d in cleanup_dirs:
+            shutil.rmtree(d, ignore_errors=True)
         if tmpdir:
             shutil.rmtree(tmpdir, ignore_errors=True)
     return status

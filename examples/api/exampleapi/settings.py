@@ -3,6 +3,7 @@
 This is a development/test configuration: the secret key is a fixed,
 public value. Never deploy it.
 """
+import importlib.util
 import os
 import tempfile
 
@@ -24,6 +25,17 @@ INSTALLED_APPS = [
     'library',
 ]
 
+# OAuth 2.0 (django-oauth-toolkit, Debian's python3-django-oauth-toolkit
+# 1.7): an authorization server under /o/ and OAuth2Authentication for the
+# DRF views. Optional, as the OpenAPI generators are: without the package
+# the API is exactly what it was before (no /o/, no /oauth-me/).
+try:
+    OAUTH2 = importlib.util.find_spec('oauth2_provider') is not None
+except (ImportError, ValueError):
+    OAUTH2 = False
+if OAUTH2:
+    INSTALLED_APPS.append('oauth2_provider')
+
 MIDDLEWARE = [
     'django.contrib.sessions.middleware.SessionMiddleware',
     'django.middleware.common.CommonMiddleware',
@@ -35,6 +47,23 @@ ROOT_URLCONF = 'exampleapi.urls'
 WSGI_APPLICATION = 'exampleapi.wsgi.application'
 
 TEMPLATES = []
+if OAUTH2:
+    # Only for django-oauth-toolkit's own pages: the authorization form
+    # (never shown to the seeded, skip_authorization client) and the error
+    # page of /o/authorize/ (an unknown client or redirect URI). Every other
+    # view answers JSON.
+    TEMPLATES = [{
+        'BACKEND': 'django.template.backends.django.DjangoTemplates',
+        'APP_DIRS': True,
+        'OPTIONS': {'context_processors': [
+            'django.template.context_processors.request',
+            'django.contrib.auth.context_processors.auth',
+        ]},
+    }]
+    STATIC_URL = '/static/'
+    # /o/authorize/ without a session redirects here (?next=...); /login/
+    # itself only takes POST (JSON or form).
+    LOGIN_URL = '/login/'
 
 DATABASES = {
     'default': {
@@ -102,6 +131,28 @@ REST_FRAMEWORK = {
     # coreapi and coreschema Python packages.
     'DEFAULT_SCHEMA_CLASS': 'rest_framework.schemas.coreapi.AutoSchema',
 }
+
+if OAUTH2:
+    # Bearer access tokens of /o/token/ for every DRF view (the books
+    # included), after the three others: an unauthenticated request still
+    # gets SessionAuthentication's 403, and no link of /schema/ changes.
+    REST_FRAMEWORK['DEFAULT_AUTHENTICATION_CLASSES'].append(
+        'oauth2_provider.contrib.rest_framework.OAuth2Authentication')
+
+    OAUTH2_PROVIDER = {
+        'SCOPES': {'read': 'Read access', 'write': 'Write access'},
+        # The test harness sets it (servers.py --oauth-expire N).
+        'ACCESS_TOKEN_EXPIRE_SECONDS': int(
+            os.environ.get('COREAPI_TEST_OAUTH_EXPIRE') or 3600),
+        # Codes live one minute (DOT's default); refresh tokens never expire
+        # and are rotated on use (DOT's default: the old one stops working).
+        'AUTHORIZATION_CODE_EXPIRE_SECONDS': 60,
+        'REFRESH_TOKEN_EXPIRE_SECONDS': None,
+        'ROTATE_REFRESH_TOKEN': True,
+        # PKCE (RFC 7636) is required of every authorization-code client.
+        'PKCE_REQUIRED': True,
+        'ALLOWED_REDIRECT_URI_SCHEMES': ['http', 'https'],
+    }
 
 # Quiet: no per-request lines on stderr, only errors (5xx, exceptions).
 LOGGING = {

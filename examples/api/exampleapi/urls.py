@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.static import serve
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import AllowAny
@@ -27,6 +27,18 @@ schema_view = get_schema_view(
     permission_classes=[AllowAny],
 )
 
+
+def _oauth_views():
+    """[(route, view, name)] of the OAuth 2.0 paths (settings.OAUTH2)."""
+    if not settings.OAUTH2:
+        return []
+    from oauth2_provider.urls import app_name, base_urlpatterns
+    return [
+        ('o/', include((base_urlpatterns, app_name), namespace=app_name), None),
+        ('oauth-me/', views.OAuthMeView.as_view(), 'oauth-me'),
+    ]
+
+
 urlpatterns = [
     path('', views.RootView.as_view(), name='root'),
     path('csrf/', views.csrf, name='csrf'),
@@ -45,6 +57,13 @@ urlpatterns = [
 ] + [
     path(route, view, name=name)
     for route, view, name in openapi.drf_views() + openapi.spectacular_views()
+] + [
+    # OAuth 2.0 (django-oauth-toolkit, when installed; settings.OAUTH2): the
+    # authorization server's endpoints under /o/ (authorize/, token/,
+    # revoke_token/, introspect/; not its application management pages) and
+    # a protected resource. None of them is a link of /schema/.
+    path(route, view, name=name) if name else path(route, view)
+    for route, view, name in _oauth_views()
 ] + [
     # Uploaded covers (no authentication; a throw-away test server).
     re_path(r'^media/(?P<path>.+)$', serve,

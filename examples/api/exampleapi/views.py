@@ -1,6 +1,7 @@
 """Views of the libcoreapi example API. Every response is JSON."""
 import json
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt, ensure_csrf_cookie
@@ -103,6 +104,12 @@ _AUTH_NAMES = (
     (SessionAuthentication, 'session'),
 )
 
+if settings.OAUTH2:
+    from oauth2_provider.contrib.rest_framework import (
+        OAuth2Authentication, TokenHasReadWriteScope,
+    )
+    _AUTH_NAMES += ((OAuth2Authentication, 'oauth2'),)
+
 
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
@@ -118,6 +125,44 @@ class MeView(APIView):
             'username': request.user.get_username(),
             'auth': auth,
         })
+
+
+if settings.OAUTH2:
+    class OAuthMeView(APIView):
+        """GET /oauth-me/ (scope "read") and POST /oauth-me/ (scope "write"):
+        an OAuth 2.0 protected resource, Bearer access tokens only.
+
+        Answers {"username" (null for a client-credentials token), "auth":
+        "oauth2", "scope" (the token's, space-separated), "client_id"}; POST
+        adds "data" (the body as sent). Without a valid token 401 with
+        DOT's WWW-Authenticate: Bearer realm="api"[,error="invalid_token",
+        error_description="..."]; a valid token without the scope 403.
+        """
+        authentication_classes = [OAuth2Authentication]
+        permission_classes = [TokenHasReadWriteScope]
+        required_scopes = []
+        # Neither a link of /schema/ nor an operation of the OpenAPI
+        # descriptions: those stay what they were.
+        schema = None
+
+        def _answer(self, request):
+            token = request.auth
+            user = token.user
+            return {
+                'username': user.get_username() if user is not None else None,
+                'auth': 'oauth2',
+                'scope': token.scope,
+                'client_id': token.application.client_id if token.application else None,
+            }
+
+        def get(self, request):
+            return Response(self._answer(request))
+
+        def post(self, request):
+            data = request.data
+            if hasattr(data, 'dict'):
+                data = data.dict()
+            return Response(dict(self._answer(request), data=data))
 
 
 class NotesView(APIView):
