@@ -6,6 +6,7 @@
  *   main.c                 global options, dispatch, help, exit codes
  *   state.c                the config directory and its files (atomic writes)
  *   credentials.c          the credentials file and the authentications made from it
+ *   secret_store.c         secrets kept by a git credential helper (--store helper:SPEC)
  *   header_auth.c          a raw Authorization value as a custom authentication
  *   client.c               a client configured from the state and the options
  *   output.c               printing results and errors
@@ -43,6 +44,8 @@ typedef struct cli_options {
   size_t resolve_count;
   const char *cacert;
   int64_t max_filesize; /* --max-filesize; -1 when not given (the library's default) */
+  int netrc;              /* --netrc: credentials from $NETRC or ~/.netrc */
+  const char *netrc_file; /* --netrc-file: credentials from this netrc file */
   int debug;
   int color; /* colour on stdout */
 } cli_options;
@@ -157,6 +160,59 @@ coreapi_auth *cli_credential_auth(const char *domain, const coreapi_node *entry,
                                   coreapi_error *err);
 /* Does the file hold a session credential? */
 int cli_credentials_have_session(const coreapi_node *creds);
+/* Describe a stored entry without its secret and without running its
+ * helper: what coreapi_auth_describe says, then " (in helper: SPEC)" for a
+ * helper store; "<invalid: ...>" for a bad entry. */
+void cli_credential_describe(const char *domain, const coreapi_node *entry, char *buf,
+                             size_t size);
+/* Move the secret of entry (as `add` builds it, the secret inline) to store:
+ * "file" (or NULL) gives a new reference to entry; "helper:SPEC" stores the
+ * secret with the helper and gives a copy without it and with "store" set.
+ * NULL with err set on failure (nothing stored). */
+coreapi_node *cli_credential_store_secret(const char *domain, const coreapi_node *entry,
+                                          const char *store, coreapi_error *err);
+/* Erase the helper-kept secret of a stored entry; 0 (also for the file
+ * store, where there is nothing to erase) or -1 with err set. */
+int cli_credential_erase_secret(const char *domain, const coreapi_node *entry,
+                                coreapi_error *err);
+/* Do two entries keep their secret in the same helper slot (store, path and
+ * username all the same)? Storing one then replaces the other's secret. */
+int cli_credential_same_slot(const coreapi_node *a, const coreapi_node *b);
+
+/* --- secret_store.c: secrets kept by a git credential helper ------------------ */
+
+/* A credential's "store" member: absent or "file" (the secret in
+ * credentials.json), or "helper:SPEC", SPEC as git's credential.helper
+ * (gitcredentials(7)): "!shell snippet", "/absolute/path args", or "NAME args"
+ * for "git credential-NAME args". Each secret is addressed by the git
+ * credential protocol fields protocol=https, host=DOMAIN (the normalised
+ * pattern), path=coreapi/FIELD and username=USER:
+ *   FIELD  a stable name for the kind of secret, [A-Za-z0-9_./-]+: "basic",
+ *          "token", "header", "apikey" (the built-in kinds' secrets);
+ *          later ones e.g. "oauth/client_secret", "oauth/refresh_token";
+ *   USER   non-empty: Basic's username, else the kind's name.
+ * No value may hold a line break (refused: it could add protocol lines).
+ * The helper runs with a time limit and a bounded answer: */
+#define CLI_SECRET_TIMEOUT_MS 10000
+#define CLI_SECRET_ANSWER_MAX 65536
+
+/* The SPEC of a "helper:SPEC" store (borrowed from store), or NULL for any
+ * other (the file store). */
+const char *cli_secret_helper(const char *store);
+/* Is store "file" or "helper:SPEC" with a SPEC? 0, or -1 with err set. */
+int cli_secret_store_check(const char *store, coreapi_error *err);
+/* Give secret to the helper of store ("helper:SPEC") to keep (action
+ * "store"). 0, or -1 with err set (the message names the helper). */
+int cli_secret_put(const char *store, const char *domain, const char *field, const char *user,
+                   const char *secret, coreapi_error *err);
+/* The secret the helper keeps (action "get"): a new string to release with
+ * cli_free_secret, or NULL with err set (the helper failed, timed out, or
+ * has no password for it). */
+char *cli_secret_get(const char *store, const char *domain, const char *field, const char *user,
+                     coreapi_error *err);
+/* Make the helper forget the secret (action "erase"). 0, or -1 with err set. */
+int cli_secret_erase(const char *store, const char *domain, const char *field, const char *user,
+                     coreapi_error *err);
 
 /* --- header_auth.c ------------------------------------------------------------ */
 

@@ -1,7 +1,8 @@
 /*
  * client.c - a client configured from the state and the global options:
  * every stored credential as an authentication scoped to its domain, the
- * custom headers, --resolve, --cacert, --max-filesize, --debug, and, when a
+ * netrc file's (--netrc, --netrc-file), the custom headers, --resolve,
+ * --cacert, --max-filesize, --debug, and, when a
  * session credential exists, the cookie jar (cookies.txt) loaded before and
  * saved after, so that a login done by one invocation holds for the next.
  */
@@ -31,6 +32,24 @@ static int add_credentials(coreapi_client *client, const coreapi_node *creds) {
     }
     coreapi_auth_free(auth);
   }
+  return CLI_OK;
+}
+
+/* --netrc or --netrc-file: the netrc file's machines as one authentication
+ * (pattern "*", so a stored credential for the host wins); its default
+ * entry is not used. */
+static int add_netrc(const cli_options *opts, coreapi_client *client) {
+  coreapi_error err;
+  coreapi_auth *auth;
+  if (!opts->netrc && opts->netrc_file == NULL)
+    return CLI_OK;
+  auth = coreapi_auth_netrc_new(opts->netrc_file, 0, &err);
+  if (auth == NULL || coreapi_client_add_auth(client, auth, &err) != COREAPI_OK) {
+    coreapi_auth_free(auth);
+    cli_error("%s: %s", opts->netrc_file != NULL ? "--netrc-file" : "--netrc", err.text);
+    return cli_exit_code(err.code);
+  }
+  coreapi_auth_free(auth);
   return CLI_OK;
 }
 
@@ -97,6 +116,7 @@ int cli_client_open(const cli_options *opts, cli_client *cc) {
     goto out;
   }
   if ((code = add_credentials(cc->client, creds)) != CLI_OK ||
+      (code = add_netrc(opts, cc->client)) != CLI_OK ||
       (code = add_headers(cc->client, headers)) != CLI_OK)
     goto out;
   if (cli_credentials_have_session(creds)) {

@@ -45,32 +45,50 @@ static const char credentials_help[] =
     "                                     default), the query or a cookie; the key\n"
     "                                     is prompted for without echo, or read\n"
     "                                     from stdin\n"
-    "  remove DOMAIN                      remove the credential for DOMAIN\n"
-    "  which URL                          which credential a request to URL uses\n";
+    "  remove DOMAIN                      remove the credential for DOMAIN (and\n"
+    "                                     its secret from its helper)\n"
+    "  which URL                          which credential a request to URL uses\n"
+    "\n"
+    "Where add keeps the secret (every kind but --session):\n"
+    "  --store file                       in credentials.json in the config\n"
+    "                                     directory (the default)\n"
+    "  --store helper:SPEC                with a git credential helper, SPEC as\n"
+    "                                     git's credential.helper: \"store --file F\",\n"
+    "                                     \"cache\", \"/abs/helper ARGS\" or \"!shell\n"
+    "                                     snippet\"; fetched from it at each use\n";
 
 static int fail(const coreapi_error *err) {
   cli_error("%s", err->text);
   return cli_exit_code(err->code);
 }
 
-/* Read one line (without its line ending) from fd; a new string or NULL. */
+/* Read one line (without its line ending) from fd; a new string, or NULL
+ * (error printed) out of memory or for a line with a NUL byte, which would
+ * cut the secret short unseen. */
 static char *read_line(int fd) {
   size_t cap = 128, n = 0;
   char *buf = malloc(cap);
   char c;
   if (buf == NULL)
-    return NULL;
+    return cli_error("out of memory"), NULL;
   for (;;) {
     ssize_t r = read(fd, &c, 1);
     if (r < 0 && errno == EINTR)
       continue;
     if (r <= 0 || c == '\n')
       break;
+    if (c == '\0') {
+      cli_wipe(buf, n);
+      free(buf);
+      cli_error("the secret read contains a NUL byte; refusing it");
+      return NULL;
+    }
     if (n + 2 > cap) {
       char *nb = malloc(cap * 2);
       if (nb == NULL) {
         cli_wipe(buf, n);
         free(buf);
+        cli_error("out of memory");
         return NULL;
       }
       memcpy(nb, buf, n);
@@ -114,18 +132,6 @@ static char *prompt_secret(const char *prompt) {
   return line;
 }
 
-/* The description of a stored credential (no secrets). */
-static void describe_entry(const char *domain, const coreapi_node *entry, char *buf,
-                           size_t size) {
-  coreapi_error err;
-  coreapi_auth *auth = cli_credential_auth(domain, entry, &err);
-  if (auth == NULL)
-    snprintf(buf, size, "<invalid: %.200s>", err.text);
-  else
-    coreapi_auth_describe(auth, buf, size);
-  coreapi_auth_free(auth);
-}
-
 static int credentials_show(cli_options *opts) {
   int code;
   size_t n, width = 0;
@@ -139,8 +145,8 @@ static int credentials_show(cli_options *opts) {
   cli_heading(opts, "Credentials");
   for (size_t i = 0; i < n; i++) {
     char desc[256];
-    describe_entry(keys[i], coreapi_map_get(creds, keys[i], strlen(keys[i])), desc,
-                   sizeof(desc));
+    cli_credential_describe(keys[i], coreapi_map_get(creds, keys[i], strlen(keys[i])), desc,
+                            sizeof(desc));
     printf("%-*s %s\n", (int)width, keys[i], desc);
   }
   free(keys);
@@ -164,9 +170,21 @@ static coreapi_node *entry_new(const char *kind, const char *k1, const char *v1,
 /* What `credentials add` was told. */
 typedef struct add_args {
   const char *domain, *value, *auth_kind, *token, *scheme, *basic_user, *csrf_cookie,
-      *csrf_header, *api_key, *in;
+      *csrf_header, *api_key, *in, *store;
   int token_stdin, password_stdin, session, key_stdin;
 } add_args;
+
+/* --store: "file" or "helper:SPEC", and not for a session (no secret). */
+static int check_store(const add_args *a) {
+  coreapi_error err;
+  if (a->store == NULL)
+    return CLI_OK;
+  if (cli_secret_store_check(a->store, &err) != 0)
+    return cli_usage("credentials", "--store: %s", err.text);
+  if (a->session && cli_secret_helper(a->store) != NULL)
+    return cli_usage("credentials", "--store: a session credential has no secret to keep");
+  return CLI_OK;
+}
 
 /* The command line into *a; CLI_OK or a usage error's exit code. */
 static int parse_add(add_args *a, int argc, char **argv) {
@@ -191,6 +209,8 @@ static int parse_add(add_args *a, int argc, char **argv) {
       target = &a->api_key;
     else if (!strcmp(arg, "--in"))
       target = &a->in;
+    else if (!strcmp(arg, "--store"))
+      target = &a->store;
     if (target != NULL) {
       if (i + 1 >= argc)
         return cli_usage("credentials", "%s needs a value", arg);
@@ -233,7 +253,16 @@ static int parse_add(add_args *a, int argc, char **argv) {
     return cli_usage("credentials", "option does not apply to this kind of credential");
   if (strcmp(a->auth_kind, "none") != 0 && strcmp(a->auth_kind, "basic") != 0)
     return cli_usage("credentials", "--auth must be none or basic, not \"%s\"", a->auth_kind);
-  return CLI_OK;
+  return check_store(a);
+}
+
+/* A secret from stdin, or prompted for on the terminal: a new string (free
+ * with cli_free_secret), or NULL (error printed) with *code set. */
+static char *read_secret(int from_stdin, const char *prompt, int *code) {
+  char *secret = from_stdin ? read_line(STDIN_FILENO) : prompt_secret(prompt);
+  if (secret == NULL)
+    *code = CLI_USAGE;
+  return secret;
 }
 
 /* The stored entry for *a (secrets read from stdin or a prompt here), or
@@ -256,38 +285,24 @@ static coreapi_node *add_entry(const add_args *a, int *code) {
     entry = entry_new("header", "value", a->value, NULL, NULL);
   } else if (a->token != NULL || a->token_stdin) {
     const char *token = a->token;
-    if (a->token_stdin)
-      token = secret = read_line(STDIN_FILENO);
-    entry = entry_new("token", "token", token ? token : "", "scheme",
-                      a->scheme ? a->scheme : "Bearer");
+    if (a->token_stdin && (token = secret = read_secret(1, NULL, code)) == NULL)
+      return NULL;
+    entry = entry_new("token", "token", token, "scheme", a->scheme ? a->scheme : "Bearer");
   } else if (a->api_key != NULL) {
     coreapi_node *bare;
-    if (a->key_stdin) {
-      secret = read_line(STDIN_FILENO);
-    } else {
-      char prompt[300];
-      snprintf(prompt, sizeof(prompt), "API key %s for %s: ", a->api_key, a->domain);
-      if ((secret = prompt_secret(prompt)) == NULL) {
-        *code = CLI_USAGE;
-        return NULL;
-      }
-    }
-    bare = entry_new("apikey", "name", a->api_key, "value", secret ? secret : "");
+    char prompt[300];
+    snprintf(prompt, sizeof(prompt), "API key %s for %s: ", a->api_key, a->domain);
+    if ((secret = read_secret(a->key_stdin, prompt, code)) == NULL)
+      return NULL;
+    bare = entry_new("apikey", "name", a->api_key, "value", secret);
     entry = bare ? cli_map_with(bare, "in", cli_string(a->in ? a->in : "header")) : NULL;
     coreapi_node_free(bare);
   } else if (a->basic_user != NULL) {
-    if (a->password_stdin) {
-      secret = read_line(STDIN_FILENO);
-    } else {
-      char prompt[300];
-      snprintf(prompt, sizeof(prompt), "Password for %s: ", a->basic_user);
-      secret = prompt_secret(prompt);
-      if (secret == NULL) {
-        *code = CLI_USAGE;
-        return NULL;
-      }
-    }
-    entry = entry_new("basic", "username", a->basic_user, "password", secret ? secret : "");
+    char prompt[300];
+    snprintf(prompt, sizeof(prompt), "Password for %s: ", a->basic_user);
+    if ((secret = read_secret(a->password_stdin, prompt, code)) == NULL)
+      return NULL;
+    entry = entry_new("basic", "username", a->basic_user, "password", secret);
   } else {
     entry = entry_new("session", "csrf_cookie", a->csrf_cookie ? a->csrf_cookie : "csrftoken",
                       "csrf_header", a->csrf_header ? a->csrf_header : "X-CSRFToken");
@@ -298,11 +313,27 @@ static coreapi_node *add_entry(const add_args *a, int *code) {
   return entry;
 }
 
+/* Save creds with entry (consumed) for domain. A replaced entry whose
+ * secret a helper kept in another slot has it erased (a warning when that
+ * fails: the new credential is saved). Returns an exit code. */
+static int save_entry(cli_options *opts, coreapi_node *creds, const char *domain,
+                      coreapi_node *entry) {
+  coreapi_error err;
+  const coreapi_node *old = coreapi_map_get(creds, domain, strlen(domain));
+  int erase_old = old != NULL && !cli_credential_same_slot(old, entry);
+  coreapi_node *updated = cli_map_with(creds, domain, entry);
+  int code = cli_credentials_save(opts, updated);
+  coreapi_node_free(updated);
+  if (code == CLI_OK && erase_old && cli_credential_erase_secret(domain, old, &err) != 0)
+    cli_error("warning: the replaced secret of %s is still in its helper: %s", domain, err.text);
+  return code;
+}
+
 static int credentials_add(cli_options *opts, int argc, char **argv) {
   add_args a;
-  char norm[512], desc[256];
+  char norm[512], desc[512];
   coreapi_error err;
-  coreapi_node *entry, *creds, *updated;
+  coreapi_node *entry, *creds, *stored;
   coreapi_auth *auth;
   int code = parse_add(&a, argc, argv);
   if (code != CLI_OK)
@@ -317,16 +348,20 @@ static int credentials_add(cli_options *opts, int argc, char **argv) {
     coreapi_node_free(entry);
     return fail(&err);
   }
-  coreapi_auth_describe(auth, desc, sizeof(desc));
   coreapi_auth_free(auth);
-  creds = cli_credentials_load(opts, &code);
-  if (creds == NULL) {
+  /* A credentials file that cannot be used stops us before the helper runs. */
+  if ((creds = cli_credentials_load(opts, &code)) == NULL) {
     coreapi_node_free(entry);
     return code;
   }
-  updated = cli_map_with(creds, norm, entry);
-  code = cli_credentials_save(opts, updated);
-  coreapi_node_free(updated);
+  stored = cli_credential_store_secret(norm, entry, a.store, &err);
+  coreapi_node_free(entry);
+  if (stored == NULL) {
+    coreapi_node_free(creds);
+    return fail(&err);
+  }
+  cli_credential_describe(norm, stored, desc, sizeof(desc));
+  code = save_entry(opts, creds, norm, stored);
   coreapi_node_free(creds);
   if (code != CLI_OK)
     return code;
@@ -338,7 +373,7 @@ static int credentials_add(cli_options *opts, int argc, char **argv) {
 static int credentials_remove(cli_options *opts, int argc, char **argv) {
   char norm[512];
   coreapi_error err;
-  int code;
+  int code, erased = 0;
   if (argc != 1)
     return cli_usage("credentials", "remove takes one argument: DOMAIN");
   if (coreapi_domain_normalize(argv[0], norm, sizeof(norm), &err) != COREAPI_OK)
@@ -346,6 +381,11 @@ static int credentials_remove(cli_options *opts, int argc, char **argv) {
   coreapi_node *creds = cli_credentials_load(opts, &code);
   if (creds == NULL)
     return code;
+  const coreapi_node *old = coreapi_map_get(creds, norm, strlen(norm));
+  /* The secret first: an entry removed with its secret left in a helper
+   * would leave nothing pointing at it. The entry goes either way. */
+  if (old != NULL && cli_credential_erase_secret(norm, old, &err) != 0)
+    erased = -1;
   coreapi_node *updated = cli_map_without(creds, norm);
   code = cli_credentials_save(opts, updated);
   /* No session left: the cookies it kept go too. */
@@ -357,6 +397,11 @@ static int credentials_remove(cli_options *opts, int argc, char **argv) {
     return code;
   cli_heading(opts, "Removed credentials");
   printf("%s\n", norm);
+  if (erased != 0) {
+    cli_error("%s is removed, but its secret could not be erased from its helper: %s", norm,
+              err.text);
+    return CLI_OTHER;
+  }
   return CLI_OK;
 }
 

@@ -7,10 +7,17 @@
  *   {"kind": "basic",   "username": "...", "password": "..."}
  *   {"kind": "token",   "token": "...", "scheme": "Bearer"}
  *   {"kind": "session", "csrf_cookie": "csrftoken", "csrf_header": "X-CSRFToken"}
+ *   {"kind": "apikey",  "name": "X-API-Key", "in": "header", "value": "..."}
  *
  * A plain string value, as the reference tool writes, is a raw header value.
  * The file holds secrets: it is written with mode 0600, and a file that
  * others can access is refused with the chmod that fixes it.
+ *
+ * An entry with "store": "helper:SPEC" holds no secret: its secret member
+ * (password, token, value) is kept by that git credential helper
+ * (secret_store.c) under path=coreapi/KIND, username= Basic's username or the
+ * kind, fetched each time the credential is used, and never fetched to be
+ * described. {"kind": "basic", "username": "alice", "store": "helper:store"}
  */
 #include <errno.h>
 #include <stdio.h>
@@ -90,21 +97,51 @@ static const char *kind_of(const coreapi_node *entry) {
   return k ? k : "";
 }
 
-coreapi_auth *cli_credential_auth(const char *domain, const coreapi_node *entry,
-                                  coreapi_error *err) {
-  const char *kind = kind_of(entry);
-  if (strcmp(kind, "header") == 0) {
-    const char *value = coreapi_node_type_of(entry) == COREAPI_NODE_STRING
-                            ? coreapi_string_value(entry, NULL)
-                            : cli_map_string(entry, "value");
-    return cli_header_auth_new(value ? value : "", domain, err);
-  }
+/* The member holding the secret of a kind in a file-stored entry; its kind's
+ * name is the FIELD of a helper-stored one (path=coreapi/KIND). NULL for a
+ * kind without a secret (session) or an unknown one. */
+static const char *secret_member(const char *kind) {
+  static const char *const members[][2] = {
+      {"header", "value"}, {"basic", "password"}, {"token", "token"}, {"apikey", "value"}};
+  for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+    if (strcmp(kind, members[i][0]) == 0)
+      return members[i][1];
+  return NULL;
+}
+
+/* The store of an entry: NULL for the file store ("store" absent or
+ * "file"); "" (refused as a store) for a "store" that is not a string. */
+static const char *helper_store_of(const coreapi_node *entry) {
+  const char *store;
+  if (coreapi_node_type_of(entry) != COREAPI_NODE_OBJECT ||
+      coreapi_map_get(entry, "store", 5) == NULL)
+    return NULL;
+  store = cli_map_string(entry, "store");
+  if (store == NULL)
+    return "";
+  return strcmp(store, "file") == 0 ? NULL : store;
+}
+
+/* The username= of a helper-kept secret: Basic's username, else the kind. */
+static const char *helper_user(const char *kind, const coreapi_node *entry) {
+  const char *user = strcmp(kind, "basic") == 0 ? cli_map_string(entry, "username") : NULL;
+  return user != NULL && user[0] != '\0' ? user : kind;
+}
+
+/* An authentication for entry, with secret as its secret, or (NULL) the
+ * one kept in the entry. */
+static coreapi_auth *auth_make(const char *domain, const coreapi_node *entry, const char *secret,
+                               coreapi_error *err) {
+  const char *kind = kind_of(entry), *member = secret_member(kind);
+  if (secret == NULL && member != NULL)
+    secret = coreapi_node_type_of(entry) == COREAPI_NODE_STRING ? coreapi_string_value(entry, NULL)
+                                                                : cli_map_string(entry, member);
+  if (strcmp(kind, "header") == 0)
+    return cli_header_auth_new(secret ? secret : "", domain, err);
   if (strcmp(kind, "basic") == 0)
-    return coreapi_auth_basic_new(cli_map_string(entry, "username"),
-                                  cli_map_string(entry, "password"), domain, err);
+    return coreapi_auth_basic_new(cli_map_string(entry, "username"), secret, domain, err);
   if (strcmp(kind, "token") == 0)
-    return coreapi_auth_token_new(cli_map_string(entry, "token"),
-                                  cli_map_string(entry, "scheme"), domain, err);
+    return coreapi_auth_token_new(secret, cli_map_string(entry, "scheme"), domain, err);
   if (strcmp(kind, "apikey") == 0) {
     const char *in = cli_map_string(entry, "in");
     coreapi_apikey_location loc = COREAPI_APIKEY_HEADER;
@@ -114,8 +151,7 @@ coreapi_auth *cli_credential_auth(const char *domain, const coreapi_node *entry,
       loc = COREAPI_APIKEY_COOKIE;
     else if (in != NULL && strcmp(in, "header") != 0)
       loc = (coreapi_apikey_location)-1; /* refused by the library */
-    return coreapi_auth_apikey_new(cli_map_string(entry, "name"),
-                                   cli_map_string(entry, "value"), loc, domain, err);
+    return coreapi_auth_apikey_new(cli_map_string(entry, "name"), secret, loc, domain, err);
   }
   if (strcmp(kind, "session") == 0)
     return coreapi_auth_session_new(cli_map_string(entry, "csrf_cookie"),
@@ -124,6 +160,95 @@ coreapi_auth *cli_credential_auth(const char *domain, const coreapi_node *entry,
   coreapi_error_set(err, COREAPI_ERR_BAD_CREDENTIALS, "unknown credential kind \"%s\" for %s",
                     kind, domain);
   return NULL;
+}
+
+/* Can entry's secret be kept by a helper? 0, or -1 with err set. */
+static int check_helper_entry(const char *domain, const coreapi_node *entry, const char *store,
+                              coreapi_error *err) {
+  const char *kind = kind_of(entry);
+  if (cli_secret_store_check(store, err) != 0)
+    return -1;
+  if (secret_member(kind) == NULL) {
+    coreapi_error_set(err, COREAPI_ERR_BAD_CREDENTIALS,
+                      "a %s credential (%s) has no secret to keep in a credential helper",
+                      kind[0] ? kind : "kindless", domain);
+    return -1;
+  }
+  return 0;
+}
+
+coreapi_auth *cli_credential_auth(const char *domain, const coreapi_node *entry,
+                                  coreapi_error *err) {
+  const char *store = helper_store_of(entry), *kind = kind_of(entry);
+  coreapi_auth *auth;
+  char *secret;
+  if (store == NULL)
+    return auth_make(domain, entry, NULL, err);
+  if (check_helper_entry(domain, entry, store, err) != 0)
+    return NULL;
+  secret = cli_secret_get(store, domain, kind, helper_user(kind, entry), err);
+  if (secret == NULL)
+    return NULL;
+  auth = auth_make(domain, entry, secret, err);
+  cli_free_secret(secret);
+  return auth;
+}
+
+void cli_credential_describe(const char *domain, const coreapi_node *entry, char *buf,
+                             size_t size) {
+  coreapi_error err;
+  const char *store = helper_store_of(entry);
+  coreapi_auth *auth = NULL;
+  /* A helper's secret is not fetched to say what it is: a stand-in will do,
+   * since a description never shows the secret. */
+  if (store == NULL || check_helper_entry(domain, entry, store, &err) == 0)
+    auth = auth_make(domain, entry, store != NULL ? "x" : NULL, &err);
+  if (auth == NULL) {
+    snprintf(buf, size, "<invalid: %.200s>", err.text);
+    return;
+  }
+  coreapi_auth_describe(auth, buf, size);
+  coreapi_auth_free(auth);
+  if (store != NULL) {
+    size_t n = strlen(buf);
+    snprintf(buf + n, size - n, " (in helper: %s)", cli_secret_helper(store));
+  }
+}
+
+coreapi_node *cli_credential_store_secret(const char *domain, const coreapi_node *entry,
+                                          const char *store, coreapi_error *err) {
+  const char *kind = kind_of(entry), *member = secret_member(kind);
+  coreapi_node *bare, *stored;
+  coreapi_error_clear(err);
+  if (store == NULL || strcmp(store, "file") == 0)
+    return coreapi_node_ref((coreapi_node *)entry);
+  if (check_helper_entry(domain, entry, store, err) != 0)
+    return NULL;
+  if (cli_secret_put(store, domain, kind, helper_user(kind, entry),
+                     cli_map_string(entry, member), err) != 0)
+    return NULL;
+  bare = cli_map_without(entry, member);
+  stored = cli_map_with(bare, "store", cli_string(store));
+  coreapi_node_free(bare);
+  return stored;
+}
+
+int cli_credential_erase_secret(const char *domain, const coreapi_node *entry,
+                                coreapi_error *err) {
+  const char *store = helper_store_of(entry), *kind = kind_of(entry);
+  coreapi_error_clear(err);
+  if (store == NULL)
+    return 0;
+  if (check_helper_entry(domain, entry, store, err) != 0)
+    return -1;
+  return cli_secret_erase(store, domain, kind, helper_user(kind, entry), err);
+}
+
+int cli_credential_same_slot(const coreapi_node *a, const coreapi_node *b) {
+  const char *sa = helper_store_of(a), *sb = helper_store_of(b);
+  const char *ka = kind_of(a), *kb = kind_of(b);
+  return sa != NULL && sb != NULL && strcmp(sa, sb) == 0 && strcmp(ka, kb) == 0 &&
+         strcmp(helper_user(ka, a), helper_user(kb, b)) == 0;
 }
 
 int cli_credentials_have_session(const coreapi_node *creds) {

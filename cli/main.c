@@ -26,6 +26,9 @@ static const char main_help[] =
     "  --max-filesize BYTES    fail a download whose body is larger (default 1G;\n"
     "                          suffixes k, m, g: KiB, MiB, GiB; 0: no limit); no\n"
     "                          file is left behind\n"
+    "  --netrc                 send the login and password of ~/.netrc (or $NETRC)\n"
+    "                          for the request's host (HTTP Basic)\n"
+    "  --netrc-file FILE       the same with the netrc file FILE\n"
     "  --debug                 show each request and response (secrets redacted)\n"
     "                          and which credential each hop used, on stderr\n"
     "  --no-color              no colour, even on a terminal\n"
@@ -138,6 +141,61 @@ static int is_option(const char *arg, const char *name) {
   return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* Read the global options into opts, *config_dir and *no_color; *next
+ * becomes the index of the command. Returns -1 to go on, or the exit code
+ * (help, version, a usage error). */
+static int parse_globals(int argc, char **argv, cli_options *opts, const char **config_dir,
+                         int *no_color, int *next) {
+  for (*next = 1; *next < argc && argv[*next][0] == '-'; ++*next) {
+    const char *a = argv[*next];
+    if (cli_is_help(a)) {
+      return cli_help(main_help);
+    } else if (strcmp(a, "--version") == 0) {
+      printf("coreapi version %s\n", coreapi_version());
+      return CLI_OK;
+    } else if (strcmp(a, "--debug") == 0) {
+      opts->debug = 1;
+    } else if (strcmp(a, "--no-color") == 0) {
+      *no_color = 1;
+    } else if (strcmp(a, "--netrc") == 0) {
+      opts->netrc = 1;
+    } else if (strncmp(a, "--netrc=", 8) == 0) {
+      return cli_usage(NULL, "--netrc takes no value (it reads $NETRC or ~/.netrc); "
+                             "name a file with --netrc-file FILE");
+    } else if (is_option(a, "--netrc-file")) {
+      if ((opts->netrc_file = option_value("--netrc-file", argc, argv, next)) == NULL)
+        goto missing;
+    } else if (is_option(a, "--config-dir")) {
+      if ((*config_dir = option_value("--config-dir", argc, argv, next)) == NULL)
+        goto missing;
+    } else if (is_option(a, "--resolve")) {
+      const char *v = option_value("--resolve", argc, argv, next);
+      if (v == NULL)
+        goto missing;
+      opts->resolve[opts->resolve_count++] = v;
+    } else if (is_option(a, "--cacert")) {
+      if ((opts->cacert = option_value("--cacert", argc, argv, next)) == NULL)
+        goto missing;
+    } else if (is_option(a, "--max-filesize")) {
+      const char *v = option_value("--max-filesize", argc, argv, next);
+      if (v == NULL)
+        goto missing;
+      if (parse_size(v, &opts->max_filesize) != 0)
+        return cli_usage(NULL, "--max-filesize: %s is not a size in bytes (e.g. 0, 5000, 10m, 2g)",
+                         v);
+    } else if (strcmp(a, "--") == 0) {
+      ++*next;
+      break;
+    } else {
+      return cli_usage(NULL, "no such option: %s", a);
+    }
+  }
+  return -1;
+
+missing:
+  return cli_usage(NULL, "option %s needs a value", argv[*next]);
+}
+
 int main(int argc, char **argv) {
   cli_options opts;
   const char *config_dir = NULL;
@@ -149,46 +207,9 @@ int main(int argc, char **argv) {
   if (opts.resolve == NULL)
     return CLI_OTHER;
 
-  for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-    const char *a = argv[i];
-    if (cli_is_help(a)) {
-      free(opts.resolve);
-      return cli_help(main_help);
-    } else if (strcmp(a, "--version") == 0) {
-      printf("coreapi version %s\n", coreapi_version());
-      free(opts.resolve);
-      return CLI_OK;
-    } else if (strcmp(a, "--debug") == 0) {
-      opts.debug = 1;
-    } else if (strcmp(a, "--no-color") == 0) {
-      no_color = 1;
-    } else if (is_option(a, "--config-dir")) {
-      if ((config_dir = option_value("--config-dir", argc, argv, &i)) == NULL)
-        goto missing;
-    } else if (is_option(a, "--resolve")) {
-      const char *v = option_value("--resolve", argc, argv, &i);
-      if (v == NULL)
-        goto missing;
-      opts.resolve[opts.resolve_count++] = v;
-    } else if (is_option(a, "--cacert")) {
-      if ((opts.cacert = option_value("--cacert", argc, argv, &i)) == NULL)
-        goto missing;
-    } else if (is_option(a, "--max-filesize")) {
-      const char *v = option_value("--max-filesize", argc, argv, &i);
-      if (v == NULL)
-        goto missing;
-      if (parse_size(v, &opts.max_filesize) != 0) {
-        free(opts.resolve);
-        return cli_usage(NULL, "--max-filesize: %s is not a size in bytes (e.g. 0, 5000, 10m, 2g)",
-                         v);
-      }
-    } else if (strcmp(a, "--") == 0) {
-      i++;
-      break;
-    } else {
-      free(opts.resolve);
-      return cli_usage(NULL, "no such option: %s", a);
-    }
+  if ((rc = parse_globals(argc, argv, &opts, &config_dir, &no_color, &i)) >= 0) {
+    free(opts.resolve);
+    return rc;
   }
   if (i >= argc) {
     fputs(main_help, stderr);
@@ -213,8 +234,4 @@ int main(int argc, char **argv) {
   free(dir);
   free(opts.resolve);
   return rc;
-
-missing:
-  free(opts.resolve);
-  return cli_usage(NULL, "option %s needs a value", argv[i]);
 }

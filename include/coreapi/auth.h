@@ -158,6 +158,62 @@ COREAPI_EXTERN coreapi_code coreapi_auth_apply(const coreapi_auth *auth, coreapi
  * built-in schemes' state is private: do not touch what this returns. */
 COREAPI_EXTERN void *coreapi_auth_state(const coreapi_auth *auth);
 
+/* --- netrc ----------------------------------------------------------------- */
+
+/* Flags of coreapi_auth_netrc_new. */
+#define COREAPI_NETRC_DEFAULT 1u /* use the file's `default` entry for other hosts */
+
+/* HTTP Basic authentication (RFC 7617) with the logins and passwords of a
+ * netrc file, each `machine NAME` entry's sent only to the host NAME.
+ *
+ * path is the file; NULL means $NETRC when that is set and not empty, else
+ * ~/.netrc ($HOME, else the user's home directory in the password
+ * database). The file is read once, here: later changes to it are not seen.
+ * The format is that of curl and the ftp clients (netrc(5)): tokens
+ * separated by spaces, tabs and line breaks; `machine NAME`, `default`,
+ * `login L`, `password P`, `account A` (ignored), `macdef NAME` (its body
+ * up to the next empty line is skipped); lines starting with '#' are
+ * comments; a value may be quoted ("two words", with \", \\, \n, \r, \t).
+ *
+ * For each request and redirect hop the authentication applies to, the
+ * first entry of the file that names the hop's host (compared as the
+ * request's host is normalised: any case, one trailing dot, punycode, IPv6
+ * in brackets or not) gives `Authorization: Basic base64(login:password)`;
+ * a host no entry names gets nothing, so one machine's password never goes
+ * to another host. netrc names no port: an entry covers its host on any
+ * port. The first entry for a host decides even when it has no password:
+ * then nothing is sent (there is no prompt, and no later entry or default
+ * is tried). An entry with a password and no login sends an empty login
+ * (as curl does). With COREAPI_NETRC_DEFAULT in flags, a `default` entry
+ * acts as a machine entry naming every host (in file order, as curl
+ * reads it: it belongs after the machine entries); without it, `default`
+ * entries are ignored.
+ *
+ * The domain pattern is "*": a client applies the authentication to the
+ * first request's origin and the hops of its redirect chain that stay in
+ * it (see coreapi/client.h), and an authentication with an explicit
+ * pattern added to the same client wins on the hosts it covers. By hand
+ * (coreapi_auth_apply) it applies to any host, the rule above deciding.
+ *
+ * Refused, with err naming the file: a missing file (ERR_IO, also when the
+ * file was found through $NETRC or ~), a file that is not a regular file,
+ * that group or others can access in any way (ERR_IO: `chmod 600 FILE`
+ * fixes it, since other users could read the passwords) or that is larger
+ * than 1 MiB (ERR_IO); a NUL byte or a quoted string not closed (ERR_PARSE,
+ * with the line); a login or password, in any entry, that is not valid
+ * UTF-8 or holds a control character (CR and LF included), or a login with
+ * ':' (RFC 7617 cannot carry it) (ERR_BAD_CREDENTIALS, with the line). A
+ * flag other than COREAPI_NETRC_DEFAULT, or an empty path, is
+ * ERR_INVALID_ARGUMENT. Messages never hold a login or password, and the
+ * description is "netrc (3 machines)" (with ", default" when a default
+ * entry is used). Logins and passwords are wiped from memory when the
+ * object is freed; the object holds no mutable state and may be shared by
+ * clients in several threads.
+ * Returns a new object (release with coreapi_auth_free), or NULL with err
+ * filled. */
+COREAPI_EXTERN coreapi_auth *coreapi_auth_netrc_new(const char *path, unsigned flags,
+                                                    coreapi_error *err);
+
 #ifdef __cplusplus
 }
 #endif
