@@ -285,4 +285,78 @@ int cli_fetch(cli_options *opts, const char *url, const char *format);
 int cli_download_progress(void *userdata, int64_t total, int64_t now, int64_t up_total,
                           int64_t up_now);
 
+/* --- OAuth 2.0 credentials: oauth_entry.c, oauth_persist.c, commands_oauth.c --- */
+
+/* The grants of `--oauth2 GRANT`: the tool's name, OpenAPI's flow, the
+ * library's grant. */
+typedef struct cli_oauth_grant_info {
+  const char *name, *flow;
+  coreapi_oauth2_grant grant;
+} cli_oauth_grant_info;
+#define CLI_OAUTH_GRANTS 4
+extern const cli_oauth_grant_info cli_oauth_grants[CLI_OAUTH_GRANTS];
+/* The index of the grant called name, or -1. */
+int cli_oauth_grant(const char *name);
+
+/* oauth_entry.c: a stored entry (see there). New nodes (abort on ENOMEM,
+ * as cli_string): an Integer; the token as an Object. key: value into b
+ * when value is not NULL. */
+coreapi_node *cli_oauth_number(int64_t v);
+coreapi_node *cli_oauth_token_node(const coreapi_oauth2_token *t);
+void cli_oauth_set(coreapi_map_builder *b, const char *key, const char *value);
+/* The authentication of a stored entry whose secrets are in it, on_token
+ * (may be NULL) told of each token obtained; NULL with err set. */
+coreapi_auth *cli_oauth_auth(const char *domain, const coreapi_node *entry,
+                             void (*on_token)(void *, const coreapi_oauth2_token *),
+                             void *userdata, coreapi_error *err);
+/* The same for an entry as stored (its secrets fetched from its helper),
+ * renewed tokens not written back. */
+coreapi_auth *cli_oauth_plain_auth(const char *domain, const coreapi_node *entry,
+                                   coreapi_error *err);
+/* The entry with its secrets (from its helper, when one keeps them), and
+ * the entry to save for store: its secrets given to the helper ("helper:
+ * SPEC") or kept in it ("file", NULL). New references, or NULL with err. */
+coreapi_node *cli_oauth_with_secrets(const char *domain, const coreapi_node *entry,
+                                     coreapi_error *err);
+coreapi_node *cli_oauth_without_secrets(const char *domain, const coreapi_node *entry,
+                                        const char *store, coreapi_error *err);
+/* Erase the secrets a helper keeps for entry (0 when none does; -1 with err). */
+int cli_oauth_erase(const char *domain, const coreapi_node *entry, coreapi_error *err);
+/* "oauth2 (client-credentials, client ID, expires in N min)": no secret. */
+void cli_oauth_describe(const coreapi_node *entry, char *buf, size_t size);
+
+/* oauth_persist.c: the authentication the client uses for a stored entry:
+ * tokens it renews written back for the next run (opts may be NULL). */
+coreapi_auth *cli_oauth_credential(const cli_options *opts, const char *domain,
+                                   const coreapi_node *entry, coreapi_error *err);
+
+/* commands_oauth.c: what `credentials add DOMAIN --oauth2 GRANT ...` was told. */
+typedef struct cli_oauth_args {
+  const char *domain, *grant, *token_url, *client_id, *client_auth, *username, *scope,
+      *device_url, *authorize_url, *redirect_port, *revoke_url, *store;
+  int secret_stdin, password_stdin;
+  char found[2][2048]; /* URLs taken from the document (cli_oauth_fill_urls) */
+} cli_oauth_args;
+/* The command line (argv after "add") into *o: CLI_OK or a usage error. */
+int cli_oauth_parse(cli_oauth_args *o, int argc, char **argv);
+/* The URLs left out taken from the current document's security schemes
+ * (said on stdout), or a usage error naming the option needed. */
+int cli_oauth_fill_urls(const cli_options *opts, cli_oauth_args *o);
+/* Obtain a token now (secret, password may be NULL) and return the entry to
+ * store (new), or NULL (error printed) with *code set. */
+coreapi_node *cli_oauth_obtain(const cli_options *opts, const char *domain,
+                               const cli_oauth_args *o, const char *secret,
+                               const char *password, int *code);
+/* The whole `credentials add DOMAIN --oauth2 ...` (argv after "add"). */
+int cli_oauth_add(cli_options *opts, int argc, char **argv);
+/* Renew the stored token now (written back); revoke it where the entry
+ * says (nothing to do without a revocation URL). Exit codes. */
+int cli_oauth_refresh(const cli_options *opts, const char *domain, const coreapi_node *entry);
+int cli_oauth_revoke(const cli_options *opts, const char *domain, const coreapi_node *entry);
+
+/* secret_input.c: a secret: a line of stdin (from_stdin), else prompted for
+ * on the terminal without echo. A new string (cli_free_secret), or NULL
+ * (error printed) with *code set. */
+char *cli_read_secret(int from_stdin, const char *prompt, int *code);
+
 #endif /* COREAPI_CLI_H */

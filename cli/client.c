@@ -19,12 +19,18 @@ static int fail(const coreapi_error *err) {
 }
 
 /* Every stored credential, each scoped to its domain. */
-static int add_credentials(coreapi_client *client, const coreapi_node *creds) {
+static int add_credentials(const cli_options *opts, coreapi_client *client,
+                           const coreapi_node *creds) {
   coreapi_error err;
   for (size_t i = 0, n = coreapi_map_size(creds); i < n; i++) {
-    const char *domain;
+    const char *domain, *kind;
     coreapi_node *entry = coreapi_map_entry_inserted(creds, i, &domain, NULL);
-    coreapi_auth *auth = cli_credential_auth(domain, entry, &err);
+    coreapi_auth *auth;
+    kind = cli_map_string(entry, "kind");
+    /* An OAuth 2.0 token renewed while we run is written back for the next. */
+    auth = kind != NULL && strcmp(kind, "oauth2") == 0
+               ? cli_oauth_credential(opts, domain, entry, &err)
+               : cli_credential_auth(domain, entry, &err);
     if (auth == NULL || coreapi_client_add_auth(client, auth, &err) != COREAPI_OK) {
       coreapi_auth_free(auth);
       cli_error("credentials for %s: %s", domain, err.text);
@@ -115,7 +121,7 @@ int cli_client_open(const cli_options *opts, cli_client *cc) {
     code = CLI_USAGE;
     goto out;
   }
-  if ((code = add_credentials(cc->client, creds)) != CLI_OK ||
+  if ((code = add_credentials(opts, cc->client, creds)) != CLI_OK ||
       (code = add_netrc(opts, cc->client)) != CLI_OK ||
       (code = add_headers(cc->client, headers)) != CLI_OK)
     goto out;

@@ -45,6 +45,18 @@ static const char credentials_help[] =
     "                                     default), the query or a cookie; the key\n"
     "                                     is prompted for without echo, or read\n"
     "                                     from stdin\n"
+    "  add DOMAIN --oauth2 GRANT --client-id ID [--client-secret-stdin]\n"
+    "      [--token-url URL] [--scope \"a b\"] [--client-auth basic|post]\n"
+    "      [--username USER --password-stdin] [--device-url URL]\n"
+    "      [--authorize-url URL] [--redirect-port N] [--revoke-url URL]\n"
+    "                                     OAuth 2.0, GRANT client-credentials,\n"
+    "                                     password, device or authorization-code:\n"
+    "                                     a token is obtained now, stored, renewed\n"
+    "                                     on use; URLs left out come from the\n"
+    "                                     current document's security schemes; the\n"
+    "                                     client secret (then the password) read\n"
+    "                                     from stdin\n"
+    "  refresh DOMAIN                     renew DOMAIN's OAuth 2.0 token now\n"
     "  remove DOMAIN                      remove the credential for DOMAIN (and\n"
     "                                     its secret from its helper)\n"
     "  which URL                          which credential a request to URL uses\n"
@@ -62,75 +74,6 @@ static int fail(const coreapi_error *err) {
   return cli_exit_code(err->code);
 }
 
-/* Read one line (without its line ending) from fd; a new string, or NULL
- * (error printed) out of memory or for a line with a NUL byte, which would
- * cut the secret short unseen. */
-static char *read_line(int fd) {
-  size_t cap = 128, n = 0;
-  char *buf = malloc(cap);
-  char c;
-  if (buf == NULL)
-    return cli_error("out of memory"), NULL;
-  for (;;) {
-    ssize_t r = read(fd, &c, 1);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r <= 0 || c == '\n')
-      break;
-    if (c == '\0') {
-      cli_wipe(buf, n);
-      free(buf);
-      cli_error("the secret read contains a NUL byte; refusing it");
-      return NULL;
-    }
-    if (n + 2 > cap) {
-      char *nb = malloc(cap * 2);
-      if (nb == NULL) {
-        cli_wipe(buf, n);
-        free(buf);
-        cli_error("out of memory");
-        return NULL;
-      }
-      memcpy(nb, buf, n);
-      cli_wipe(buf, n);
-      free(buf);
-      buf = nb;
-      cap *= 2;
-    }
-    buf[n++] = c;
-  }
-  if (n > 0 && buf[n - 1] == '\r')
-    n--;
-  buf[n] = '\0';
-  return buf;
-}
-
-/* Prompt on the terminal without echo. NULL (error printed) without one. */
-static char *prompt_secret(const char *prompt) {
-  int fd = open("/dev/tty", O_RDWR | O_NOCTTY);
-  struct termios old, quiet;
-  char *line;
-  if (fd < 0 || tcgetattr(fd, &old) != 0) {
-    if (fd >= 0)
-      close(fd);
-    cli_error("no terminal to prompt for the password on; use --password-stdin");
-    return NULL;
-  }
-  quiet = old;
-  quiet.c_lflag &= ~(tcflag_t)ECHO;
-  quiet.c_lflag |= ICANON;
-  if (write(fd, prompt, strlen(prompt)) < 0) {
-    /* the prompt is a courtesy */
-  }
-  tcsetattr(fd, TCSAFLUSH, &quiet);
-  line = read_line(fd);
-  tcsetattr(fd, TCSAFLUSH, &old);
-  if (write(fd, "\n", 1) < 0) {
-    /* as above */
-  }
-  close(fd);
-  return line;
-}
 
 static int credentials_show(cli_options *opts) {
   int code;
@@ -256,14 +199,6 @@ static int parse_add(add_args *a, int argc, char **argv) {
   return check_store(a);
 }
 
-/* A secret from stdin, or prompted for on the terminal: a new string (free
- * with cli_free_secret), or NULL (error printed) with *code set. */
-static char *read_secret(int from_stdin, const char *prompt, int *code) {
-  char *secret = from_stdin ? read_line(STDIN_FILENO) : prompt_secret(prompt);
-  if (secret == NULL)
-    *code = CLI_USAGE;
-  return secret;
-}
 
 /* The stored entry for *a (secrets read from stdin or a prompt here), or
  * NULL with *code set. */
@@ -285,14 +220,14 @@ static coreapi_node *add_entry(const add_args *a, int *code) {
     entry = entry_new("header", "value", a->value, NULL, NULL);
   } else if (a->token != NULL || a->token_stdin) {
     const char *token = a->token;
-    if (a->token_stdin && (token = secret = read_secret(1, NULL, code)) == NULL)
+    if (a->token_stdin && (token = secret = cli_read_secret(1, NULL, code)) == NULL)
       return NULL;
     entry = entry_new("token", "token", token, "scheme", a->scheme ? a->scheme : "Bearer");
   } else if (a->api_key != NULL) {
     coreapi_node *bare;
     char prompt[300];
     snprintf(prompt, sizeof(prompt), "API key %s for %s: ", a->api_key, a->domain);
-    if ((secret = read_secret(a->key_stdin, prompt, code)) == NULL)
+    if ((secret = cli_read_secret(a->key_stdin, prompt, code)) == NULL)
       return NULL;
     bare = entry_new("apikey", "name", a->api_key, "value", secret);
     entry = bare ? cli_map_with(bare, "in", cli_string(a->in ? a->in : "header")) : NULL;
@@ -300,7 +235,7 @@ static coreapi_node *add_entry(const add_args *a, int *code) {
   } else if (a->basic_user != NULL) {
     char prompt[300];
     snprintf(prompt, sizeof(prompt), "Password for %s: ", a->basic_user);
-    if ((secret = read_secret(a->password_stdin, prompt, code)) == NULL)
+    if ((secret = cli_read_secret(a->password_stdin, prompt, code)) == NULL)
       return NULL;
     entry = entry_new("basic", "username", a->basic_user, "password", secret);
   } else {
@@ -329,14 +264,23 @@ static int save_entry(cli_options *opts, coreapi_node *creds, const char *domain
   return code;
 }
 
+static int has_option(int argc, char **argv, const char *name) {
+  for (int i = 0; i < argc; i++)
+    if (strcmp(argv[i], name) == 0)
+      return 1;
+  return 0;
+}
+
 static int credentials_add(cli_options *opts, int argc, char **argv) {
   add_args a;
   char norm[512], desc[512];
   coreapi_error err;
   coreapi_node *entry, *creds, *stored;
   coreapi_auth *auth;
-  int code = parse_add(&a, argc, argv);
-  if (code != CLI_OK)
+  int code;
+  if (has_option(argc, argv, "--oauth2"))
+    return cli_oauth_add(opts, argc, argv);
+  if ((code = parse_add(&a, argc, argv)) != CLI_OK)
     return code;
   if (coreapi_domain_normalize(a.domain, norm, sizeof(norm), &err) != COREAPI_OK)
     return fail(&err);
@@ -382,6 +326,15 @@ static int credentials_remove(cli_options *opts, int argc, char **argv) {
   if (creds == NULL)
     return code;
   const coreapi_node *old = coreapi_map_get(creds, norm, strlen(norm));
+  /* An OAuth 2.0 token is revoked where it can be (a failure is said; the
+   * credential goes anyway). */
+  if (old != NULL && strcmp(cli_map_string(old, "kind") ? cli_map_string(old, "kind") : "",
+                            "oauth2") == 0) {
+    coreapi_node *full = cli_oauth_with_secrets(norm, old, &err);
+    if (full != NULL && cli_oauth_revoke(opts, norm, full) != CLI_OK)
+      erased = 1;
+    coreapi_node_free(full);
+  }
   /* The secret first: an entry removed with its secret left in a helper
    * would leave nothing pointing at it. The entry goes either way. */
   if (old != NULL && cli_credential_erase_secret(norm, old, &err) != 0)
@@ -397,12 +350,44 @@ static int credentials_remove(cli_options *opts, int argc, char **argv) {
     return code;
   cli_heading(opts, "Removed credentials");
   printf("%s\n", norm);
-  if (erased != 0) {
+  if (erased < 0) {
     cli_error("%s is removed, but its secret could not be erased from its helper: %s", norm,
               err.text);
     return CLI_OTHER;
   }
+  if (erased > 0)
+    return CLI_OTHER; /* removed, its token not revoked (said above) */
   return CLI_OK;
+}
+
+/* credentials refresh DOMAIN: renew an OAuth 2.0 token now. */
+static int credentials_refresh(cli_options *opts, int argc, char **argv) {
+  char norm[512], desc[512];
+  coreapi_error err;
+  const coreapi_node *entry;
+  coreapi_node *creds;
+  int code;
+  if (argc != 1)
+    return cli_usage("credentials", "refresh takes one argument: DOMAIN");
+  if (coreapi_domain_normalize(argv[0], norm, sizeof(norm), &err) != COREAPI_OK)
+    return fail(&err);
+  if ((creds = cli_credentials_load(opts, &code)) == NULL)
+    return code;
+  entry = coreapi_map_get(creds, norm, strlen(norm));
+  if (entry == NULL || strcmp(cli_map_string(entry, "kind") ? cli_map_string(entry, "kind") : "",
+                              "oauth2") != 0) {
+    coreapi_node_free(creds);
+    return cli_usage("credentials", "%s has no OAuth 2.0 credential to refresh", norm);
+  }
+  code = cli_oauth_refresh(opts, norm, entry);
+  coreapi_node_free(creds);
+  if (code == CLI_OK && (creds = cli_credentials_load(opts, &code)) != NULL) {
+    cli_credential_describe(norm, coreapi_map_get(creds, norm, strlen(norm)), desc, sizeof(desc));
+    cli_heading(opts, "Refreshed credentials");
+    printf("%s %s\n", norm, desc);
+    coreapi_node_free(creds);
+  }
+  return code;
 }
 
 static int credentials_which(cli_options *opts, int argc, char **argv) {
@@ -443,5 +428,7 @@ int cmd_credentials(cli_options *opts, int argc, char **argv) {
     return credentials_remove(opts, argc - 2, argv + 2);
   if (!strcmp(sub, "which"))
     return credentials_which(opts, argc - 2, argv + 2);
+  if (!strcmp(sub, "refresh"))
+    return credentials_refresh(opts, argc - 2, argv + 2);
   return cli_usage("credentials", "no such command: %s", sub);
 }

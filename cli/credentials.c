@@ -8,6 +8,8 @@
  *   {"kind": "token",   "token": "...", "scheme": "Bearer"}
  *   {"kind": "session", "csrf_cookie": "csrftoken", "csrf_header": "X-CSRFToken"}
  *   {"kind": "apikey",  "name": "X-API-Key", "in": "header", "value": "..."}
+ *   {"kind": "oauth2",  "grant": ..., "client_id": ..., "client_secret", "token": {...}}
+ *                       (oauth_entry.c: the settings, the secret and the token)
  *
  * A plain string value, as the reference tool writes, is a raw header value.
  * The file holds secrets: it is written with mode 0600, and a file that
@@ -182,6 +184,8 @@ coreapi_auth *cli_credential_auth(const char *domain, const coreapi_node *entry,
   const char *store = helper_store_of(entry), *kind = kind_of(entry);
   coreapi_auth *auth;
   char *secret;
+  if (strcmp(kind, "oauth2") == 0) /* its tokens written back: cli_oauth_credential */
+    return cli_oauth_plain_auth(domain, entry, err);
   if (store == NULL)
     return auth_make(domain, entry, NULL, err);
   if (check_helper_entry(domain, entry, store, err) != 0)
@@ -199,6 +203,14 @@ void cli_credential_describe(const char *domain, const coreapi_node *entry, char
   coreapi_error err;
   const char *store = helper_store_of(entry);
   coreapi_auth *auth = NULL;
+  if (strcmp(kind_of(entry), "oauth2") == 0) {
+    size_t n;
+    cli_oauth_describe(entry, buf, size);
+    n = strlen(buf);
+    if (store != NULL)
+      snprintf(buf + n, size - n, " (in helper: %s)", cli_secret_helper(store));
+    return;
+  }
   /* A helper's secret is not fetched to say what it is: a stand-in will do,
    * since a description never shows the secret. */
   if (store == NULL || check_helper_entry(domain, entry, store, &err) == 0)
@@ -220,6 +232,8 @@ coreapi_node *cli_credential_store_secret(const char *domain, const coreapi_node
   const char *kind = kind_of(entry), *member = secret_member(kind);
   coreapi_node *bare, *stored;
   coreapi_error_clear(err);
+  if (strcmp(kind, "oauth2") == 0)
+    return cli_oauth_without_secrets(domain, entry, store, err);
   if (store == NULL || strcmp(store, "file") == 0)
     return coreapi_node_ref((coreapi_node *)entry);
   if (check_helper_entry(domain, entry, store, err) != 0)
@@ -239,6 +253,8 @@ int cli_credential_erase_secret(const char *domain, const coreapi_node *entry,
   coreapi_error_clear(err);
   if (store == NULL)
     return 0;
+  if (strcmp(kind, "oauth2") == 0)
+    return cli_oauth_erase(domain, entry, err);
   if (check_helper_entry(domain, entry, store, err) != 0)
     return -1;
   return cli_secret_erase(store, domain, kind, helper_user(kind, entry), err);

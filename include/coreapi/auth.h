@@ -124,6 +124,45 @@ COREAPI_EXTERN coreapi_auth *coreapi_auth_session_new(const char *csrf_cookie_na
                                                       const char *csrf_header_name,
                                                       const char *domain, coreapi_error *err);
 
+/* HTTP Digest authentication (RFC 7616), carried out by libcurl: on every
+ * hop in scope libcurl answers the server's 401 challenge itself within the
+ * same transfer (algorithms MD5 and SHA-256, their -sess variants, qop
+ * "auth" or none, userhash: whatever the challenge asks; SHA-512-256 only
+ * with libcurl 8.7.0 or later, earlier versions compute it wrong; a request
+ * body is sent again with the answer), and the final response is the hop's
+ * response. A wrong password gives that final 401 (ERR_ERROR_RESPONSE from
+ * the Core API calls). Nothing is sent to a server before it has asked
+ * (libcurl answers unasked, with the server's last nonce, only on the next
+ * transfer that goes to the same origin with the same credentials), and
+ * never Basic: a server that offers only Basic gets no credentials. The
+ * credentials are handed to libcurl only for the hops the domain covers
+ * (never in a URL), so a redirect out of scope, to another host, port or
+ * from https to http, carries none; debug output shows the Authorization
+ * header of every request libcurl sends, the answer included, as
+ * "[redacted]", and the description is "digest (alice)".
+ * username (not empty) and password (may be empty) are required and taken
+ * as UTF-8; the username may contain ':' (RFC 7616 quotes it). NULL, an
+ * empty username, a control character (U+0000 to U+001F, U+007F) in
+ * either, or text that is not valid UTF-8 is refused with
+ * ERR_BAD_CREDENTIALS. domain NULL means "*". The strings are copied, and
+ * wiped when the object is freed (the copies libcurl makes for a transfer
+ * are freed, not wiped, by libcurl). A Digest or NTLM authentication on a hop
+ * replaces an Authorization header the caller set. If the libcurl in use
+ * was built without Digest, a request in scope fails with ERR_INTERNAL. */
+COREAPI_EXTERN coreapi_auth *coreapi_auth_digest_new(const char *username, const char *password,
+                                                     const char *domain, coreapi_error *err);
+
+/* NTLM authentication, carried out by libcurl (CURLAUTH_NTLM) exactly as
+ * Digest above is: the same rules for the strings, the scope, debug output
+ * and libcurl without the feature; the description is "ntlm (alice)". The
+ * username may be "DOMAIN\user". libcurl starts the handshake on the first
+ * request of a hop in scope, and NTLM authenticates the connection: libcurl
+ * never reuses such a connection for a transfer without these credentials.
+ * NTLM is weak (MD4 and DES based): prefer anything else where the server
+ * allows it. */
+COREAPI_EXTERN coreapi_auth *coreapi_auth_ntlm_new(const char *username, const char *password,
+                                                   const char *domain, coreapi_error *err);
+
 /* Take another reference to auth; returns auth. NULL gives NULL. */
 COREAPI_EXTERN coreapi_auth *coreapi_auth_ref(coreapi_auth *auth);
 

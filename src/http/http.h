@@ -199,7 +199,17 @@ struct coreapi_request {
    * jar's cookies inside the first request's origin only (a hop's view
    * borrows them, and the planner drops them off that origin). */
   char *param_cookie;
+  /* Set by a Digest or NTLM authentication for this hop (secrets, owned,
+   * wiped): the scheme (COREAPI__HTTP_AUTH_*; 0: none) and the credentials
+   * libcurl answers the server's challenge with (CURLOPT_HTTPAUTH, _USERNAME,
+   * _PASSWORD) on this hop's transfer only. A view or a clone starts
+   * without them: apply sets them afresh on each hop in scope. */
+  unsigned http_auth;
+  char *http_user, *http_password;
 };
+
+#define COREAPI__HTTP_AUTH_DIGEST 1u /* RFC 7616, libcurl's CURLAUTH_DIGEST */
+#define COREAPI__HTTP_AUTH_NTLM 2u   /* libcurl's CURLAUTH_NTLM */
 
 #define COREAPI__REQ_BORROWED_METHOD 1u
 #define COREAPI__REQ_BORROWED_URL 2u
@@ -218,6 +228,12 @@ coreapi_code coreapi__request_add_auth_query(coreapi_request *req, const char *n
                                              const char *value, coreapi_error *err);
 coreapi_code coreapi__request_add_auth_cookie(coreapi_request *req, const char *name,
                                               const char *value, coreapi_error *err);
+/* Let libcurl answer this hop's challenge with scheme (COREAPI__HTTP_AUTH_*)
+ * and user and password (copied; see http_auth), replacing what req held.
+ * OK or ERR_OUT_OF_MEMORY (req unchanged). */
+coreapi_code coreapi__request_set_http_auth(coreapi_request *req, unsigned scheme,
+                                            const char *user, const char *password,
+                                            coreapi_error *err);
 /* Set req's cookie parameters to line (copied; see param_cookie). OK or
  * ERR_OUT_OF_MEMORY. */
 coreapi_code coreapi__request_set_param_cookie(coreapi_request *req, const char *line,

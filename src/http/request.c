@@ -87,6 +87,8 @@ void coreapi_request_free(coreapi_request *req) {
   coreapi__free_secret(req->auth_query);
   coreapi__free_secret(req->auth_query_value);
   coreapi__free_secret(req->auth_cookie);
+  coreapi__free_secret(req->http_user);
+  coreapi__free_secret(req->http_password);
   if (!(req->borrowed & COREAPI__REQ_BORROWED_COOKIE))
     coreapi__free_secret(req->param_cookie);
   free(req);
@@ -171,6 +173,23 @@ coreapi_code coreapi__request_add_auth_cookie(coreapi_request *req, const char *
   return rc;
 }
 
+coreapi_code coreapi__request_set_http_auth(coreapi_request *req, unsigned scheme,
+                                            const char *user, const char *password,
+                                            coreapi_error *err) {
+  char *u = coreapi__strdup(user), *p = coreapi__strdup(password);
+  if (u == NULL || p == NULL) {
+    coreapi__free_secret(u);
+    coreapi__free_secret(p);
+    return COREAPI__OOM(err);
+  }
+  coreapi__free_secret(req->http_user);
+  coreapi__free_secret(req->http_password);
+  req->http_auth = scheme;
+  req->http_user = u;
+  req->http_password = p;
+  return COREAPI_OK;
+}
+
 coreapi_code coreapi__request_set_multipart(coreapi_request *req, coreapi_error *err) {
   (void)err;
   coreapi__request_drop_body(req);
@@ -235,6 +254,8 @@ coreapi_request *coreapi__request_view(const coreapi_request *src) {
   req->cookie_ctx = NULL;
   req->resent = 0;
   req->auth_query = req->auth_query_value = req->auth_cookie = NULL;
+  req->http_auth = 0;
+  req->http_user = req->http_password = NULL;
   if (coreapi__headers_copy(&req->headers, &src->headers) != 0) {
     coreapi_request_free(req);
     return NULL;

@@ -3,7 +3,9 @@
  * planner and the authentication left it (method, URL, headers, body), on
  * the client's reused easy handle, and collects the response. It decides
  * nothing about credentials; it carries the decision out (the cookie jar is
- * attached only when the plan allows cookies).
+ * attached only when the plan allows cookies; the Digest or NTLM credentials
+ * an authentication marked the hop with are given to libcurl for that
+ * transfer only, and taken off the handle after it).
  *
  * Header lines are parsed by coreapi__parse_header_line (http/parse.c); a
  * status line starts a new block, so after a 1xx interim response only the
@@ -27,37 +29,6 @@ static void too_large(coreapi_client *c, uint64_t limit, int streamed) {
                     c->current_req->url.url);
 }
 
-/* The body as libcurl hands it over: transfer codings removed, content
- * codings kept (see client.h), so both limits count the bytes that are
- * written or kept, never the smaller number that crossed the wire. */
-static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
-  coreapi_client *c = userp;
-  size_t n = size * nmemb;
-  if (c->streaming) {
-    /* c->streamed never exceeds the limit, so the subtraction holds. */
-    if (c->max_filesize > 0 && (uint64_t)n > (uint64_t)c->max_filesize - c->streamed) {
-      too_large(c, (uint64_t)c->max_filesize, 1);
-      return 0;
-    }
-    c->streamed += n;
-    if (c->sink->write(c->sink_data, data, n, &c->sink_error) != COREAPI_OK) {
-      if (c->sink_error.code == COREAPI_OK)
-        coreapi_error_set(&c->sink_error, COREAPI_ERR_IO, "the body sink refused the data");
-      return 0;
-    }
-    return n;
-  }
-  if (c->max_body > 0 && (n > c->max_body || c->current->body.len > c->max_body - n)) {
-    too_large(c, c->max_body, 0);
-    return 0;
-  }
-  if (coreapi__buf_append(&c->current->body, data, n) != 0) {
-    c->header_error = 1;
-    return 0;
-  }
-  return n;
-}
-
 /* A body over its limit that Content-Length announces fails at once, before
  * a byte of it arrives (a download then never even creates its temporary
  * file). libcurl reports the length only when no transfer coding voids it,
@@ -76,18 +47,11 @@ static int announced_too_large(coreapi_client *c, long status, int streamed) {
   return -1;
 }
 
-/* The end of a header block: a final response's body goes to the sink, if
- * there is one. A response is final unless it is an interim 1xx, or a
- * redirect this client is going to follow. Returns 0, or -1 to stop. */
-static int headers_done(coreapi_client *c) {
+/* The final response's header is complete (status): check the announced
+ * length and begin the sink when the body goes there. 0, or -1 to stop. */
+static int begin_final(coreapi_client *c, long status) {
   coreapi_response *r = c->current;
-  long status = 0;
   int to_sink;
-  if (c->streaming)
-    return 0; /* trailers after a streamed body */
-  curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
-  if (status < 200)
-    return 0;
   to_sink = c->sink != NULL &&
             !coreapi__redirect_followed(status, coreapi__headers_get(&r->headers, "Location"),
                                         c->max_redirects);
@@ -114,6 +78,68 @@ static int headers_done(coreapi_client *c) {
   return 0;
 }
 
+/* A 401 that headers_done held back turned out final: begin it now. */
+static int challenge_final(coreapi_client *c) {
+  long status = 0;
+  c->challenge_pending = 0;
+  curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+  return begin_final(c, status);
+}
+
+/* The end of a header block: a final response's body goes to the sink, if
+ * there is one. A response is final unless it is an interim 1xx, or a
+ * redirect this client is going to follow, or a 401 that libcurl may yet
+ * answer itself. Returns 0, or -1 to stop. */
+static int headers_done(coreapi_client *c) {
+  long status = 0;
+  if (c->streaming)
+    return 0; /* trailers after a streamed body */
+  curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200)
+    return 0;
+  if (status == 401 && c->current_req->http_auth != 0) {
+    /* libcurl may answer this challenge and send the request again in
+     * this transfer (the body of this 401 is then never handed over):
+     * the 401 is final only if a body byte of it or the end comes. */
+    c->challenge_pending = 1;
+    return 0;
+  }
+  return begin_final(c, status);
+}
+
+/* The body as libcurl hands it over: transfer codings removed, content
+ * codings kept (see client.h), so both limits count the bytes that are
+ * written or kept, never the smaller number that crossed the wire. */
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
+  coreapi_client *c = userp;
+  size_t n = size * nmemb;
+  if (c->challenge_pending && challenge_final(c) != 0)
+    return 0;
+  if (c->streaming) {
+    /* c->streamed never exceeds the limit, so the subtraction holds. */
+    if (c->max_filesize > 0 && (uint64_t)n > (uint64_t)c->max_filesize - c->streamed) {
+      too_large(c, (uint64_t)c->max_filesize, 1);
+      return 0;
+    }
+    c->streamed += n;
+    if (c->sink->write(c->sink_data, data, n, &c->sink_error) != COREAPI_OK) {
+      if (c->sink_error.code == COREAPI_OK)
+        coreapi_error_set(&c->sink_error, COREAPI_ERR_IO, "the body sink refused the data");
+      return 0;
+    }
+    return n;
+  }
+  if (c->max_body > 0 && (n > c->max_body || c->current->body.len > c->max_body - n)) {
+    too_large(c, c->max_body, 0);
+    return 0;
+  }
+  if (coreapi__buf_append(&c->current->body, data, n) != 0) {
+    c->header_error = 1;
+    return 0;
+  }
+  return n;
+}
+
 /* One header line of the response. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userp) {
   coreapi_client *c = userp;
@@ -124,6 +150,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp) {
     case COREAPI__LINE_END:
       return headers_done(c) == 0 ? n : 0;
     case COREAPI__LINE_STATUS:
+      c->challenge_pending = 0; /* libcurl answered the 401: a new response */
       coreapi__headers_free(&r->headers);
       coreapi__headers_free(&r->cookies);
       free(r->reason);
@@ -308,6 +335,98 @@ static void set_transfer_options(coreapi_client *c, CURLU *url, const char *cook
   curl_easy_setopt(c->curl, CURLOPT_CAPATH, c->ca_bundle ? NULL : c->default_capath);
 }
 
+/* --- HTTP authentication that libcurl carries out (Digest, NTLM) -------- */
+
+/* FNV-1a over n bytes at p (and a separator), continuing from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n) {
+  const unsigned char *b = p;
+  for (size_t i = 0; i <= n; i++) {
+    h ^= i < n ? b[i] : 0xffu;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+/* c->challenge_owner while the handle lacks options after a failed reset. */
+#define HANDLE_UNSET UINT64_MAX
+
+/* Whose credentials a hop hands libcurl: scheme, origin, user, password
+ * (see challenge_owner). Never 0 nor HANDLE_UNSET. */
+static uint64_t challenge_owner(const coreapi_request *req) {
+  uint64_t h = fnv(14695981039346656037ull, &req->http_auth, sizeof(req->http_auth));
+  h = fnv(h, req->url.scheme, strlen(req->url.scheme));
+  h = fnv(h, req->url.host, strlen(req->url.host));
+  h = fnv(h, &req->url.port, sizeof(req->url.port));
+  h = fnv(h, req->http_user, strlen(req->http_user));
+  h = fnv(h, req->http_password, strlen(req->http_password));
+  return h == 0 || h == HANDLE_UNSET ? 1 : h;
+}
+
+/* Make libcurl forget what it learnt of authentication on the handle: a
+ * Digest nonce that another server gave it (libcurl stores every Digest
+ * challenge it sees, on any transfer), or one given to other credentials.
+ * libcurl would answer that nonce unasked, and then take the server's fresh
+ * challenge for a sign of a wrong password and give up with the 401.
+ * curl_easy_reset is the only way, so the handle is given again every
+ * option set on it (see client_impl.h). */
+static coreapi_code forget_challenges(coreapi_client *c, coreapi_error *err) {
+  coreapi_code rc;
+  c->challenge_owner = HANDLE_UNSET; /* until every option is back */
+  curl_easy_reset(c->curl);
+  c->options_changed = 1;
+  rc = coreapi__backend_init(c, err);
+  if (rc != COREAPI_OK)
+    return rc;
+  if ((c->resolve != NULL && curl_easy_setopt(c->curl, CURLOPT_RESOLVE, c->resolve) != CURLE_OK) ||
+      curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, c->progress ? 0L : 1L) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_VERBOSE, c->debug ? 1L : 0L) != CURLE_OK)
+    return coreapi_error_set(err, COREAPI_ERR_INTERNAL,
+                             "libcurl refused the client's settings after a reset");
+  c->challenge_owner = 0;
+  return COREAPI_OK;
+}
+
+/* No credentials on the handle: libcurl sends no Authorization of its own. */
+static void clear_challenge_auth(CURL *curl) {
+  curl_easy_setopt(curl, CURLOPT_USERNAME, NULL);
+  curl_easy_setopt(curl, CURLOPT_PASSWORD, NULL);
+  curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+}
+
+/* Before anything else is set for req's transfer: the credentials of a
+ * Digest or NTLM authentication that applied to this hop, for libcurl to
+ * answer the challenge with (that scheme alone: never Basic, which would
+ * send the password as it is), after a reset unless libcurl's state is
+ * that of the same credentials at the same origin; none otherwise. */
+static coreapi_code set_challenge_auth(coreapi_client *c, const coreapi_request *req,
+                                       coreapi_error *err) {
+  int ntlm = req->http_auth == COREAPI__HTTP_AUTH_NTLM;
+  uint64_t owner;
+  coreapi_code rc;
+  if (c->challenge_owner == HANDLE_UNSET && (rc = forget_challenges(c, err)) != COREAPI_OK)
+    return rc;
+  if (req->http_auth == 0 || req->http_user == NULL || req->http_password == NULL) {
+    c->challenge_owner = 0;
+    clear_challenge_auth(c->curl);
+    return COREAPI_OK;
+  }
+  owner = challenge_owner(req);
+  if (owner != c->challenge_owner && (rc = forget_challenges(c, err)) != COREAPI_OK)
+    return rc;
+  c->challenge_owner = owner;
+  if (curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH, ntlm ? CURLAUTH_NTLM : CURLAUTH_DIGEST) !=
+      CURLE_OK)
+    return coreapi_error_set(err, COREAPI_ERR_INTERNAL,
+                             "%s: this libcurl was built without %s authentication",
+                             req->url.url, ntlm ? "NTLM" : "Digest");
+  if (curl_easy_setopt(c->curl, CURLOPT_USERNAME, req->http_user) != CURLE_OK ||
+      curl_easy_setopt(c->curl, CURLOPT_PASSWORD, req->http_password) != CURLE_OK) {
+    clear_challenge_auth(c->curl);
+    return COREAPI__OOM(err);
+  }
+  return COREAPI_OK;
+}
+
 /* The response's status, reason, URL and cookies once the transfer is done. */
 static coreapi_code finish_response(coreapi_client *c, const coreapi_request *req,
                                     coreapi_response *resp, coreapi_error *err) {
@@ -351,6 +470,34 @@ static coreapi_code transfer_result(coreapi_client *c, CURLcode cc, const coreap
   return COREAPI_OK;
 }
 
+/* The transfer itself, with every option set: the response goes into
+ * resp. Leaves no per-transfer pointer, and no credentials, on the handle. */
+static coreapi_code run_transfer(coreapi_client *c, const coreapi_request *req,
+                                 coreapi_response *resp, coreapi_error *err) {
+  CURLcode cc;
+  c->current = resp;
+  c->current_req = req;
+  c->header_error = 0;
+  c->progress_aborted = 0;
+  c->streaming = 0;
+  c->challenge_pending = 0;
+  coreapi_error_clear(&c->sink_error);
+  c->curl_error[0] = '\0';
+  cc = curl_easy_perform(c->curl);
+  if (cc == CURLE_OK && c->challenge_pending)
+    (void)challenge_final(c); /* a final 401 without a body; failures noted in c */
+  c->current = NULL;
+  c->current_req = NULL;
+  c->streaming = 0;
+  c->challenge_pending = 0;
+  curl_easy_setopt(c->curl, CURLOPT_CURLU, NULL); /* freed with req */
+  curl_easy_setopt(c->curl, CURLOPT_COOKIE, NULL);
+  curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
+  curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
+  curl_easy_setopt(c->curl, CURLOPT_MIMEPOST, NULL);
+  return transfer_result(c, cc, req, err);
+}
+
 coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *req,
                                       int cookies, coreapi_response **out,
                                       coreapi_error *err) {
@@ -363,7 +510,6 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
   char *joined = NULL;
   const char *own = NULL;
   int oom = 0;
-  CURLcode cc;
 
   *out = NULL;
   if (req->url.handle == NULL) {
@@ -376,8 +522,10 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
     coreapi_response_free(resp);
     return COREAPI__OOM(err);
   }
+  rc = set_challenge_auth(c, req, err); /* first: it may reset the handle */
   coreapi__client_use_jar(c, cookies);
-  rc = set_method(c->curl, req, &mime, &up, err);
+  if (rc == COREAPI_OK)
+    rc = set_method(c->curl, req, &mime, &up, err);
   if (rc == COREAPI_OK && (url = wire_url(req, &keyed)) == NULL)
     rc = COREAPI__OOM(err);
   if (rc == COREAPI_OK) {
@@ -387,24 +535,11 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
   }
   if (rc == COREAPI_OK) {
     set_transfer_options(c, url, own, headers);
-    c->current = resp;
-    c->current_req = req;
-    c->header_error = 0;
-    c->progress_aborted = 0;
-    c->streaming = 0;
-    coreapi_error_clear(&c->sink_error);
-    c->curl_error[0] = '\0';
-    cc = curl_easy_perform(c->curl);
-    c->current = NULL;
-    c->current_req = NULL;
-    c->streaming = 0;
-    curl_easy_setopt(c->curl, CURLOPT_CURLU, NULL); /* freed with req */
-    curl_easy_setopt(c->curl, CURLOPT_COOKIE, NULL);
-    curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
-    curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
-    curl_easy_setopt(c->curl, CURLOPT_MIMEPOST, NULL);
-    rc = transfer_result(c, cc, req, err);
+    rc = run_transfer(c, req, resp, err);
   }
+  /* The credentials were for this hop's transfer only: the next one on
+   * this handle, to whatever host, starts without them. */
+  clear_challenge_auth(c->curl);
   curl_mime_free(mime);
   coreapi__upload_close(&up);
   coreapi__header_list_free(headers);

@@ -58,6 +58,16 @@ struct coreapi_client {
   const coreapi_request *current_req; /* the hop being sent (for redaction) */
   int header_error;                   /* a callback ran out of memory */
   int streaming;                      /* this hop's body goes to the sink */
+  /* A 401 on a hop where libcurl answers challenges itself (Digest, NTLM):
+   * libcurl may send the request again within the transfer, so the sink
+   * is begun at the first body byte or at the end, not at the header. */
+  int challenge_pending;
+  /* Whose credentials libcurl's learnt authentication state (a Digest
+   * nonce) belongs to: a fingerprint of the scheme, origin, user and
+   * password of the last transfer, when that was such a hop; 0 otherwise;
+   * UINT64_MAX while a failed reset left the handle without its options.
+   * Any other such hop makes libcurl forget that state first (backend.c). */
+  uint64_t challenge_owner;
   uint64_t streamed;                  /* bytes of it given to the sink so far */
   coreapi_error sink_error;           /* why the sink stopped the transfer */
 };
@@ -71,6 +81,13 @@ struct curl_slist *coreapi__header_list_new(const coreapi_request *req);
 void coreapi__header_list_free(struct curl_slist *list);
 
 coreapi_code coreapi__backend_init(coreapi_client *client, coreapi_error *err);
+/* Note: a hop with Digest or NTLM credentials may start with curl_easy_reset
+ * (the only way to make libcurl forget a nonce); backend.c then gives the
+ * handle again every option set on it: those of coreapi__backend_init, and
+ * the client's resolve list, progress and debug settings, timeout, TLS and
+ * CA (c->options_changed). An option set on c->curl anywhere else must be
+ * added there. Connections, the DNS cache and the cookie jar (the share)
+ * survive a reset. */
 
 /* Send req exactly as it is (one hop, no redirect followed), with the cookie
  * jar attached when cookies is non-zero, and return its response in *out (new)
