@@ -45,6 +45,10 @@ static const char credentials_help[] =
     "                                     default), the query or a cookie; the key\n"
     "                                     is prompted for without echo, or read\n"
     "                                     from stdin\n"
+    "  add DOMAIN --digest USER [--password-stdin]\n"
+    "                                     HTTP Digest (RFC 7616), answered by\n"
+    "                                     libcurl; the password prompted for, or\n"
+    "                                     read from stdin\n"
     "  add DOMAIN --oauth2 GRANT --client-id ID [--client-secret-stdin]\n"
     "      [--token-url URL] [--scope \"a b\"] [--client-auth basic|post]\n"
     "      [--username USER --password-stdin] [--device-url URL]\n"
@@ -112,7 +116,7 @@ static coreapi_node *entry_new(const char *kind, const char *k1, const char *v1,
 
 /* What `credentials add` was told. */
 typedef struct add_args {
-  const char *domain, *value, *auth_kind, *token, *scheme, *basic_user, *csrf_cookie,
+  const char *domain, *value, *auth_kind, *token, *scheme, *basic_user, *digest_user, *csrf_cookie,
       *csrf_header, *api_key, *in, *store;
   int token_stdin, password_stdin, session, key_stdin;
 } add_args;
@@ -144,6 +148,8 @@ static int parse_add(add_args *a, int argc, char **argv) {
       target = &a->scheme;
     else if (!strcmp(arg, "--basic"))
       target = &a->basic_user;
+    else if (!strcmp(arg, "--digest"))
+      target = &a->digest_user;
     else if (!strcmp(arg, "--csrf-cookie"))
       target = &a->csrf_cookie;
     else if (!strcmp(arg, "--csrf-header"))
@@ -179,11 +185,12 @@ static int parse_add(add_args *a, int argc, char **argv) {
   if (a->domain == NULL)
     return cli_usage("credentials", "missing argument DOMAIN");
   kinds = (a->value != NULL) + (a->token != NULL || a->token_stdin) + (a->basic_user != NULL) +
+          (a->digest_user != NULL) +
           a->session + (a->api_key != NULL);
   if (kinds != 1)
     return cli_usage("credentials",
                      "give exactly one of VALUE, --token/--token-stdin, --basic USER, "
-                     "--session, --api-key NAME");
+                     "--digest USER, --session, --api-key NAME, --oauth2 GRANT");
   if ((a->in != NULL || a->key_stdin) && a->api_key == NULL)
     return cli_usage("credentials", "--in and --key-stdin go with --api-key");
   if (a->in != NULL && strcmp(a->in, "header") != 0 && strcmp(a->in, "query") != 0 &&
@@ -191,7 +198,7 @@ static int parse_add(add_args *a, int argc, char **argv) {
     return cli_usage("credentials", "--in must be header, query or cookie, not \"%s\"", a->in);
   if ((a->scheme != NULL && a->token == NULL && !a->token_stdin) ||
       ((a->csrf_cookie || a->csrf_header) && !a->session) ||
-      (a->password_stdin && a->basic_user == NULL) ||
+      (a->password_stdin && a->basic_user == NULL && a->digest_user == NULL) ||
       (strcmp(a->auth_kind, "none") != 0 && a->value == NULL))
     return cli_usage("credentials", "option does not apply to this kind of credential");
   if (strcmp(a->auth_kind, "none") != 0 && strcmp(a->auth_kind, "basic") != 0)
@@ -232,6 +239,12 @@ static coreapi_node *add_entry(const add_args *a, int *code) {
     bare = entry_new("apikey", "name", a->api_key, "value", secret);
     entry = bare ? cli_map_with(bare, "in", cli_string(a->in ? a->in : "header")) : NULL;
     coreapi_node_free(bare);
+  } else if (a->digest_user != NULL) {
+    char prompt[300];
+    snprintf(prompt, sizeof(prompt), "Password for %s: ", a->digest_user);
+    if ((secret = cli_read_secret(a->password_stdin, prompt, code)) == NULL)
+      return NULL;
+    entry = entry_new("digest", "username", a->digest_user, "password", secret);
   } else if (a->basic_user != NULL) {
     char prompt[300];
     snprintf(prompt, sizeof(prompt), "Password for %s: ", a->basic_user);

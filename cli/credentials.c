@@ -5,6 +5,7 @@
  *
  *   {"kind": "header",  "value": "<raw Authorization value>"}
  *   {"kind": "basic",   "username": "...", "password": "..."}
+ *   {"kind": "digest",  "username": "...", "password": "..."}
  *   {"kind": "token",   "token": "...", "scheme": "Bearer"}
  *   {"kind": "session", "csrf_cookie": "csrftoken", "csrf_header": "X-CSRFToken"}
  *   {"kind": "apikey",  "name": "X-API-Key", "in": "header", "value": "..."}
@@ -104,7 +105,8 @@ static const char *kind_of(const coreapi_node *entry) {
  * kind without a secret (session) or an unknown one. */
 static const char *secret_member(const char *kind) {
   static const char *const members[][2] = {
-      {"header", "value"}, {"basic", "password"}, {"token", "token"}, {"apikey", "value"}};
+      {"header", "value"}, {"basic", "password"}, {"digest", "password"}, {"token", "token"},
+      {"apikey", "value"}};
   for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
     if (strcmp(kind, members[i][0]) == 0)
       return members[i][1];
@@ -126,7 +128,9 @@ static const char *helper_store_of(const coreapi_node *entry) {
 
 /* The username= of a helper-kept secret: Basic's username, else the kind. */
 static const char *helper_user(const char *kind, const coreapi_node *entry) {
-  const char *user = strcmp(kind, "basic") == 0 ? cli_map_string(entry, "username") : NULL;
+  const char *user = strcmp(kind, "basic") == 0 || strcmp(kind, "digest") == 0
+                         ? cli_map_string(entry, "username")
+                         : NULL;
   return user != NULL && user[0] != '\0' ? user : kind;
 }
 
@@ -142,6 +146,8 @@ static coreapi_auth *auth_make(const char *domain, const coreapi_node *entry, co
     return cli_header_auth_new(secret ? secret : "", domain, err);
   if (strcmp(kind, "basic") == 0)
     return coreapi_auth_basic_new(cli_map_string(entry, "username"), secret, domain, err);
+  if (strcmp(kind, "digest") == 0)
+    return coreapi_auth_digest_new(cli_map_string(entry, "username"), secret, domain, err);
   if (strcmp(kind, "token") == 0)
     return coreapi_auth_token_new(secret, cli_map_string(entry, "scheme"), domain, err);
   if (strcmp(kind, "apikey") == 0) {

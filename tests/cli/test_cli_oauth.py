@@ -3,7 +3,7 @@
 
 Runs the real binary (argv[1]) against the example API's
 django-oauth-toolkit and the RFC 8628 device server, as started by
-tests/integration/servers.py --django --device --oauth-expire 45 (tokens
+tests/integration/servers.py --django --device --apache --oauth-expire 45 (tokens
 live 45 s: fresh for a while, renewed within the 30 s margin after a sleep).
 Every invocation is a separate process: the token obtained at `add` must be
 read back, used and renewed from the config directory.
@@ -184,6 +184,43 @@ r = ok(cli('credentials', 'add', 'api.test', '--oauth2', 'device', '--token-url'
        'add --oauth2 device')
 check('enter the code' in r.err, 'the user is told where to go', repr(r))
 check(creds()['api.test']['token']['access_token'], 'the device token is stored')
+
+# --- an OAuth 2.0 credential whose secrets a git credential helper keeps -----------
+fresh('helper')
+store_file = os.path.join(TMP, 'oauth-git-credentials')
+r = ok(cli('credentials', 'add', 'api.test', '--oauth2', 'client-credentials', '--token-url',
+           TOKEN_URL, '--client-id', CC_ID, '--client-secret-stdin', '--store',
+           'helper:store --file ' + store_file, stdin=CC_SECRET + '\n'),
+       'add --oauth2 --store helper:store')
+check('(in helper: store --file %s)' % store_file in r.out, 'add says where the secrets are',
+      repr(r))
+text = open(os.path.join(config, 'credentials.json')).read()
+check(CC_SECRET not in text and 'access_token' not in text, 'credentials.json holds no secret',
+      text)
+check(CC_SECRET in open(store_file).read(), 'the helper keeps the client secret')
+r = ok(me(), 'a request with the helper-kept token')
+check(CC_ID in r.out, 'the helper-kept token reached the server', r.out)
+before = open(store_file).read()
+ok(cli('credentials', 'refresh', 'api.test'), 'refresh a helper-kept token')
+check(open(store_file).read() != before, 'the renewed token went back to the helper')
+ok(cli('credentials', 'remove', 'api.test'), 'remove a helper-kept credential')
+check(CC_SECRET not in open(store_file).read(), 'remove erased it from the helper')
+
+# --- Digest (Apache's mod_auth_digest) ------------------------------------------------
+fresh('digest')
+AP = os.environ['COREAPI_TEST_APACHE_PORT']
+ok(cli('credentials', 'add', '127.0.0.1', '--digest', os.environ['COREAPI_TEST_DIGEST_USER'],
+       '--password-stdin', stdin=os.environ['COREAPI_TEST_DIGEST_PASSWORD'] + '\n'),
+   'add --digest')
+r = ok(cli('credentials', 'show'), 'show a digest credential')
+check('digest (%s)' % os.environ['COREAPI_TEST_DIGEST_USER'] in r.out and
+      os.environ['COREAPI_TEST_DIGEST_PASSWORD'] not in r.out, 'show: digest, no password', r.out)
+r = ok(cli('get', 'http://127.0.0.1:%s/digest-md5/' % AP), 'a Digest-protected page')
+check('digest ok' in r.out, 'Digest answered by the tool', repr(r))
+ok(cli('credentials', 'add', '127.0.0.1', '--digest', 'digestuser', '--password-stdin',
+       stdin='wrong\n'), 'add a wrong digest password')
+r = cli('get', 'http://127.0.0.1:%s/digest-md5/' % AP)
+check(r.rc == 1 and '401' in r.out, 'a wrong Digest password: 401, exit 1', repr(r))
 
 print('test_cli_oauth: %d checks, %d failed' % (checks, failures))
 sys.exit(1 if failures else 0)
