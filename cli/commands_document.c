@@ -381,6 +381,24 @@ static const char clear_help[] =
     "  This includes the current document, history, credentials, headers,\n"
     "  bookmarks and the session cookie jar.\n";
 
+/* The secrets git credential helpers keep for the stored credentials go
+ * with them (a failure is said, and the rest is cleared all the same). */
+static int erase_helper_secrets(const cli_options *opts) {
+  int code = CLI_OK, loaded;
+  coreapi_node *creds = cli_credentials_load(opts, &loaded);
+  for (size_t i = 0; creds != NULL && i < coreapi_map_size(creds); i++) {
+    const char *domain;
+    coreapi_error err;
+    const coreapi_node *entry = coreapi_map_entry_inserted(creds, i, &domain, NULL);
+    if (cli_credential_erase_secret(domain, entry, &err) != 0) {
+      cli_error("the secret of %s could not be erased from its helper: %s", domain, err.text);
+      code = CLI_OTHER;
+    }
+  }
+  coreapi_node_free(creds);
+  return code;
+}
+
 int cmd_clear(cli_options *opts, int argc, char **argv) {
   static const char *const files[] = {"document.json", "history.json", "credentials.json",
                                       "headers.json",  "bookmarks.json", "cookies.txt"};
@@ -389,8 +407,9 @@ int cmd_clear(cli_options *opts, int argc, char **argv) {
       return cli_help(clear_help);
     return cli_usage("clear", "unexpected argument: %s", argv[i]);
   }
+  int code = erase_helper_secrets(opts);
   for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
     cli_state_remove(opts, files[i]);
   printf("Cleared.\n");
-  return CLI_OK;
+  return code;
 }

@@ -205,6 +205,11 @@ ok(cli('credentials', 'refresh', 'api.test'), 'refresh a helper-kept token')
 check(open(store_file).read() != before, 'the renewed token went back to the helper')
 ok(cli('credentials', 'remove', 'api.test'), 'remove a helper-kept credential')
 check(CC_SECRET not in open(store_file).read(), 'remove erased it from the helper')
+ok(cli('credentials', 'add', 'api.test', '--oauth2', 'client-credentials', '--token-url',
+       TOKEN_URL, '--client-id', CC_ID, '--client-secret-stdin', '--store',
+       'helper:store --file ' + store_file, stdin=CC_SECRET + '\n'), 'add again')
+ok(cli('clear'), 'clear')
+check(CC_SECRET not in open(store_file).read(), 'clear erased the helper-kept secrets too')
 
 # --- Digest (Apache's mod_auth_digest) ------------------------------------------------
 fresh('digest')
