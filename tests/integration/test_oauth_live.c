@@ -240,6 +240,49 @@ static void test_public_client_and_errors(void) {
   coreapi_auth_free(a);
 }
 
+/* The example API's own links (its Core JSON schema and its OpenAPI
+ * description) acted on with an OAuth 2.0 token: list and create books. */
+static void test_through_links(void) {
+  static const char *const schemas[] = {"/schema/", "/openapi.json"};
+  static const char *const create[] = {"create", "books_create"};
+  static const char *const list[] = {"list", "books_list"};
+  coreapi_oauth2_config cfg = base_config(COREAPI_OAUTH2_PASSWORD, "PW");
+  coreapi_auth *a;
+  coreapi_client *c;
+  cfg.username = env("COREAPI_TEST_USER");
+  cfg.password = env("COREAPI_TEST_PASSWORD");
+  cfg.scope = "read write";
+  a = oauth(&cfg);
+  c = client_with(a);
+  for (int i = 0; i < 2; i++) {
+    char url[256];
+    coreapi_result doc, res;
+    coreapi_error err;
+    const coreapi_key lk[2] = {{"books", 0}, {list[i], 0}}, ck[2] = {{"books", 0}, {create[i], 0}};
+    coreapi_map_builder *b = coreapi_map_builder_new();
+    coreapi_node *params;
+    snprintf(url, sizeof(url), "%s%s", api, schemas[i]);
+    REQUIRE(coreapi_client_get(c, url, NULL, &doc, &err) == COREAPI_OK);
+    CHECK_INT(coreapi_client_action(c, doc.node, lk, 2, NULL, NULL, &res, &err), COREAPI_OK);
+    CHECK(coreapi_integer_value(coreapi_map_get(res.node, "count", 5)) >= 7);
+    coreapi_result_clear(&res);
+    coreapi_map_builder_set(b, "title", 5, coreapi_string_new("Solaris", 7, NULL), NULL);
+    coreapi_map_builder_set(b, "author", 6, coreapi_string_new("Lem", 3, NULL), NULL);
+    coreapi_map_builder_set(b, "year", 4, coreapi_integer_new(1961, NULL), NULL);
+    coreapi_map_builder_set(b, "genre", 5, coreapi_string_new("fiction", 7, NULL), NULL);
+    params = coreapi_map_builder_object(b, NULL);
+    CHECK_INT(coreapi_client_action(c, doc.node, ck, 2, params, NULL, &res, &err), COREAPI_OK);
+    if (err.code != COREAPI_OK)
+      fprintf(stderr, "create through %s: %s\n", schemas[i], err.text);
+    CHECK_STR(coreapi_string_value(coreapi_map_get(res.node, "title", 5), NULL), "Solaris");
+    coreapi_node_free(params);
+    coreapi_result_clear(&res);
+    coreapi_result_clear(&doc);
+  }
+  coreapi_auth_free(a);
+  coreapi_client_free(c);
+}
+
 /* --- the authorization code grant, consented by alice's session ------------------- */
 
 typedef struct browser {
@@ -427,6 +470,7 @@ int main(int argc, char **argv) {
   test_401_resend();
   test_password_and_revoke();
   test_public_client_and_errors();
+  test_through_links();
   test_authorization_code();
   test_device();
   test_device_intervals();
