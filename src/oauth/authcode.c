@@ -100,9 +100,7 @@ static char *authorize_url(const coreapi_oauth2_config *cfg, const char *redirec
   return b.data;
 }
 
-/* The value of name in the query q (percent-decoded, '+' a space) into
- * out; 0 when absent. */
-static int query_value(const char *q, const char *name, char *out, size_t size) {
+int coreapi__oauth_query_value(const char *q, const char *name, char *out, size_t size) {
   size_t nl = strlen(name);
   for (const char *p = q; p != NULL && *p; p = strchr(p, '&') ? strchr(p, '&') + 1 : NULL) {
     if (strncmp(p, name, nl) == 0 && p[nl] == '=') {
@@ -164,14 +162,17 @@ static coreapi_code receive_code(int lfd, const char *state, char *code, size_t 
       close(fd);
       continue;
     }
+    req[13 + strcspn(req + 13, " \r\n")] = '\0'; /* the request target only */
     q = req[13] == '?' ? req + 14 : "";
-    if (!query_value(q, "state", got_state, sizeof(got_state)) || strcmp(got_state, state) != 0) {
+    if (!coreapi__oauth_query_value(q, "state", got_state, sizeof(got_state)) ||
+        strcmp(got_state, state) != 0) {
       answer(fd, "400 Bad Request", "The state does not match: refused.\n");
       close(fd);
       return coreapi_error_set(err, COREAPI_ERR_OAUTH,
                                "OAuth 2.0: the redirect's state does not match the request's");
     }
-    if (query_value(q, "error", error, sizeof(error)) || !query_value(q, "code", code, size)) {
+    if (coreapi__oauth_query_value(q, "error", error, sizeof(error)) ||
+        !coreapi__oauth_query_value(q, "code", code, size)) {
       answer(fd, "200 OK", "Authorization refused. You can close this window.\n");
       close(fd);
       return coreapi_error_set(err, COREAPI_ERR_OAUTH, "OAuth 2.0: authorization refused: %.100s",

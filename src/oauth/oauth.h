@@ -47,6 +47,19 @@ coreapi_code coreapi__oauth_token_request(coreapi_client *c, const coreapi__oaut
                                           char *error_code, size_t error_size,
                                           coreapi_error *err);
 
+/* The token of a token endpoint's 200 answer (json, its decoded body) into
+ * *out: an access token of visible ASCII, a token type that is an RFC 9110
+ * token ("bearer" in any case is "Bearer"), a refresh token of visible
+ * ASCII, expires_in as an absolute time. ERR_OAUTH (naming url) otherwise.
+ * The parsers of what a server sends: fuzz_oauth. */
+coreapi_code coreapi__oauth_read_token(const coreapi_node *json, const char *url,
+                                       coreapi__oauth_token *out, coreapi_error *err);
+
+/* The value of name in the query string q (up to a space, '&' or the end;
+ * percent-decoded, '+' a space) into out (size bytes, NUL-terminated,
+ * truncated); 0 when absent (authcode.c: the redirect to the listener). */
+int coreapi__oauth_query_value(const char *q, const char *name, char *out, size_t size);
+
 /* The device grant (device.c, RFC 8628): the device authorization request,
  * the user told (cfg's on_device_code), then polling the token endpoint. */
 coreapi_code coreapi__oauth_device_flow(coreapi_client *c, const coreapi__oauth_client *oc,

@@ -169,9 +169,8 @@ static int64_t expires_in(const coreapi_node *obj) {
   return -1;
 }
 
-/* The token of a 200 answer into out. */
-static coreapi_code read_token(const coreapi_node *json, const char *url,
-                               coreapi__oauth_token *out, coreapi_error *err) {
+coreapi_code coreapi__oauth_read_token(const coreapi_node *json, const char *url,
+                                       coreapi__oauth_token *out, coreapi_error *err) {
   const char *access = member(json, "access_token"), *type = member(json, "token_type");
   const char *refresh = member(json, "refresh_token"), *scope = member(json, "scope");
   int64_t in = expires_in(json);
@@ -218,7 +217,7 @@ coreapi_code coreapi__oauth_token_request(coreapi_client *c, const coreapi__oaut
   if (error_code != NULL && error_size > 0)
     error_code[0] = '\0';
   if (rc == COREAPI_OK && status == 200) {
-    rc = read_token(json, oc->token_url, out, err);
+    rc = coreapi__oauth_read_token(json, oc->token_url, out, err);
   } else if (rc == COREAPI_OK) {
     printable(code, sizeof(code), member(json, "error"));
     printable(what, sizeof(what), member(json, "error_description"));

@@ -406,8 +406,14 @@ static void *browse(void *arg) {
   a.sin_port = htons((uint16_t)atoi(redirect_port));
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
-    int n = snprintf(req, sizeof(req), "GET /callback?code=the-code&state=%s HTTP/1.1\r\n\r\n",
-                     b->wrong_state ? "forged" : state);
+    /* wrong_state 2: the state only in a header, after the request target */
+    int n = b->wrong_state == 2
+                ? snprintf(req, sizeof(req),
+                           "GET /callback?code=the-code HTTP/1.1\r\nX-Q: ?&state=%s\r\n\r\n",
+                           state)
+                : snprintf(req, sizeof(req),
+                           "GET /callback?code=the-code&state=%s HTTP/1.1\r\n\r\n",
+                           b->wrong_state ? "forged" : state);
     if (write(fd, req, (size_t)n) == n && read(fd, reply, sizeof(reply) - 1) < 0)
       reply[0] = '\0';
   }
@@ -424,7 +430,7 @@ static void on_authorize_url(void *userdata, const char *url) {
 static void test_authorization_code(void) {
   char token_url[1024], authorize[256];
   coreapi_oauth2_config cfg;
-  for (int wrong = 0; wrong <= 1; wrong++) {
+  for (int wrong = 0; wrong <= 2; wrong++) {
     browser b = {.wrong_state = wrong};
     coreapi_error err;
     coreapi_auth *a;
