@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import urllib.request
 
 BIN = os.path.abspath(sys.argv[1])
 TMP = os.environ['COREAPI_TEST_TMPDIR']
@@ -184,6 +185,16 @@ r = ok(cli('credentials', 'add', 'api.test', '--oauth2', 'device', '--token-url'
        'add --oauth2 device')
 check('enter the code' in r.err, 'the user is told where to go', repr(r))
 check(creds()['api.test']['token']['access_token'], 'the device token is stored')
+check(creds()['api.test'].get('revoke_url') == dev + '/revoke',
+      'the revocation URL the server advertises (RFC 8414) is kept', json.dumps(creds()))
+r = ok(cli('--debug', 'get', '--format', 'json', dev + '/me'), 'the device token used')
+r = ok(cli('credentials', 'remove', 'api.test'), 'remove revokes at the advertised URL')
+check('Revoked the token at %s/revoke' % dev in r.out, 'remove says where it revoked', repr(r))
+log = json.loads(urllib.request.urlopen('http://127.0.0.1:%s/__log' % DEV).read())
+check(any(x['hint'] == 'access_token' for x in log['revocations']),
+      'the device server received the revocation', json.dumps(log['revocations']))
+r = cli('get', '--format', 'json', dev + '/me')
+check(r.rc == 1, 'the revoked token is refused', repr(r))
 
 # --- an OAuth 2.0 credential whose secrets a git credential helper keeps -----------
 fresh('helper')

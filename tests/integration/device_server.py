@@ -27,7 +27,9 @@ Basic, whose password is ignored):
                valid JSON
   (any other)  POST /device_authorization answers 400 invalid_client
 
-Endpoints:
+Endpoints (and GET /.well-known/oauth-authorization-server, RFC 8414
+metadata naming /token, /device_authorization and /revoke; POST /revoke,
+RFC 7009: the token forgotten, logged under "revocations"):
 
   POST /device_authorization   form: client_id (required), scope (optional)
       -> 200 {"device_code", "user_code" ("XXXX-XXXX"), "verification_uri"
@@ -83,7 +85,7 @@ LOCK = threading.Lock()
 DEVICES = {}     # device_code -> state dict
 USER_CODES = {}  # user_code -> device_code
 TOKENS = {}      # access token -> {"client_id", "scope"}
-LOG = {'authorizations': [], 'polls': []}
+LOG = {'authorizations': [], 'polls': [], 'revocations': []}
 
 
 def script_of(client_id):
@@ -174,6 +176,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with LOCK:
                 LOG['authorizations'].clear()
                 LOG['polls'].clear()
+                LOG['revocations'].clear()
             return self._send(200, 'cleared', 'text/plain')
         if path == '/device':
             code = params.get('user_code', '')
@@ -183,6 +186,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                               'text/html; charset=utf-8')
         if path == '/me':
             return self._me()
+        if path == '/.well-known/oauth-authorization-server':
+            base = 'http://%s' % (self.headers.get('Host') or
+                                  '127.0.0.1:%d' % self.server.server_address[1])
+            return self._send(200, {'issuer': base, 'token_endpoint': base + '/token',
+                                    'device_authorization_endpoint':
+                                        base + '/device_authorization',
+                                    'revocation_endpoint': base + '/revoke'})
         return self._send(404, {'detail': 'Not found.'})
 
     do_HEAD = do_GET
@@ -197,6 +207,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self._decide(params, path == '/approve')
         if path == '/me':
             return self._me()
+        if path == '/revoke':  # RFC 7009: the token forgotten, 200 either way
+            with LOCK:
+                TOKENS.pop(params.get('token', ''), None)
+                LOG['revocations'].append({'hint': params.get('token_type_hint'),
+                                           'client_id': params.get('client_id') or
+                                           self._basic_client_id()})
+            return self._send(200, '', 'text/plain')
         return self._send(404, {'detail': 'Not found.'})
 
     # --- endpoints ---------------------------------------------------------
