@@ -6,7 +6,7 @@
 # server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh test
+bash scripts/deps.sh demo
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build -j"$(nproc)" --target coreapi-cli >/dev/null
 exec /usr/bin/python3 tests/integration/servers.py --django -- sh cli/demo.sh build/coreapi

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages libcoreapi needs, only those that are missing.
-# Usage: scripts/deps.sh build|test|bench   (test and bench include build)
+# Usage: scripts/deps.sh build|demo|test|bench   (each includes build; test the
+# demo's). A package that ships a system service (nginx) is installed with
+# that service kept from starting (policy-rc.d), and left disabled.
 set -euo pipefail
 
 build=(cmake make gcc pkg-config libcurl4-openssl-dev libidn2-dev libyajl-dev libyaml-dev
@@ -16,13 +18,17 @@ test=(clang libclang-rt-14-dev python3 python3-django python3-djangorestframewor
       openssl python3-coreapi python3-djangorestframework-spectacular python3-uritemplate
       python3-yaml python3-fastapi python3-uvicorn python3-django-oauth-toolkit apache2-bin)
 bench=(python3-coreapi)
+# The demo runs the example API alone (servers.py --django): no nginx, no
+# Apache, no compilers beyond the build's.
+demo=(python3 python3-django python3-djangorestframework)
 
 want=("${build[@]}")
 case "${1:-build}" in
   build) ;;
-  test) want+=("${test[@]}") ;;
-  bench) want+=("${test[@]}" "${bench[@]}") ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  demo) want+=("${demo[@]}") ;;
+  test) want+=("${demo[@]}" "${test[@]}") ;;
+  bench) want+=("${demo[@]}" "${test[@]}" "${bench[@]}") ;;
+  *) echo "usage: $0 build|demo|test|bench" >&2; exit 2 ;;
 esac
 
 missing=()
@@ -32,8 +38,10 @@ for pkg in "${want[@]}"; do
   fi
 done
 # Any nginx will do (nginx, nginx-light, nginx-full...); Debian's smallest otherwise.
-if [ "${1:-build}" != build ] && ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
-  missing+=(nginx-light)
+if [ "${1:-build}" = test ] || [ "${1:-build}" = bench ]; then
+  if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+    missing+=(nginx-light)
+  fi
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -41,5 +49,24 @@ echo "Installing missing packages: ${missing[*]}"
 sudo=()
 [ "$(id -u)" -ne 0 ] && sudo=(sudo)
 export DEBIAN_FRONTEND=noninteractive
+# No service a package ships starts during the install (policy-rc.d answers
+# 101, "action forbidden", to invoke-rc.d), unless the machine has its own.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+[ -e "$policy" ] && own_policy=1
+if [ "$own_policy" = 0 ]; then
+  printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+  "${sudo[@]}" chmod 755 "$policy"
+  trap '[ "$own_policy" = 0 ] && "${sudo[@]}" rm -f "$policy"' EXIT
+fi
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# ... and the one we brought (nginx-light's nginx) is not left enabled either.
+for service in $(printf '%s\n' "${missing[@]}" | sed -n 's/^nginx-light$/nginx/p'); do
+  if [ -e "/lib/systemd/system/$service.service" ] && command -v systemctl >/dev/null; then
+    "${sudo[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
+  elif [ -e "/etc/init.d/$service" ] && command -v update-rc.d >/dev/null; then
+    "${sudo[@]}" update-rc.d "$service" disable >/dev/null 2>&1 || true
+    "${sudo[@]}" service "$service" stop >/dev/null 2>&1 || true
+  fi
+done
