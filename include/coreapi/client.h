@@ -123,6 +123,27 @@ COREAPI_EXTERN coreapi_code coreapi_client_set_ca_bundle(coreapi_client *client,
 COREAPI_EXTERN coreapi_code coreapi_client_set_verify_tls(coreapi_client *client, int verify,
                                                           coreapi_error *err);
 
+/* The proxy every request goes through: a URL with scheme http, https,
+ * socks4, socks4a, socks5 or socks5h ("http://proxy.example:3128"; user
+ * information in it is a secret: it never reaches debug output). NULL:
+ * libcurl's default, which reads the environment (http_proxy, https_proxy,
+ * all_proxy and no_proxy, or their upper-case forms but HTTP_PROXY, as
+ * curl(1) documents); "": no proxy whatever the environment. Credentials
+ * are applied as without a proxy: they go to the hosts they are scoped to,
+ * through the tunnel or the proxy's forwarding. Copied. ERR_INVALID_ARGUMENT
+ * for another scheme or a control character. */
+COREAPI_EXTERN coreapi_code coreapi_client_set_proxy(coreapi_client *client, const char *url,
+                                                     coreapi_error *err);
+
+/* A client certificate for mutual TLS: the PEM certificate file and its
+ * PEM private key file (key_file NULL: the key is in cert_file). NULL
+ * cert_file: none (the default). The files must be readable now
+ * (ERR_IO otherwise); they are read by libcurl at each connection. Copied. */
+COREAPI_EXTERN coreapi_code coreapi_client_set_client_cert(coreapi_client *client,
+                                                           const char *cert_file,
+                                                           const char *key_file,
+                                                           coreapi_error *err);
+
 /* A host resolve override in curl's "HOST:PORT:ADDRESS" form (as curl
  * --resolve; ADDRESS may be an IPv6 literal in brackets). Copied. */
 COREAPI_EXTERN coreapi_code coreapi_client_add_resolve(coreapi_client *client,

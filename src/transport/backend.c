@@ -333,6 +333,9 @@ static void set_transfer_options(coreapi_client *c, CURLU *url, const char *cook
    * without one, libcurl's own settings. */
   curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->ca_bundle ? c->ca_bundle : c->default_cainfo);
   curl_easy_setopt(c->curl, CURLOPT_CAPATH, c->ca_bundle ? NULL : c->default_capath);
+  curl_easy_setopt(c->curl, CURLOPT_PROXY, c->proxy); /* NULL: libcurl reads the environment */
+  curl_easy_setopt(c->curl, CURLOPT_SSLCERT, c->cert);
+  curl_easy_setopt(c->curl, CURLOPT_SSLKEY, c->cert_key);
 }
 
 /* --- HTTP authentication that libcurl carries out (Digest, NTLM) -------- */

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "client_impl.h"
 #include "hop.h"
@@ -81,6 +83,9 @@ void coreapi_client_free(coreapi_client *c) {
   free(c->user_agent);
   coreapi__headers_free(&c->extra);
   free(c->ca_bundle);
+  coreapi__free_secret(c->proxy); /* may hold user:password */
+  free(c->cert);
+  free(c->cert_key);
   free(c->default_cainfo);
   free(c->default_capath);
   curl_slist_free_all(c->resolve);
@@ -186,6 +191,52 @@ coreapi_code coreapi_client_set_ca_bundle(coreapi_client *c, const char *path,
   CHECK_CLIENT(c, err);
   c->options_changed = 1;
   return replace_string(&c->ca_bundle, path, err);
+}
+
+coreapi_code coreapi_client_set_proxy(coreapi_client *c, const char *url, coreapi_error *err) {
+  static const char *const schemes[] = {"http://", "https://", "socks4://", "socks4a://",
+                                        "socks5://", "socks5h://"};
+  int known = url == NULL || url[0] == '\0';
+  char *copy;
+  CHECK_CLIENT(c, err);
+  for (size_t i = 0; !known && i < sizeof(schemes) / sizeof(schemes[0]); i++)
+    known = strncasecmp(url, schemes[i], strlen(schemes[i])) == 0;
+  for (const char *p = url; known && p != NULL && *p; p++)
+    known = (unsigned char)*p > 0x20 && *p != 0x7f;
+  if (!known)
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
+                             "proxy must be an http, https, socks4, socks4a, socks5 or socks5h "
+                             "URL without spaces or control characters");
+  if (url != NULL && (copy = coreapi__strdup(url)) == NULL)
+    return COREAPI__OOM(err);
+  coreapi__free_secret(c->proxy);
+  c->proxy = url != NULL ? copy : NULL;
+  c->options_changed = 1;
+  return COREAPI_OK;
+}
+
+coreapi_code coreapi_client_set_client_cert(coreapi_client *c, const char *cert_file,
+                                            const char *key_file, coreapi_error *err) {
+  const char *files[2] = {cert_file, key_file};
+  char *cert = NULL, *key = NULL;
+  CHECK_CLIENT(c, err);
+  if (cert_file == NULL && key_file != NULL)
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "a key needs its certificate");
+  for (int i = 0; i < 2; i++)
+    if (files[i] != NULL && access(files[i], R_OK) != 0)
+      return coreapi_error_set(err, COREAPI_ERR_IO, "cannot read %s: %s", files[i],
+                               strerror(errno));
+  if ((cert_file != NULL && (cert = coreapi__strdup(cert_file)) == NULL) ||
+      (key_file != NULL && (key = coreapi__strdup(key_file)) == NULL)) {
+    free(cert);
+    return COREAPI__OOM(err);
+  }
+  free(c->cert);
+  free(c->cert_key);
+  c->cert = cert;
+  c->cert_key = key;
+  c->options_changed = 1;
+  return COREAPI_OK;
 }
 
 coreapi_code coreapi_client_set_verify_tls(coreapi_client *c, int verify, coreapi_error *err) {

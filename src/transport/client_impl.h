@@ -23,6 +23,8 @@ struct coreapi_client {
   char *user_agent;    /* NULL: "coreapi" */
   coreapi__headers extra;
   char *ca_bundle;
+  char *proxy;             /* NULL: libcurl's default (the environment) */
+  char *cert, *cert_key;   /* a client certificate and its key (mutual TLS) */
   char *default_cainfo; /* libcurl's own CA settings, restored when the */
   char *default_capath; /* caller's bundle is taken away */
   int verify_tls;

@@ -1,8 +1,8 @@
 /*
  * transport/sibling.c - a client for requests an authentication makes on
  * its own (an OAuth 2.0 token request): the settings of the client it
- * serves (timeout, user agent, CA bundle, TLS verification, resolve
- * entries, debug output) and nothing that could carry a credential (no
+ * serves (timeout, user agent, CA bundle, TLS verification, proxy, client
+ * certificate, resolve entries, debug output) and nothing that could carry a credential (no
  * authentications, no extra headers, no cookies, no redirects followed).
  */
 #include <stddef.h>
@@ -30,6 +30,10 @@ coreapi_client *coreapi__client_sibling(const coreapi_client *c, size_t max_body
     rc = coreapi_client_set_ca_bundle(s, c->ca_bundle, err);
   if (rc == COREAPI_OK)
     rc = coreapi_client_set_verify_tls(s, c->verify_tls, err);
+  if (rc == COREAPI_OK && c->proxy != NULL)
+    rc = coreapi_client_set_proxy(s, c->proxy, err);
+  if (rc == COREAPI_OK && c->cert != NULL)
+    rc = coreapi_client_set_client_cert(s, c->cert, c->cert_key, err);
   for (const struct curl_slist *r = c->resolve; rc == COREAPI_OK && r != NULL; r = r->next)
     rc = coreapi_client_add_resolve(s, r->data, err);
   if (rc == COREAPI_OK)
