@@ -137,10 +137,13 @@ const char *coreapi_codec_negotiate(const char *const *formats, size_t n,
     size_t ml = slash ? (size_t)(slash - type) : len;
     snprintf(main_type, sizeof(main_type), "%.*s/*", (int)ml, type);
   }
-  /* Exact type first, then type/ *, then * / * (each over the whole list). */
+  /* Exact type first, then a "+json" type as JSON (RFC 6839: what
+   * application/problem+json, RFC 9457, and vnd.api+json are), then type/ *,
+   * then * / * (each over the whole list). */
   {
-    const char *wanted[3] = {type, main_type, "*/*"};
-    for (int pass = 0; pass < 3; pass++)
+    int plus_json = len > 5 && strcmp(type + len - 5, "+json") == 0;
+    const char *wanted[4] = {type, plus_json ? "application/json" : type, main_type, "*/*"};
+    for (int pass = 0; pass < 4; pass++)
       for (size_t i = 0; i < n; i++)
         for (const char *const *t = find_format(formats[i])->media_types; *t != NULL; t++)
           if (strcmp(*t, wanted[pass]) == 0)

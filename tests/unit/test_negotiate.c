@@ -38,6 +38,14 @@ int main(void) {
   CHECK_INT(coreapi_codec_accept_header(NULL, 0, buf, 10, &err), COREAPI_ERR_INVALID_ARGUMENT);
   CHECK_INT(coreapi_codec_accept_header(NULL, 0, NULL, 0, &err), COREAPI_ERR_INVALID_ARGUMENT);
 
+  /* A "+json" type is JSON (RFC 6839): problem details (RFC 9457) decode as
+   * data; the types a decoder names itself keep it. */
+  CHECK_STR(pick(NULL, 0, "application/problem+json"), "json");
+  CHECK_STR(pick(NULL, 0, "Application/Vnd.Api+JSON; charset=utf-8"), "json");
+  CHECK_STR(pick(NULL, 0, "application/coreapi+json"), "corejson");
+  CHECK_STR(pick(NULL, 0, "application/vnd.oai.openapi+json"), "openapi");
+  CHECK(pick(text_only, 1, "application/problem+json") == NULL); /* no JSON decoder */
+
   /* Default decoders. */
   CHECK_STR(pick(NULL, 0, "application/coreapi+json"), "corejson");
   CHECK_STR(pick(NULL, 0, "application/vnd.coreapi+json; charset=utf-8"), "corejson");
