@@ -3,6 +3,7 @@
  * reference client's DisplayCodec (codecs/display.py: _to_plaintext and
  * _fields_to_plaintext), with its console colours (click.style) on request.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,12 +25,51 @@ typedef struct display {
 static int put(display *d, const char *s, size_t n) { return coreapi__buf_append(&d->out, s, n); }
 static int puts_(display *d, const char *s) { return put(d, s, strlen(s)); }
 
+/* Text from a server (keys, titles, field names) with its control
+ * characters made visible: C0 and DEL as \x1b, C1 (U+0080 to U+009F) as
+ * \u009b, so that it cannot drive the terminal it is shown on (the
+ * reference shows them raw: the one place where the output differs). */
+static int visible(display *d, const char *s, size_t n) {
+  size_t run = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    int c1 = c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+             (unsigned char)s[i + 1] <= 0x9f;
+    char esc[8];
+    if (c >= 0x20 && c != 0x7f && !c1) {
+      run++;
+      continue;
+    }
+    if (put(d, s + i - run, run) != 0)
+      return -1;
+    run = 0;
+    snprintf(esc, sizeof(esc), c1 ? "\\u%04x" : "\\x%02x", c1 ? (unsigned char)s[++i] : c);
+    if (puts_(d, esc) != 0)
+      return -1;
+  }
+  return put(d, s + n - run, run);
+}
+
+/* len() of text as visible() shows it: an escape is 4 or 6 characters. */
+static size_t visible_len(const char *s, size_t n) {
+  size_t extra = 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x20 || c == 0x7f)
+      extra += 3;
+    else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
+             (unsigned char)s[i + 1] <= 0x9f)
+      extra += 5; /* two bytes, one code point, shown as six */
+  }
+  return coreapi__utf8_chars(s, n) + extra;
+}
+
 static int start(display *d, const char *color) { return d->color ? puts_(d, color) : 0; }
 static int end(display *d) { return d->color ? puts_(d, RESET) : 0; }
 
 /* colorize_keys(text) for text in one piece. */
 static int keys(display *d, const char *s, size_t n) {
-  if (start(d, CYAN) != 0 || put(d, s, n) != 0)
+  if (start(d, CYAN) != 0 || visible(d, s, n) != 0)
     return -1;
   return end(d);
 }
@@ -47,8 +87,6 @@ static int spaces(display *d, size_t n) {
 
 static int indent_(display *d, size_t level) { return spaces(d, 4 * level); }
 
-/* len(str) in Python. */
-static size_t code_points(const char *s, size_t len) { return coreapi__utf8_chars(s, len); }
 
 /* Is the code point at s (of length *adv) whitespace to Python's str.strip()
  * (str.isspace)? */
@@ -134,7 +172,8 @@ static int fields(display *d, const coreapi_node *link) {
       if (!first && keys(d, ", ", 2) != 0)
         return -1;
       first = 0;
-      if ((!pass && put(d, "[", 1) != 0) || puts_(d, name) != 0 || (!pass && put(d, "]", 1) != 0))
+      if ((!pass && put(d, "[", 1) != 0) || visible(d, name, strlen(name)) != 0 ||
+          (!pass && put(d, "]", 1) != 0))
         return -1;
     }
   }
@@ -143,7 +182,7 @@ static int fields(display *d, const coreapi_node *link) {
 
 /* A link as an entry of a Document or Object: key(fields). */
 static int link_entry(display *d, const char *key, size_t klen, const coreapi_node *link) {
-  if (start(d, CYAN) != 0 || put(d, key, klen) != 0 || put(d, "(", 1) != 0 || end(d) != 0 ||
+  if (start(d, CYAN) != 0 || visible(d, key, klen) != 0 || put(d, "(", 1) != 0 || end(d) != 0 ||
       fields(d, link) != 0)
     return -1;
   return keys(d, ")", 1);
@@ -174,10 +213,10 @@ static int map_body(display *d, const coreapi_node *map, size_t indent) {
         return -1;
     } else {
       /* colorize_keys(str(key) + ': ') */
-      if (start(d, CYAN) != 0 || put(d, key, klen) != 0 || put(d, ": ", 2) != 0 || end(d) != 0)
+      if (start(d, CYAN) != 0 || visible(d, key, klen) != 0 || put(d, ": ", 2) != 0 || end(d) != 0)
         return -1;
     }
-    if (plaintext(d, value, indent + 1, (long)code_points(key, klen)) != 0)
+    if (plaintext(d, value, indent + 1, (long)visible_len(key, klen)) != 0)
       return -1;
   }
   return 0;
@@ -191,7 +230,7 @@ static int plaintext(display *d, const coreapi_node *node, size_t indent, long e
       const char *url = coreapi_node_url(node);
       if (start(d, GREEN) != 0 || put(d, "<", 1) != 0)
         return -1;
-      if (tlen > 0 ? put(d, title, tlen) != 0 : puts_(d, "Document") != 0)
+      if (tlen > 0 ? visible(d, title, tlen) != 0 : puts_(d, "Document") != 0)
         return -1;
       if (put(d, " ", 1) != 0 || json_string(d, url, strlen(url)) != 0 || put(d, ">", 1) != 0 ||
           end(d) != 0)
@@ -205,7 +244,7 @@ static int plaintext(display *d, const coreapi_node *node, size_t indent, long e
       if (raw[0] != '\0') {
         size_t tlen;
         const char *title = py_strip(raw, &tlen);
-        if (puts_(d, "<Error: ") != 0 || put(d, title, tlen) != 0 || put(d, ">", 1) != 0)
+        if (puts_(d, "<Error: ") != 0 || visible(d, title, tlen) != 0 || put(d, ">", 1) != 0)
           return -1;
       } else if (puts_(d, "<Error>") != 0) {
         return -1;
