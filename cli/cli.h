@@ -25,6 +25,7 @@
 
 #include <coreapi/coreapi.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +62,16 @@ typedef int (*cli_command_fn)(cli_options *opts, int argc, char **argv);
 void cli_verror(const char *fmt, va_list ap)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 1, 0)))
+#endif
+    ;
+/* s on f with its control characters made visible (\x1b, \u009b): text
+ * from a server shown on a terminal; keep_newlines leaves '\n' as it is
+ * (a line break cannot drive a terminal; an escape sequence can). */
+void cli_put_visible(FILE *f, const char *s, int keep_newlines);
+/* printf to stdout through cli_put_visible(..., 1). */
+void cli_printf_visible(const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 1, 2)))
 #endif
     ;
 void cli_error(const char *fmt, ...)

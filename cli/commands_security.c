@@ -20,14 +20,14 @@ static void print_requirement_scheme(const coreapi_node *schemes, const char *na
                                      const coreapi_node *scopes) {
   const coreapi_node *scheme = coreapi_map_get(schemes, name, strlen(name));
   size_t n = coreapi_array_size(scopes);
-  fputs(name, stdout);
+  cli_printf_visible("%s", name);
   if (scheme == NULL) {
     fputs(" (not declared)", stdout);
   } else if (strcmp(member(scheme, "type"), "apiKey") == 0) {
-    printf(" (%s %s)", member(scheme, "in"), member(scheme, "name"));
+    cli_printf_visible(" (%s %s)", member(scheme, "in"), member(scheme, "name"));
   }
   for (size_t i = 0; i < n; i++)
-    printf("%s%s", i == 0 ? " [scopes: " : ", ",
+    cli_printf_visible("%s%s", i == 0 ? " [scopes: " : ", ",
            coreapi_string_value(coreapi_array_get(scopes, i), NULL));
   if (n > 0)
     putchar(']');
@@ -74,17 +74,17 @@ static void print_flows(const coreapi_node *flows) {
     const char *flow;
     const coreapi_node *f = coreapi_map_entry_inserted(flows, i, &flow, NULL);
     const coreapi_node *scopes = coreapi_map_get(f, "scopes", 6);
-    printf("    flow %s\n", flow);
+    cli_printf_visible("    flow %s\n", flow);
     for (size_t u = 0; u < sizeof(urls) / sizeof(urls[0]); u++)
       if (member(f, urls[u][0])[0] != '\0')
-        printf("      %s: %s\n", urls[u][1], member(f, urls[u][0]));
+        cli_printf_visible("      %s: %s\n", urls[u][1], member(f, urls[u][0]));
     if (coreapi_map_size(scopes) > 0)
-      printf("      scopes:\n");
+      cli_printf_visible("      scopes:\n");
     for (size_t s = 0; s < coreapi_map_size(scopes); s++) {
       const char *scope;
       const char *what = coreapi_string_value(
           coreapi_map_entry_inserted(scopes, s, &scope, NULL), NULL);
-      printf("        %s%s%s\n", scope, what != NULL && what[0] ? " - " : "",
+      cli_printf_visible("        %s%s%s\n", scope, what != NULL && what[0] ? " - " : "",
              what != NULL ? what : "");
     }
   }
@@ -93,18 +93,18 @@ static void print_flows(const coreapi_node *flows) {
 /* One scheme: "name: type, where" and its description, then its flows. */
 static void print_scheme(const char *name, const coreapi_node *scheme) {
   const char *type = member(scheme, "type");
-  printf("%s: %s", name, type[0] ? type : "(no type)");
+  cli_printf_visible("%s: %s", name, type[0] ? type : "(no type)");
   if (strcmp(type, "apiKey") == 0)
-    printf(", %s %s", member(scheme, "in"), member(scheme, "name"));
+    cli_printf_visible(", %s %s", member(scheme, "in"), member(scheme, "name"));
   else if (strcmp(type, "http") == 0 && member(scheme, "scheme")[0] != '\0')
-    printf(", %s", member(scheme, "scheme"));
+    cli_printf_visible(", %s", member(scheme, "scheme"));
   if (member(scheme, "bearerFormat")[0] != '\0')
-    printf(" (%s)", member(scheme, "bearerFormat"));
+    cli_printf_visible(" (%s)", member(scheme, "bearerFormat"));
   if (member(scheme, "openIdConnectUrl")[0] != '\0')
-    printf(", %s", member(scheme, "openIdConnectUrl"));
+    cli_printf_visible(", %s", member(scheme, "openIdConnectUrl"));
   putchar('\n');
   if (member(scheme, "description")[0] != '\0')
-    printf("    %s\n", member(scheme, "description"));
+    cli_printf_visible("    %s\n", member(scheme, "description"));
   print_flows(coreapi_map_get(scheme, "flows", 5));
 }
 

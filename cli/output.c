@@ -11,10 +11,36 @@
 
 #include "cli.h"
 
+void cli_put_visible(FILE *f, const char *s, int keep_newlines) {
+  for (const unsigned char *p = (const unsigned char *)s; p != NULL && *p; p++) {
+    if (*p == '\n' && keep_newlines)
+      fputc('\n', f);
+    else if (*p < 0x20 || *p == 0x7f)
+      fprintf(f, "\\x%02x", *p);
+    else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+      fprintf(f, "\\u%04x", *++p);
+    else
+      fputc(*p, f);
+  }
+}
+
+/* A message may quote a server (an Error's title, a Location refused):
+ * its control characters are shown, never sent to the terminal. */
 void cli_verror(const char *fmt, va_list ap) {
+  char text[4096];
   fflush(stdout);
   fputs("coreapi: ", stderr);
-  vfprintf(stderr, fmt, ap);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  cli_put_visible(stderr, text, 0);
+}
+
+void cli_printf_visible(const char *fmt, ...) {
+  char text[8192];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  cli_put_visible(stdout, text, 1);
 }
 
 void cli_error(const char *fmt, ...) {

@@ -388,6 +388,25 @@ check('"securitySchemes"' in r.out and '"security"' in r.out, 'dump writes the s
 r = cli('security', 'extra')
 check(r.rc == 2, 'security takes no arguments', repr(r))
 
+# --- text from a server never drives the terminal ------------------------------------
+fresh('escapes')
+body = json.dumps({'ti\x1b]0;pwned\x07tle': 'v', 'ok': 1})
+r = cli('get', 'http://api.test:%s/echo?status=400&type=application/json&body=%s' % (
+    RP, urllib.parse.quote(body, safe='')))
+check(r.rc == 1 and '\x1b' not in r.out and '\\x1b]0;pwned\\x07tle' in r.out,
+      'an Error key with an escape sequence is shown, not sent', repr(r.out))
+sec = json.dumps({'openapi': '3.0.0', 'info': {'title': 'T\x1b[2J'}, 'paths': {},
+                  'components': {'securitySchemes': {'k\x1b[31m': {
+                      'type': 'apiKey', 'in': 'header', 'name': 'X\x9bK'}}}})
+sec_path = os.path.join(TMP, 'escapes.json')
+with open(sec_path, 'w') as f:
+    f.write(sec)
+r = ok(cli('load', sec_path), 'load a description with escapes')
+check('\x1b' not in r.out and '\\x1b[2J' in r.out, 'a title with an escape is shown', repr(r.out))
+r = ok(cli('security'), 'security with escapes')
+check('\x1b' not in r.out and '\x9b' not in r.out and '\\x1b[31m' in r.out and
+      '\\u009b' in r.out, 'scheme names and key names are shown, not sent', repr(r.out))
+
 # --- token flow: obtain a token, store it, use it ----------------------------------------
 fresh('token')
 ok(cli('get', API + '/schema/'), 'get schema (token)')
