@@ -58,8 +58,8 @@ static int well_formed(const coreapi_node *n, int depth, int *finite) {
     case COREAPI_NODE_ARRAY:
       if (depth >= 512)
         return 0;
-      for (size_t i = 0; i < AS_ARRAY(n)->count; i++)
-        if (!well_formed(AS_ARRAY(n)->items[i], depth + 1, finite))
+      for (size_t i = 0; i < coreapi__array_count(n); i++)
+        if (!well_formed(coreapi__array_items(n)[i], depth + 1, finite))
           return 0;
       return 1;
     case COREAPI_NODE_STRING:
