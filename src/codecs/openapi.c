@@ -17,6 +17,7 @@
 #include "corejson.h"
 #include "jsonparse.h"
 #include "openapi.h"
+#include "openapi_keys.h"
 #include "coreapi/codec.h"
 
 #define MEDIA_TYPE "application/vnd.oai.openapi+json"
@@ -52,13 +53,22 @@ static char *server_url(const coreapi_node *server) {
   return b.data;
 }
 
+/* The last server URL that oas3_base resolved and what it resolved to
+ * (both owned, or both NULL): a description's operations mostly share one. */
+typedef struct join_memo {
+  char *server, *joined;
+} join_memo;
+
 /* The first server of the operation, else the path item's, else the
- * document's (OpenAPI 3), resolved against base_url; "/" without one.
- * NULL with err set: "servers" not an array, or ENOMEM. */
+ * document's (OpenAPI 3), resolved against base_url (memo: the last one, or
+ * NULL); "/" without one. NULL with err set: "servers" not an array, or
+ * ENOMEM. */
 static char *oas3_base(const coreapi_node *root, const coreapi_node *path_item,
-                       const coreapi_node *op, const char *base_url, coreapi_error *err) {
+                       const coreapi_node *op, const char *base_url, join_memo *memo,
+                       coreapi_error *err) {
   const coreapi_node *where[3] = {op, path_item, root};
   char *url = NULL, *joined;
+  const char *server;
   for (int i = 0; i < 3 && url == NULL; i++) {
     const coreapi_node *servers = coreapi_map_get(where[i], "servers", 7);
     if (servers != NULL && coreapi_node_type_of(servers) != COREAPI_NODE_ARRAY) {
@@ -68,7 +78,19 @@ static char *oas3_base(const coreapi_node *root, const coreapi_node *path_item,
     if (coreapi_array_size(servers) > 0)
       url = server_url(coreapi_array_get(servers, 0));
   }
-  joined = coreapi__urljoin(base_url, url != NULL ? url : "/");
+  server = url != NULL ? url : "/";
+  if (memo != NULL && memo->server != NULL && strcmp(memo->server, server) == 0) {
+    joined = coreapi__strdup(memo->joined);
+  } else if ((joined = coreapi__urljoin(base_url, server)) != NULL && memo != NULL) {
+    free(memo->server);
+    free(memo->joined);
+    memo->server = coreapi__strdup(server);
+    memo->joined = memo->server != NULL ? coreapi__strdup(joined) : NULL;
+    if (memo->joined == NULL) {
+      free(memo->server);
+      memo->server = NULL;
+    }
+  }
   free(url);
   if (joined == NULL)
     COREAPI__OOM(err);
@@ -143,7 +165,8 @@ static char *join_path(const char *base, const char *path) {
 /* One operation, decided: its group (first tag, or NULL) and key. */
 typedef struct op_entry {
   const char *group;
-  char *key; /* NULL until assign_generated_keys, without an operationId */
+  size_t group_no; /* the group's number, groups numbered as they first appear */
+  char *key;       /* NULL until assign_generated_keys, without an operationId */
   const char *method, *path;
   coreapi_node *link;
 } op_entry;
@@ -152,6 +175,8 @@ typedef struct op_list {
   op_entry *items;
   size_t count, cap;
   coreapi_node *root_security; /* a copy of the description's "security", once made */
+  coreapi__oas_keys keys;      /* the keys taken in each group, and the groups */
+  join_memo base;              /* oas3_base's last */
 } op_list;
 
 static void op_list_free(op_list *l) {
@@ -161,24 +186,15 @@ static void op_list_free(op_list *l) {
     coreapi_node_free(l->items[i].link);
   }
   free(l->items);
-}
-
-/* Is key taken in group (NULL: the top level, where group names count)? */
-static int key_taken(const op_list *l, const char *group, const char *key) {
-  for (size_t i = 0; i < l->count; i++) {
-    const op_entry *e = &l->items[i];
-    int same_group = (e->group == NULL) == (group == NULL) &&
-                     (group == NULL || strcmp(e->group, group) == 0);
-    if ((same_group && e->key != NULL && strcmp(e->key, key) == 0) ||
-        (group == NULL && e->group != NULL && strcmp(e->group, key) == 0))
-      return 1;
-  }
-  return 0;
+  coreapi__oas_keys_free(&l->keys);
+  free(l->base.server);
+  free(l->base.joined);
 }
 
 /* operationId, else method and path ("get /pets/{id}" is "get_pets_id"),
- * made unique in its group with "_2", "_3"... */
-static char *op_key(const op_list *l, const char *group, const char *id, const char *method,
+ * made unique in its group with "_2", "_3"..., and taken there. NULL on
+ * ENOMEM. */
+static char *op_key(op_list *l, const char *group, const char *id, const char *method,
                     const char *path) {
   size_t n = strlen(method) + strlen(path) + (id ? strlen(id) : 0) + 24, o = 0;
   char *key = malloc(n), *p;
@@ -199,9 +215,10 @@ static char *op_key(const op_list *l, const char *group, const char *id, const c
       o--;
     key[o] = '\0';
   }
-  o = strlen(key);
-  for (int k = 2; key_taken(l, group, key); k++)
-    snprintf(key + o, n - o, "_%d", k);
+  if (coreapi__oas_key_take(&l->keys, group, key, n) != 0) {
+    free(key);
+    return NULL;
+  }
   return key;
 }
 
@@ -281,7 +298,7 @@ static coreapi_code add_operation(const coreapi_node *root, const char *base_url
   const char *group = first_tag(op, err), *id = coreapi__oas_string(op, "operationId");
   char *base = err->code != COREAPI_OK ? NULL
                : swagger             ? swagger_base(root, op, base_url, err)
-                                     : oas3_base(root, path_item, op, base_url, err);
+                                     : oas3_base(root, path_item, op, base_url, &l->base, err);
   char *url = base ? join_path(base, path) : NULL;
   op_entry *e;
   coreapi_code rc = url == NULL ? (err->code != COREAPI_OK ? err->code : COREAPI__OOM(err))
@@ -309,8 +326,9 @@ static coreapi_code add_operation(const coreapi_node *root, const char *base_url
     e->method = method;
     e->path = path;
     e->link = coreapi_link_new(&spec, err);
-    if (e->link == NULL || (id != NULL && id[0] != '\0' &&
-                            (e->key = op_key(l, group, id, method, path)) == NULL))
+    if (e->link == NULL ||
+        (group != NULL && coreapi__oas_group_number(&l->keys, group, &e->group_no) != 0) ||
+        (id != NULL && id[0] != '\0' && (e->key = op_key(l, group, id, method, path)) == NULL))
       rc = err->code != COREAPI_OK ? err->code : COREAPI__OOM(err);
   }
   release_copies(&spec, fields);
@@ -372,14 +390,6 @@ static coreapi_code collect_operations(const coreapi_node *root, const char *bas
   return COREAPI_OK;
 }
 
-/* Is name the group of an entry of l? */
-static int is_group(const op_list *l, const char *name) {
-  for (size_t i = 0; i < l->count; i++)
-    if (l->items[i].group != NULL && strcmp(l->items[i].group, name) == 0)
-      return 1;
-  return 0;
-}
-
 /* An untagged operation's key may have been made before a tag of that name
  * appeared: such a key takes a suffix ("_2", ...) free at the top level.
  * 0, or -1 on ENOMEM. */
@@ -388,15 +398,15 @@ static int fix_top_keys(op_list *l) {
     op_entry *e = &l->items[i];
     size_t n;
     char *key;
-    if (e->group != NULL || !is_group(l, e->key))
+    if (e->group != NULL || !coreapi__oas_is_group(&l->keys, e->key))
       continue;
     n = strlen(e->key) + 16;
     if ((key = malloc(n)) == NULL)
       return -1;
-    for (int k = 2;; k++) {
-      snprintf(key, n, "%s_%d", e->key, k);
-      if (!is_group(l, key) && !key_taken(l, NULL, key))
-        break;
+    snprintf(key, n, "%s", e->key);
+    if (coreapi__oas_key_take(&l->keys, NULL, key, n) != 0) {
+      free(key);
+      return -1;
     }
     free(e->key);
     e->key = key;
@@ -404,16 +414,44 @@ static int fix_top_keys(op_list *l) {
   return 0;
 }
 
-/* The group's links as an Object (new), or NULL on ENOMEM. */
-static coreapi_node *group_object(const op_list *l, const char *group, coreapi_error *err) {
+/* The grouped entries of l group after group, each group's in document
+ * order: group g's are (*order)[(*start)[g]] to (*order)[(*start)[g + 1]]
+ * (both arrays new). 0, or -1 on ENOMEM. */
+static int bucket_groups(const op_list *l, size_t **start, size_t **order) {
+  size_t *s = calloc(l->keys.ngroups + 2, sizeof(*s)), *o = malloc((l->count + 1) * sizeof(*o));
+  if (s == NULL || o == NULL) {
+    free(s);
+    free(o);
+    return -1;
+  }
+  for (size_t i = 0; i < l->count; i++)
+    if (l->items[i].group != NULL)
+      s[l->items[i].group_no + 2]++;
+  for (size_t g = 2; g < l->keys.ngroups + 2; g++)
+    s[g] += s[g - 1];
+  for (size_t i = 0; i < l->count; i++) /* s[g + 1]: where group g's next entry goes */
+    if (l->items[i].group != NULL)
+      o[s[l->items[i].group_no + 1]++] = i;
+  *start = s;
+  *order = o;
+  return 0;
+}
+
+/* The links of the n entries at (indices in l) as an Object (new), or NULL
+ * (err set). Their keys are unique in their group. */
+static coreapi_node *group_object(const op_list *l, const size_t *at, size_t n,
+                                  coreapi_error *err) {
   coreapi_map_builder *b = coreapi_map_builder_new();
-  for (size_t i = 0; b != NULL && i < l->count; i++)
-    if (l->items[i].group != NULL && strcmp(l->items[i].group, group) == 0 &&
-        coreapi_map_builder_set(b, l->items[i].key, strlen(l->items[i].key),
-                                coreapi_node_ref(l->items[i].link), err) != COREAPI_OK) {
+  for (size_t i = 0; b != NULL && i < n; i++) {
+    const op_entry *e = &l->items[at[i]];
+    if (coreapi__map_builder_add_unique(b, e->key, strlen(e->key), coreapi_node_ref(e->link)) !=
+        0) {
       coreapi_map_builder_free(b);
-      return NULL;
+      b = NULL;
     }
+  }
+  if (b == NULL)
+    COREAPI__OOM(err);
   return b ? coreapi_map_builder_object(b, err) : NULL;
 }
 
@@ -423,7 +461,7 @@ static coreapi_node *group_object(const op_list *l, const char *group, coreapi_e
  * Swagger 2's against the description's. */
 static coreapi_code document_schemes(const coreapi_node *root, int swagger, const char *base_url,
                                      coreapi_map_builder *b, coreapi_error *err) {
-  char *base = swagger ? NULL : oas3_base(root, NULL, NULL, base_url, err);
+  char *base = swagger ? NULL : oas3_base(root, NULL, NULL, base_url, NULL, err);
   coreapi_node *schemes = NULL;
   coreapi_code rc = !swagger && base == NULL
                         ? err->code
@@ -435,29 +473,32 @@ static coreapi_code document_schemes(const coreapi_node *root, int swagger, cons
   return coreapi_map_builder_set_security_schemes(b, schemes, err);
 }
 
-/* The Document of the operations in l. */
+/* The Document of the operations in l: each group where its first entry is,
+ * untagged links by their keys (unique at the top level, and none a group's
+ * name: fix_top_keys). */
 static coreapi_node *build_document(const coreapi_node *root, const char *base_url, int swagger,
                                     const op_list *l, coreapi_error *err) {
   const coreapi_node *info = coreapi_map_get(root, "info", 4);
   coreapi_map_builder *b = coreapi_map_builder_new();
-  coreapi_code rc = b ? COREAPI_OK : COREAPI__OOM(err);
+  size_t *start = NULL, *order = NULL;
+  coreapi_code rc = b != NULL && bucket_groups(l, &start, &order) == 0 ? COREAPI_OK
+                                                                       : COREAPI__OOM(err);
   for (size_t i = 0; rc == COREAPI_OK && i < l->count; i++) {
     const op_entry *e = &l->items[i];
-    int first = 1;
+    const size_t *first = e->group != NULL ? order + start[e->group_no] : NULL;
+    const char *key = e->group ? e->group : e->key;
     coreapi_node *v;
-    for (size_t k = 0; e->group != NULL && k < i; k++)
-      if (l->items[k].group != NULL && strcmp(l->items[k].group, e->group) == 0)
-        first = 0;
-    if (e->group != NULL && !first)
-      continue;
-    v = e->group != NULL ? group_object(l, e->group, err) : coreapi_node_ref(e->link);
-    if (v == NULL) {
+    if (first != NULL && *first != i)
+      continue; /* not the first of its group */
+    v = first != NULL ? group_object(l, first, start[e->group_no + 1] - start[e->group_no], err)
+                      : coreapi_node_ref(e->link);
+    if (v == NULL)
       rc = err->code != COREAPI_OK ? err->code : COREAPI__OOM(err);
-      break;
-    }
-    rc = coreapi_map_builder_set(b, e->group ? e->group : e->key,
-                                 strlen(e->group ? e->group : e->key), v, err);
+    else if (coreapi__map_builder_add_unique(b, key, strlen(key), v) != 0)
+      rc = COREAPI__OOM(err);
   }
+  free(start);
+  free(order);
   if (rc == COREAPI_OK)
     rc = document_schemes(root, swagger, base_url, b, err);
   if (rc != COREAPI_OK) {

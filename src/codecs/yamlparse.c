@@ -2,15 +2,13 @@
  * codecs/yamlparse.c - YAML 1.2 (yaml.org/spec/1.2.2) into the JSON
  * parser's plain nodes, for OpenAPI descriptions, with libyaml's events.
  *
- * Plain scalars resolve by the 1.2 core schema, as OpenAPI 3.1 asks: null
- * (null, Null, NULL, ~, empty), booleans (true, True, TRUE, false, False,
- * FALSE), Integers ([-+]?[0-9]+, 0o[0-7]+, 0x[0-9a-fA-F]+; beyond int64 an
- * error), Reals ([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?,
- * [-+]?.inf, .nan, also .Inf .INF .NaN .NAN), else Strings, as all quoted
- * and block scalars are: yes/no/on/off are Strings (booleans only in YAML
- * 1.1), as are timestamps; 012 is 12. !!str, !!null, !!bool, !!int, !!float
- * are honoured (an error when the value is not of the kind), "!" is a
- * String, other tags and all tags on collections are ignored.
+ * Plain scalars resolve by the 1.2 core schema, as OpenAPI 3.1 asks
+ * (yamlscalar.c), else Strings, as all quoted and block scalars are:
+ * yes/no/on/off are Strings (booleans only in YAML 1.1), as are
+ * timestamps; 012 is 12. !!str, !!null, !!bool, !!int, !!float are
+ * honoured (an error when the value is not of the kind), "!" is a String,
+ * other tags and all tags on collections are ignored. A value met before
+ * is the same node once more (jsonintern.c).
  *
  * Keys are scalars, as text (200: is "200"), each given once. Merge keys
  * work (<<: *a, <<: [*a, *b], <<: {...}): explicit keys win, then earlier
@@ -20,9 +18,7 @@
  * anchor defined again replaces the earlier; an alias to no anchor yet, or
  * into its own node, is an error. One document: a second is an error.
  */
-#include <errno.h>
 #include <locale.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,37 +28,39 @@
 
 #include "../document/document.h"
 #include "jsonparse.h"
+#include "yamlvalues.h"
 
 #define MAX_DEPTH 512
 #define TAG_PREFIX "tag:yaml.org,2002:"
 
-/* A value, or a mapping's key (a String), waiting for its container. */
+/* A value, or a mapping's key (its text), waiting for its container. */
 typedef struct slot {
-  coreapi_node *node; /* owned */
-  size_t size;        /* bytes it stands for, every alias in it expanded */
+  coreapi_node *node; /* owned; NULL: a key */
+  size_t size;        /* a value: the bytes it stands for, every alias in it expanded */
+  size_t key_at, key_len; /* a key: its text (and a NUL) in the parser's keys */
   yaml_mark_t mark;   /* where it starts */
   int merge;          /* a key: the merge key << */
 } slot;
 
 typedef struct frame {
-  size_t base; /* the pending stack's height when it opened */
+  size_t base, key_base; /* the pending stack's and the keys' heights when it opened */
   int is_map;
   char *anchor; /* owned, or NULL */
   yaml_mark_t mark;
 } frame;
 
-typedef struct anchor {
-  char *name;         /* owned; NULL: a free place in the table */
-  coreapi_node *node; /* a reference; NULL: a sequence or mapping still open */
-  coreapi_node *key;  /* a scalar's text, as a key (a reference), or NULL */
-  size_t size;
-} anchor;
+typedef struct record record;
 
 typedef struct parser {
   slot *pending; /* children of the open containers, in order */
   size_t len, cap;
-  anchor *anchors; /* open addressing, cap a power of two, at most half full */
-  size_t nanchors, anchors_cap;
+  char *keys; /* the text of the keys on pending */
+  size_t keys_len, keys_cap;
+  record *records; /* close_map's, kept from one mapping to the next */
+  record **sorted;
+  size_t records_cap;
+  coreapi__intern *intern; /* values met before; NULL once a merge key is met */
+  coreapi__yaml_anchors anchors;
   frame frames[MAX_DEPTH + 1];
   int depth, documents;
   coreapi_node *root;
@@ -102,24 +100,54 @@ static int spend(parser *p, size_t bytes, size_t *size, const yaml_mark_t *at) {
   return charge(p, *size, at);
 }
 
+/* A new slot on pending, or NULL (failed) on ENOMEM. */
+static slot *new_slot(parser *p, const yaml_mark_t *at) {
+  if (p->len == p->cap) {
+    size_t cap = p->cap ? p->cap * 2 : 64;
+    slot *s = cap < SIZE_MAX / sizeof(*s) ? realloc(p->pending, cap * sizeof(*s)) : NULL;
+    if (s == NULL)
+      return NOMEM(p, at), NULL;
+    p->pending = s;
+    p->cap = cap;
+  }
+  return &p->pending[p->len++];
+}
+
 /* Hand a finished value (owned; NULL: out of memory) to its container, or
  * make it the root. */
-static int push(parser *p, coreapi_node *v, size_t size, const yaml_mark_t *at, int merge) {
+static int push(parser *p, coreapi_node *v, size_t size, const yaml_mark_t *at) {
+  slot *s;
   if (v == NULL)
     return NOMEM(p, at);
   if (p->depth == 0)
     return (p->root = v) != NULL;
-  if (p->len == p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 64;
-    slot *s = cap < SIZE_MAX / sizeof(*s) ? realloc(p->pending, cap * sizeof(*s)) : NULL;
-    if (s == NULL) {
-      coreapi_node_free(v);
-      return NOMEM(p, at);
-    }
-    p->pending = s;
-    p->cap = cap;
+  if ((s = new_slot(p, at)) == NULL) {
+    coreapi_node_free(v);
+    return 0;
   }
-  p->pending[p->len++] = (slot){v, size, *at, merge};
+  *s = (slot){v, size, 0, 0, *at, 0};
+  return 1;
+}
+
+/* Hand a key, n bytes of text, to its mapping: the text is copied to
+ * p->keys (with a NUL), where close_map reads it. */
+static int push_key(parser *p, const char *text, size_t n, const yaml_mark_t *at, int merge) {
+  slot *s;
+  if (n >= p->keys_cap - p->keys_len) {
+    size_t cap = p->keys_cap + p->keys_cap / 2 + n + 256;
+    char *keys = cap > p->keys_cap + n ? realloc(p->keys, cap) : NULL;
+    if (keys == NULL)
+      return NOMEM(p, at);
+    p->keys = keys;
+    p->keys_cap = cap;
+  }
+  if ((s = new_slot(p, at)) == NULL)
+    return 0;
+  if (n > 0)
+    memcpy(p->keys + p->keys_len, text, n);
+  p->keys[p->keys_len + n] = '\0';
+  *s = (slot){NULL, 0, p->keys_len, n, *at, merge};
+  p->keys_len += n + 1;
   return 1;
 }
 
@@ -129,164 +157,61 @@ static int at_key(const parser *p) {
   return p->depth > 0 && f->is_map && (p->len - f->base) % 2 == 0;
 }
 
-/* The place of name in a table of cap places (a power of two, not full):
- * where it is, or the free place it would take. FNV-1a, then mixed. */
-static anchor *anchor_place(anchor *table, size_t cap, const char *name) {
-  uint64_t h = 14695981039346656037u;
-  for (const char *s = name; *s; s++)
-    h = (h ^ (unsigned char)*s) * 1099511628211u;
-  h = (h ^ h >> 33) * 0xff51afd7ed558ccdu;
-  for (size_t i = (size_t)(h ^ h >> 33) & (cap - 1);; i = (i + 1) & (cap - 1))
-    if (table[i].name == NULL || strcmp(table[i].name, name) == 0)
-      return &table[i];
-}
-
-/* Define (or define again) anchor name as node (NULL: a sequence or
- * mapping still open), with key (may be NULL) and size; takes a reference
- * to each. 1, or 0 on ENOMEM. */
+/* Define (or define again) anchor name (see coreapi__yaml_anchor_put). 1, or
+ * 0 on ENOMEM. */
 static int anchor_put(parser *p, const char *name, coreapi_node *node, coreapi_node *key,
                       size_t size, const yaml_mark_t *at) {
-  anchor *a;
-  if ((p->nanchors + 1) * 2 > p->anchors_cap) {
-    size_t cap = p->anchors_cap ? p->anchors_cap * 2 : 16;
-    anchor *table = cap < SIZE_MAX / sizeof(*table) ? calloc(cap, sizeof(*table)) : NULL;
-    if (table == NULL)
-      return NOMEM(p, at);
-    for (size_t i = 0; i < p->anchors_cap; i++)
-      if (p->anchors[i].name != NULL)
-        *anchor_place(table, cap, p->anchors[i].name) = p->anchors[i];
-    free(p->anchors);
-    p->anchors = table;
-    p->anchors_cap = cap;
-  }
-  a = anchor_place(p->anchors, p->anchors_cap, name);
-  if (a->name == NULL) {
-    if ((a->name = strdup(name)) == NULL)
-      return NOMEM(p, at);
-    p->nanchors++;
-  }
-  coreapi_node_free(a->node);
-  coreapi_node_free(a->key);
-  a->node = coreapi_node_ref(node);
-  a->key = coreapi_node_ref(key);
-  a->size = size;
-  return 1;
+  return coreapi__yaml_anchor_put(&p->anchors, name, node, key, size) == 0 || NOMEM(p, at);
 }
 
-typedef enum kind { ANY, STR, NUL, BOOL, INT, FLOAT } kind;
-static const char *const kind_names[] = {"", "str", "null", "bool", "int", "float"};
-static const char *const nulls[] = {"~", "null", "Null", "NULL", NULL};
-static const char *const trues[] = {"true", "True", "TRUE", NULL};
-static const char *const falses[] = {"false", "False", "FALSE", NULL};
-static const char *const infs[] = {".inf", ".Inf", ".INF", NULL};
-static const char *const nans[] = {".nan", ".NaN", ".NAN", NULL};
-
-static int one_of(const char *s, size_t n, const char *const *words) {
-  for (; *words != NULL; words++)
-    if (strlen(*words) == n && memcmp(*words, s, n) == 0)
-      return 1;
-  return 0;
-}
-
-/* What a scalar's tag and style ask it to be. */
-static kind kind_of(const yaml_event_t *ev) {
-  const char *tag = (const char *)ev->data.scalar.tag;
-  if (tag != NULL && strncmp(tag, TAG_PREFIX, sizeof(TAG_PREFIX) - 1) == 0)
-    for (int k = STR; k <= FLOAT; k++)
-      if (strcmp(tag + sizeof(TAG_PREFIX) - 1, kind_names[k]) == 0)
-        return (kind)k;
-  return ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !(tag && strcmp(tag, "!") == 0)
-             ? ANY
-             : STR; /* quoted, block, or the non-specific tag "!" */
-}
-
-/* An integer of the core schema: 1 with *v, 0 when s is not one, -1 when
- * it is one beyond int64. */
-static int int_of(const char *s, size_t n, int64_t *v) {
-  unsigned base = 10;
-  size_t i = 0;
-  int neg = 0, over = 0;
-  uint64_t u = 0, lim;
-  if (n > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'x'))
-    i = 2, base = s[1] == 'o' ? 8 : 16;
-  else if (n > 0 && (s[0] == '-' || s[0] == '+'))
-    i = 1, neg = s[0] == '-';
-  lim = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
-  for (size_t k = i; k < n; k++) {
-    int d = coreapi__hex_value((unsigned char)s[k]);
-    if (d < 0 || (unsigned)d >= base)
-      return 0;
-    over = over || u > (lim - (unsigned)d) / base;
-    u = u * base + (unsigned)d; /* wraps only once over, then unused */
-  }
-  if (i == n || over)
-    return i == n ? 0 : -1;
-  *v = !neg ? (int64_t)u : u > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)u;
-  return 1;
-}
-
-/* A float of the core schema: 1 with *r, 0 when s is not one, -1 when it
- * is beyond a double's range. s is NUL-terminated (libyaml's scalars are),
- * so the digits end by n. */
-#define DIGITS(at) strspn(s + (at), "0123456789")
-static int real_of(const char *s, size_t n, double *r) {
-  size_t i = n > 0 && (s[0] == '-' || s[0] == '+'), d = DIGITS(i), f = 0, e = 1;
-  if (one_of(s + i, n - i, infs) || one_of(s, n, nans)) {
-    *r = one_of(s, n, nans) ? NAN : s[0] == '-' ? -INFINITY : INFINITY;
-    return 1;
-  }
-  i += d;
-  if (i < n && s[i] == '.')
-    i += 1 + (f = DIGITS(i + 1));
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    i += 1 + (i + 1 < n && (s[i + 1] == '-' || s[i + 1] == '+'));
-    i += (e = DIGITS(i));
-  }
-  if (d + f == 0 || e == 0 || i != n)
-    return 0;
-  errno = 0;
-  *r = strtod(s, NULL); /* in the C locale: see coreapi__yaml_parse */
-  return errno == ERANGE && isinf(*r) ? -1 : 1;
-}
-
-/* v (NULL on ENOMEM), counted as a node of bytes in *size; NULL if over. */
-static coreapi_node *counted(parser *p, coreapi_node *v, size_t bytes, size_t *size,
+/* v (NULL on ENOMEM), counted as a node of bytes in *size (an equal node
+ * met before counts as a new one would); NULL if over. A new v is
+ * remembered for the next equal one when fresh. */
+static coreapi_node *counted(parser *p, coreapi_node *v, int fresh, size_t bytes, size_t *size,
                              const yaml_mark_t *at) {
-  if (v == NULL || spend(p, bytes, size, at))
-    return v;
-  coreapi_node_free(v);
-  return NULL;
+  if (v == NULL || !spend(p, bytes, size, at)) {
+    coreapi_node_free(v);
+    return NULL;
+  }
+  if (fresh)
+    coreapi__intern_keep(p->intern, v);
+  return v;
 }
 
 /* The node of scalar s (n bytes, valid UTF-8) asked to be of kind k, with
- * the bytes counted for it in *size; NULL, failed (ENOMEM too), if none. */
-static coreapi_node *scalar_node(parser *p, const char *s, size_t n, kind k,
-                                 const yaml_mark_t *at, size_t *size) {
-  int64_t i;
-  double r;
-  int rc = 0;
+ * the bytes counted for it in *size; NULL, failed (ENOMEM too), if none.
+ * One equal to a value met before is that node once more; a new one is
+ * remembered when keep (it lives till the parse ends). */
+static coreapi_node *scalar_node(parser *p, const char *s, size_t n, coreapi__yaml_kind k,
+                                 int keep, const yaml_mark_t *at, size_t *size) {
+  coreapi__yaml_value value;
+  coreapi_node *v;
+  char why[160];
   *size = 0;
-  if ((k == ANY || k == NUL) && (n == 0 || one_of(s, n, nulls)))
-    return coreapi__shared_null();
-  if ((k == ANY || k == BOOL) && (one_of(s, n, trues) || one_of(s, n, falses)))
-    return coreapi__shared_boolean(one_of(s, n, trues));
-  if ((k == ANY || k == INT) && (rc = int_of(s, n, &i)) > 0)
-    return coreapi__shared_integer(i) != NULL
-               ? coreapi__shared_integer(i)
-               : counted(p, coreapi_integer_new(i, NULL), sizeof(number_node), size, at);
-  if ((k == ANY || k == INT) && rc < 0)
-    fail(p, COREAPI_ERR_PARSE, at, "integer %.40s is out of range", s);
-  else if ((k == ANY || k == FLOAT) && (rc = real_of(s, n, &r)) > 0)
-    return counted(p, coreapi_real_new(r, NULL), sizeof(number_node), size, at);
-  else if ((k == ANY || k == FLOAT) && rc < 0)
-    fail(p, COREAPI_ERR_PARSE, at, "real number %.40s is out of range", s);
-  else if (k == ANY || k == STR)
-    return n == 0 ? coreapi__shared_empty_string()
-                  : counted(p, coreapi__string_new_trusted(s, n), sizeof(string_node) + n + 1,
-                            size, at);
-  else
-    fail(p, COREAPI_ERR_PARSE, at, "'%.40s' is not a value of the tag !!%s", s, kind_names[k]);
-  return NULL;
+  if (!coreapi__yaml_value_of(s, n, k, &value, why, sizeof(why)))
+    return fail(p, COREAPI_ERR_PARSE, at, "%s", why), NULL;
+  switch (value.type) {
+    case COREAPI_NODE_NULL:
+      return coreapi__shared_null();
+    case COREAPI_NODE_BOOLEAN:
+      return coreapi__shared_boolean(value.b);
+    case COREAPI_NODE_INTEGER:
+      if ((v = coreapi__shared_integer(value.i)) != NULL)
+        return v;
+      v = coreapi__intern_number(p->intern, COREAPI_NODE_INTEGER, value.i, 0);
+      return counted(p, v ? v : coreapi_integer_new(value.i, NULL), keep && !v,
+                     sizeof(number_node), size, at);
+    case COREAPI_NODE_REAL:
+      v = coreapi__intern_number(p->intern, COREAPI_NODE_REAL, 0, value.r);
+      return counted(p, v ? v : coreapi_real_new(value.r, NULL), keep && !v,
+                     sizeof(number_node), size, at);
+    default: /* a String */
+      if (n == 0)
+        return coreapi__shared_empty_string();
+      v = coreapi__intern_string(p->intern, s, n);
+      return counted(p, v ? v : coreapi__string_new_trusted(s, n), keep && !v,
+                     sizeof(string_node) + n + 1, size, at);
+  }
 }
 
 /* A scalar: a value, or a mapping's key (its text); an anchored one is
@@ -298,41 +223,45 @@ static int on_scalar(parser *p, const yaml_event_t *ev) {
   const yaml_mark_t *at = &ev->start_mark;
   int is_key = at_key(p), ok, merge;
   coreapi_node *key = NULL, *v = NULL;
-  kind k = kind_of(ev);
-  if (!coreapi__is_utf8(s, n))
-    return fail(p, COREAPI_ERR_PARSE, at, "invalid UTF-8 in a string");
-  merge = is_key && ((k == ANY && n == 2 && memcmp(s, "<<", 2) == 0) ||
+  coreapi__yaml_kind k = coreapi__yaml_kind_of(tag, ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE);
+  /* The text is valid UTF-8: libyaml's reader takes nothing else (nor UTF-16
+   * that is not valid), and an escape must be a Unicode scalar value. */
+  merge = is_key && ((k == COREAPI__YAML_ANY && n == 2 && memcmp(s, "<<", 2) == 0) ||
                      (tag != NULL && strcmp(tag, TAG_PREFIX "merge") == 0));
-  if ((!is_key || name != NULL) && (v = scalar_node(p, s, n, k, at, &size)) == NULL)
+  if (merge) { /* what it brings may be freed before the parse ends: no more sharing */
+    coreapi__intern_free(p->intern);
+    p->intern = NULL;
+  }
+  if ((!is_key || name != NULL) && (v = scalar_node(p, s, n, k, !is_key, at, &size)) == NULL)
     return NOMEM(p, at);
-  if ((is_key || name != NULL) &&
-      (key = v != NULL && v->type == COREAPI_NODE_STRING ? coreapi_node_ref(v)
-             : n == 0 ? coreapi__shared_empty_string()
-                      : coreapi__string_new_trusted(s, n)) == NULL) {
+  if (name != NULL && (key = v->type == COREAPI_NODE_STRING ? coreapi_node_ref(v)
+                             : n == 0 ? coreapi__shared_empty_string()
+                                      : coreapi__string_new_trusted(s, n)) == NULL) {
     coreapi_node_free(v);
     return NOMEM(p, at);
   }
   ok = name == NULL || anchor_put(p, name, v, key, size, at);
-  coreapi_node_free(is_key ? v : key);
-  if (ok)
-    return is_key ? push(p, key, 0, at, merge) : push(p, v, size, at, 0);
-  coreapi_node_free(is_key ? key : v);
-  return 0;
+  coreapi_node_free(key);
+  if (is_key || !ok) {
+    coreapi_node_free(v);
+    return ok && push_key(p, s, n, at, merge);
+  }
+  return push(p, v, size, at);
 }
 
 static int on_alias(parser *p, const yaml_event_t *ev) {
   const char *name = (const char *)ev->data.alias.anchor;
-  const anchor *a = p->anchors_cap ? anchor_place(p->anchors, p->anchors_cap, name) : NULL;
+  const coreapi__yaml_anchor *a = coreapi__yaml_anchor_find(&p->anchors, name);
   const yaml_mark_t *at = &ev->start_mark;
-  if (a == NULL || a->name == NULL)
+  if (a == NULL)
     return fail(p, COREAPI_ERR_PARSE, at, "alias *%.60s names no anchor defined before it", name);
   if (a->node == NULL)
     return fail(p, COREAPI_ERR_PARSE, at, "alias *%.60s is inside the node it names", name);
   if (at_key(p))
-    return a->key != NULL ? push(p, coreapi_node_ref(a->key), 0, at, 0)
+    return a->key != NULL ? push_key(p, AS_STRING(a->key)->data, AS_STRING(a->key)->len, at, 0)
                           : fail(p, COREAPI_ERR_PARSE, at,
                                  "a mapping key must be a scalar (*%.60s is not)", name);
-  return charge(p, a->size, at) && push(p, coreapi_node_ref(a->node), a->size, at, 0);
+  return charge(p, a->size, at) && push(p, coreapi_node_ref(a->node), a->size, at);
 }
 
 static int on_open(parser *p, const yaml_event_t *ev, int is_map) {
@@ -345,12 +274,13 @@ static int on_open(parser *p, const yaml_event_t *ev, int is_map) {
   if (p->depth == MAX_DEPTH)
     return fail(p, COREAPI_ERR_PARSE, &ev->start_mark, "maximum nesting depth exceeded");
   f = &p->frames[++p->depth];
-  *f = (frame){p->len, is_map, name != NULL ? strdup(name) : NULL, ev->start_mark};
+  *f = (frame){p->len, p->keys_len, is_map, name != NULL ? strdup(name) : NULL, ev->start_mark};
   /* The anchor is defined from here on, but not to be used until it closes. */
   return name == NULL || (f->anchor != NULL ? anchor_put(p, name, NULL, NULL, 0, &f->mark)
                                             : NOMEM(p, &f->mark));
 }
 
+/* The sequence of frame f; it takes its items' references from pending. */
 static coreapi_node *close_seq(parser *p, const frame *f, size_t *size) {
   size_t n = p->len - f->base;
   coreapi_node *a, **items;
@@ -361,33 +291,68 @@ static coreapi_node *close_seq(parser *p, const frame *f, size_t *size) {
     return NULL;
   items = coreapi__array_items(a);
   for (size_t i = 0; i < n; i++) {
-    items[i] = coreapi_node_ref(p->pending[f->base + i].node);
-    *size = add_sat(*size, p->pending[f->base + i].size);
+    slot *s = &p->pending[f->base + i];
+    items[i] = s->node;
+    s->node = NULL;
+    *size = add_sat(*size, s->size);
   }
   return a;
 }
 
 /* One entry of a mapping being closed: its own, or one a merge key brings. */
-typedef struct record {
-  const char *key;
+struct record {
+  const char *key;         /* with a NUL after it */
   size_t len, index;       /* index: the place in document order */
+  size_t rank;             /* kept: the place by key among those kept */
   coreapi_node *value;     /* borrowed; NULL: overridden */
   uint32_t prio;           /* 0: the mapping's own, else the merged mapping's number */
   const yaml_mark_t *mark; /* where the key is (the mapping's own) */
-} record;
+};
 
 #define CMP(x, y) (((x) > (y)) - ((x) < (y)))
 
-static int by_index(const void *pa, const void *pb) {
-  return CMP(((const record *)pa)->index, ((const record *)pb)->index);
-}
-
-/* By key, then priority, then place. */
-static int by_key(const void *pa, const void *pb) {
-  const record *a = pa, *b = pb;
+/* By key (as map.c orders keys), then priority, then place. */
+static int record_cmp(const record *a, const record *b) {
   int c = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
   c = c != 0 ? c : a->len != b->len ? CMP(a->len, b->len) : CMP(a->prio, b->prio);
-  return c != 0 ? c : by_index(pa, pb);
+  return c != 0 ? c : CMP(a->index, b->index);
+}
+
+static int by_key(const void *pa, const void *pb) {
+  return record_cmp(*(record *const *)pa, *(record *const *)pb);
+}
+
+/* Sort n records by record_cmp: by insertion for the small mappings most
+ * are, else qsort. */
+static void sort_records(record **r, size_t n) {
+  if (n > 16) {
+    qsort(r, n, sizeof(*r), by_key);
+    return;
+  }
+  for (size_t i = 1; i < n; i++) {
+    record *x = r[i];
+    size_t j = i;
+    for (; j > 0 && record_cmp(r[j - 1], x) > 0; j--)
+      r[j] = r[j - 1];
+    r[j] = x;
+  }
+}
+
+/* Room for n records, and n pointers to sort them, in p. */
+static int records_room(parser *p, size_t n, const yaml_mark_t *at) {
+  size_t cap = n > p->records_cap * 2 ? n : p->records_cap * 2;
+  record *r;
+  record **sorted;
+  if (n <= p->records_cap)
+    return 1;
+  if (cap > SIZE_MAX / sizeof(*r) || (r = realloc(p->records, cap * sizeof(*r))) == NULL)
+    return NOMEM(p, at);
+  p->records = r;
+  if ((sorted = realloc(p->sorted, cap * sizeof(*sorted))) == NULL)
+    return NOMEM(p, at);
+  p->sorted = sorted;
+  p->records_cap = cap;
+  return 1;
 }
 
 /* The mappings a merge key's value v brings: *items, *n. */
@@ -402,21 +367,21 @@ static int merge_sources(parser *p, slot *v, coreapi_node ***items, size_t *n) {
 }
 
 /* Frame f's entries in document order, merged ones where their << is, in
- * *out (malloc'd, *count); what the values stand for added to *size. */
-static int gather(parser *p, const frame *f, record **out, size_t *count, size_t *size) {
+ * p->records (*count); what the values stand for added to *size. */
+static int gather(parser *p, const frame *f, size_t *count, size_t *size) {
   size_t pairs = (p->len - f->base) / 2, n = 0, m = 0;
   uint32_t prio = 0;
   coreapi_node **items;
   record *r = NULL;
   for (int pass = 0; pass < 2; pass++) {
-    if (pass == 1 && (*out = r = malloc((n ? n : 1) * sizeof(*r))) == NULL)
-      return NOMEM(p, &f->mark);
+    if (pass == 1 && !records_room(p, n, &f->mark))
+      return 0;
+    r = pass == 1 ? p->records : NULL;
     n = 0;
     for (size_t i = 0; i < pairs; i++) {
       slot *k = &p->pending[f->base + 2 * i], *v = k + 1;
       if (!k->merge && r != NULL)
-        r[n] = (record){AS_STRING(k->node)->data, AS_STRING(k->node)->len, n, v->node, 0,
-                        &k->mark};
+        r[n] = (record){p->keys + k->key_at, k->key_len, n, 0, v->node, 0, &k->mark};
       n += !k->merge;
       if (k->merge && !merge_sources(p, v, &items, &m))
         return 0;
@@ -424,7 +389,7 @@ static int gather(parser *p, const frame *f, record **out, size_t *count, size_t
         const map_node *src = AS_MAP(items[j]);
         for (size_t e = 0; e < src->count; e++, n++) /* in its document order */
           if (r != NULL)
-            r[n] = (record){src->entries[e].key, src->entries[e].key_len, n,
+            r[n] = (record){src->entries[e].key, src->entries[e].key_len, n, 0,
                             src->entries[e].value, prio + 1, NULL};
       }
       *size = pass == 1 ? add_sat(*size, v->size) : *size;
@@ -434,43 +399,65 @@ static int gather(parser *p, const frame *f, record **out, size_t *count, size_t
   return 1;
 }
 
-static coreapi_node *close_map(parser *p, const frame *f, size_t *size) {
-  record *r = NULL;
-  size_t n = 0, kept = 0, key_bytes = 0, own = 0;
-  map_node *m = NULL;
-  if (!gather(p, f, &r, &n, size))
+/* The Object of frame f from its n records, kept of them with key_bytes
+ * of keys (by rank), in document order: it takes its own values'
+ * references from pending. Plain data iterates and is looked up by key,
+ * both orders the ranks: no sort (coreapi__map_seal) needed. NULL on
+ * ENOMEM. */
+static coreapi_node *make_map(parser *p, const frame *f, size_t n, size_t kept,
+                              size_t key_bytes) {
+  const record *r = p->records;
+  map_node *m = coreapi__map_alloc(COREAPI_NODE_OBJECT, kept, key_bytes);
+  uint32_t *by_key = m != NULL && kept > 1 ? coreapi__map_by_key(m) : NULL;
+  char *blob;
+  if (m == NULL)
     return NULL;
-  qsort(r, n, sizeof(*r), by_key);
+  blob = coreapi__map_blob(m);
+  for (size_t i = 0; i < n; i++)
+    if (r[i].value != NULL) {
+      if (by_key != NULL)
+        by_key[r[i].rank] = m->count;
+      coreapi__map_push(m, &blob, r[i].key, r[i].len,
+                        r[i].prio == 0 ? r[i].value : coreapi_node_ref(r[i].value));
+    }
+  for (size_t i = f->base; i < p->len; i += 2)
+    if (!p->pending[i].merge)
+      p->pending[i + 1].node = NULL; /* taken */
+  if (by_key != NULL)
+    memcpy(coreapi__map_order(m), by_key, kept * sizeof(*by_key));
+  m->data_count = m->count;
+  m->flags |= COREAPI__MAP_CLEAN; /* as the JSON parser marks plain objects */
+  return &m->base;
+}
+
+/* The mapping of frame f: its entries sorted by key once, to find keys
+ * given twice (an error, unless merged, where the first stays). */
+static coreapi_node *close_map(parser *p, const frame *f, size_t *size) {
+  size_t n = 0, kept = 0, key_bytes = 0, own = 0;
+  if (!gather(p, f, &n, size))
+    return NULL;
+  for (size_t i = 0; i < n; i++)
+    p->sorted[i] = &p->records[i];
+  sort_records(p->sorted, n);
   for (size_t i = 0; i < n; i++) {
-    if (i == 0 || r[i].len != r[i - 1].len || memcmp(r[i].key, r[i - 1].key, r[i].len) != 0) {
-      kept++;
-      key_bytes += r[i].len + 1;
-    } else if (r[i].prio > 0) {
-      r[i].value = NULL; /* a key given before */
+    record *e = p->sorted[i], *before = i > 0 ? p->sorted[i - 1] : NULL;
+    if (before == NULL || e->len != before->len || memcmp(e->key, before->key, e->len) != 0) {
+      e->rank = kept++;
+      key_bytes += e->len + 1;
+    } else if (e->prio > 0) {
+      e->value = NULL; /* a key given before */
     } else {
-      fail(p, COREAPI_ERR_PARSE, r[i].mark, "duplicate mapping key '%.60s'", r[i].key);
-      kept = n = 0;
+      fail(p, COREAPI_ERR_PARSE, e->mark, "duplicate mapping key '%.60s'", e->key);
+      return NULL;
     }
   }
-  qsort(r, n, sizeof(*r), by_index);
-  if (kept > 0 && kept <= SIZE_MAX / 64 &&
-      spend(p, sizeof(map_node) + kept * (sizeof(map_entry) + 8) + key_bytes, &own, &f->mark) &&
-      (m = coreapi__map_alloc(COREAPI_NODE_OBJECT, kept, key_bytes)) != NULL) {
-    char *blob = coreapi__map_blob(m);
-    for (size_t i = 0; i < n; i++)
-      if (r[i].value != NULL)
-        coreapi__map_push(m, &blob, r[i].key, r[i].len, coreapi_node_ref(r[i].value));
-    m->flags |= COREAPI__MAP_CLEAN; /* as the JSON parser marks plain objects */
-    if (coreapi__map_seal(m) != 0) {
-      coreapi_node_free(&m->base);
-      m = NULL;
-    }
-  }
-  free(r);
-  *size = add_sat(*size, own);
-  if (p->code == COREAPI_OK && kept == 0)
+  if (kept == 0)
     return coreapi__shared_empty_object();
-  return m != NULL ? &m->base : NULL;
+  if (kept > SIZE_MAX / 64 ||
+      !spend(p, sizeof(map_node) + kept * (sizeof(map_entry) + 8) + key_bytes, &own, &f->mark))
+    return NULL;
+  *size = add_sat(*size, own);
+  return make_map(p, f, n, kept, key_bytes);
 }
 
 static int on_close(parser *p, const yaml_event_t *ev) {
@@ -486,8 +473,9 @@ static int on_close(parser *p, const yaml_event_t *ev) {
     return 0;
   }
   while (p->len > f->base)
-    coreapi_node_free(p->pending[--p->len].node);
-  return push(p, v, size, &f->mark, 0);
+    coreapi_node_free(p->pending[--p->len].node); /* a key's is NULL */
+  p->keys_len = f->key_base;
+  return push(p, v, size, &f->mark);
 }
 
 static int on_event(parser *p, const yaml_event_t *ev) {
@@ -552,12 +540,11 @@ static void run(parser *p, yaml_parser_t *yp, const char *data, size_t len) {
   free(p->pending);
   for (int d = 1; d <= p->depth; d++)
     free(p->frames[d].anchor);
-  for (size_t i = 0; i < p->anchors_cap; i++) {
-    free(p->anchors[i].name);
-    coreapi_node_free(p->anchors[i].node); /* NULL in a free place */
-    coreapi_node_free(p->anchors[i].key);
-  }
-  free(p->anchors);
+  coreapi__yaml_anchors_free(&p->anchors);
+  free(p->keys);
+  free(p->records);
+  free(p->sorted);
+  coreapi__intern_free(p->intern);
 }
 
 coreapi_node *coreapi__yaml_parse(const char *data, size_t len, size_t max_bytes,
@@ -571,6 +558,7 @@ coreapi_node *coreapi__yaml_parse(const char *data, size_t len, size_t max_bytes
   }
   memset(&p, 0, sizeof(p));
   p.budget = max_bytes;
+  p.intern = len > 4096 ? coreapi__intern_new() : NULL; /* none: nothing shared */
   /* strtod reads the locale's decimal point: the C locale, this thread only. */
   c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
   if (c_locale == (locale_t)0 || !yaml_parser_initialize(&yp)) {
