@@ -17,7 +17,7 @@
  *   commands_credentials.c credentials show|add|remove|which
  *   commands_headers.c     headers show|add|remove
  *   commands_bookmarks.c   bookmarks show|add|remove|get
- *   commands_history.c     history show|back|forward
+ *   commands_history.c     history show|back|forward, history.json, a visit
  *   commands_codecs.c      codecs show
  */
 #ifndef COREAPI_CLI_H
@@ -100,7 +100,9 @@ void cli_heading(const cli_options *opts, const char *text);
 /* The config directory: --config-dir, $COREAPI_CONFIG_DIR,
  * $XDG_CONFIG_HOME/coreapi, ~/.coreapi. Returns a new string or NULL. */
 char *cli_config_dir_default(void);
-/* Create the config directory (mode 0700) when missing. Returns an exit code. */
+/* Create the config directory (mode 0700) when missing; refuse one that
+ * group or others can write (the chmod that fixes it said); remove the
+ * temporary files killed writes left in it. Returns an exit code. */
 int cli_state_init(const cli_options *opts);
 /* The path of a state file in the config directory (a new string). */
 char *cli_state_path(const cli_options *opts, const char *name);
@@ -113,19 +115,23 @@ int cli_write_file(const char *path, const char *data, size_t len);
 /* Read a JSON state file (an Object); a missing file gives an empty Object.
  * NULL (error printed) when it cannot be read or parsed. */
 coreapi_node *cli_state_load_json(const cli_options *opts, const char *name);
-/* Write node as a JSON state file. Returns 0 or -1 (error printed). */
+/* Write node as a JSON state file (under the state lock). Returns 0 or -1
+ * (error printed). */
 int cli_state_save_json(const cli_options *opts, const char *name, const coreapi_node *node);
-/* Remove a state file; missing is fine. */
+/* Remove a state file (under the state lock when it can be had); missing is
+ * fine. */
 void cli_state_remove(const cli_options *opts, const char *name);
 
 /* The current document (NULL when none; error printed and *code set when it
  * cannot be read). */
 coreapi_node *cli_document_load(const cli_options *opts, int *code);
+/* Write doc as the current document (under the state lock): 0 or -1. */
 int cli_document_save(const cli_options *opts, const coreapi_node *doc);
 /* The current document or an error "No current document" (exit code in *code). */
 coreapi_node *cli_document_require(const cli_options *opts, int *code);
 
-/* History: newest first, idx the current entry, at most 20 entries. */
+/* History (commands_history.c): newest first, idx the current entry, at most
+ * 20 entries. */
 typedef struct cli_history_item {
   char *url;
   char *title;
@@ -140,7 +146,8 @@ int cli_history_save(const cli_options *opts, const cli_history *h);
 /* Add doc as the newest, current entry, dropping the forward history. */
 void cli_history_add(cli_history *h, const coreapi_node *doc);
 void cli_history_free(cli_history *h);
-/* Store doc as the current document and add it to the history. */
+/* Store doc as the current document and add it to the history: one
+ * read-modify-write under the state lock. An exit code. */
 int cli_document_visit(const cli_options *opts, const coreapi_node *doc);
 
 /* Map helpers on Objects (the library's map builders). */
@@ -160,11 +167,59 @@ void cli_wipe(void *p, size_t len);
 /* Free a string holding a secret, wiping it first. */
 void cli_free_secret(char *s);
 
+/* --- state.c, credentials.c: safe state between parallel invocations -------------
+ *
+ * The state lock is flock(2) on the config directory itself. Every write of
+ * a state file holds it (cli_state_save_json, cli_document_save, the cookie
+ * jar), and every read-modify-write holds it for its whole cycle:
+ *
+ *   if ((code = cli_state_lock(opts, 1)) != CLI_OK) return code;
+ *   node = cli_state_load_json(opts, name); ... cli_state_save_json(...);
+ *   cli_state_unlock();
+ *
+ * cli_credentials_load takes it (exclusive) and keeps it: the next
+ * cli_credentials_save gives it back after writing, or cli_credentials_release
+ * without writing; else it goes when the process ends. So load, change,
+ * save is one cycle without the callers saying so. Do not hold it across a
+ * network request that is not part of the cycle: others wait at most
+ * CLI_LOCK_TIMEOUT_MS for it, then fail. */
+#define CLI_LOCK_TIMEOUT_MS 10000
+/* Temporary files of a killed write older than this are removed at start
+ * even while another invocation holds the lock (all of them when none does). */
+#define CLI_STALE_TEMPORARY_S 600
+/* Take the state lock: exclusive for a read-modify-write, shared for reads
+ * that must not see one half done. Held by the process and counted: a call
+ * while held only counts (an exclusive one under a shared one is refused:
+ * flock cannot upgrade atomically); each CLI_OK is paired with one
+ * cli_state_unlock. CLI_OK, or CLI_OTHER (said: busy for
+ * CLI_LOCK_TIMEOUT_MS, or the directory cannot be opened). */
+int cli_state_lock(const cli_options *opts, int exclusive);
+/* Give back one cli_state_lock; the last lets the lock go. Without a lock
+ * held, nothing. */
+void cli_state_unlock(void);
+/* Refuse a file that group or others can access (missing is fine): CLI_OK,
+ * or CLI_OTHER with the chmod that fixes it said. cli_state_load_json does
+ * this for credentials.json, headers.json and cookies.txt. */
+int cli_state_check_private(const char *path);
+/* A state file could not be saved after the command's work was done (the
+ * cookie jar): the tool exits CLI_OTHER even if the command succeeded. */
+void cli_state_set_failed(void);
+/* code, or CLI_OTHER when it is CLI_OK and cli_state_set_failed was called. */
+int cli_state_exit_code(int code);
+/* Give back the lock a cli_credentials_load took, without saving (nothing
+ * when none is held). */
+void cli_credentials_release(void);
+
 /* --- credentials.c ----------------------------------------------------------- */
 
 /* The credentials file (an Object: normalised domain -> entry). Refuses a file
- * others can access. NULL with *code set on failure. */
+ * others can access. NULL with *code set on failure. Takes the state lock
+ * and keeps it until the next cli_credentials_save or
+ * cli_credentials_release (see above); not on failure. */
 coreapi_node *cli_credentials_load(const cli_options *opts, int *code);
+/* Write creds (under the lock), then give back a lock cli_credentials_load
+ * took. When creds hold no session credential, the cookie jar goes (it is
+ * used only for one). An exit code. */
 int cli_credentials_save(const cli_options *opts, const coreapi_node *creds);
 /* An authentication for one stored entry (NULL with err filled). */
 coreapi_auth *cli_credential_auth(const char *domain, const coreapi_node *entry,
@@ -239,8 +294,11 @@ typedef struct cli_client {
 /* A client with the stored credentials, headers, cookies and the global
  * options. Returns an exit code; cc filled on success. */
 int cli_client_open(const cli_options *opts, cli_client *cc);
-/* Save the cookie jar (when there is one) and free the client. */
-void cli_client_close(const cli_options *opts, cli_client *cc);
+/* Save the cookie jar (when there is one and opts is not NULL: under the
+ * state lock, and only while a session credential is still stored) and
+ * free the client. CLI_OK, or CLI_OTHER when the jar could not be saved
+ * (said, and cli_state_set_failed called: the command then fails). */
+int cli_client_close(const cli_options *opts, cli_client *cc);
 
 /* --- debug.c ------------------------------------------------------------------- */
 
@@ -365,9 +423,14 @@ int cli_oauth_add(cli_options *opts, int argc, char **argv);
 int cli_oauth_refresh(const cli_options *opts, const char *domain, const coreapi_node *entry);
 int cli_oauth_revoke(const cli_options *opts, const char *domain, const coreapi_node *entry);
 
-/* secret_input.c: a secret: a line of stdin (from_stdin), else prompted for
- * on the terminal without echo. A new string (cli_free_secret), or NULL
- * (error printed) with *code set. */
+/* secret_input.c: a secret from standard input (from_stdin: all of it, one
+ * final LF or CRLF removed; refused when empty or holding a control
+ * character), else prompted for on the terminal without echo. A new string
+ * (cli_free_secret), or NULL (error printed) with *code set. */
 char *cli_read_secret(int from_stdin, const char *prompt, int *code);
+/* Before the first cli_read_secret: how many secrets this invocation reads
+ * from standard input. 1 (the default): all of it is the secret; 2: one
+ * line each, in the order they are read. */
+void cli_secret_stdin_expect(int count);
 
 #endif /* COREAPI_CLI_H */

@@ -5,6 +5,8 @@
  * --cacert, --max-filesize, --debug, and, when a
  * session credential exists, the cookie jar (cookies.txt) loaded before and
  * saved after, so that a login done by one invocation holds for the next.
+ * The state is read under the state lock, given back before any request is
+ * sent; a jar that cannot be saved fails the command.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -90,6 +92,7 @@ int cli_client_open(const cli_options *opts, cli_client *cc) {
   coreapi_node *headers = cli_state_load_json(opts, "headers.json");
   if (headers == NULL) {
     coreapi_node_free(creds);
+    cli_credentials_release();
     return CLI_OTHER;
   }
   cc->client = coreapi_client_new(&err);
@@ -140,17 +143,38 @@ int cli_client_open(const cli_options *opts, cli_client *cc) {
 out:
   coreapi_node_free(creds);
   coreapi_node_free(headers);
+  cli_credentials_release(); /* the lock is not held over the requests */
   if (code != CLI_OK)
     cli_client_close(NULL, cc);
   return code;
 }
 
-void cli_client_close(const cli_options *opts, cli_client *cc) {
+/* Save the jar under the state lock, if a session credential is still
+ * stored (one removed meanwhile took its cookies along). An exit code. */
+static int save_jar(const cli_options *opts, cli_client *cc) {
   coreapi_error err;
+  int code;
+  coreapi_node *creds = cli_credentials_load(opts, &code);
+  if (creds != NULL) {
+    if (cli_credentials_have_session(creds) &&
+        coreapi_client_save_cookies(cc->client, cc->cookie_jar, &err) != COREAPI_OK) {
+      cli_error("cannot save the session's cookies (a login of this run is lost): %s",
+                err.text);
+      code = CLI_OTHER;
+    }
+    coreapi_node_free(creds);
+    cli_credentials_release();
+  }
+  return code;
+}
+
+int cli_client_close(const cli_options *opts, cli_client *cc) {
+  int code = CLI_OK;
   if (opts != NULL && cc->client != NULL && cc->cookie_jar != NULL &&
-      coreapi_client_save_cookies(cc->client, cc->cookie_jar, &err) != COREAPI_OK)
-    cli_error("cannot save cookies to %s: %s", cc->cookie_jar, err.text);
+      (code = save_jar(opts, cc)) != CLI_OK)
+    cli_state_set_failed();
   coreapi_client_free(cc->client);
   free(cc->cookie_jar);
   memset(cc, 0, sizeof(*cc));
+  return code;
 }

@@ -1,7 +1,8 @@
 /*
  * commands_bookmarks.c - `coreapi bookmarks show|add|remove|get`: named
  * documents (their URL and title), kept in bookmarks.json, as the reference
- * keeps them.
+ * keeps them; add and remove hold the state lock from reading the file to
+ * writing it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +44,14 @@ int cmd_bookmarks(cli_options *opts, int argc, char **argv) {
   if (show ? argc != 2 : argc != 3)
     return cli_usage("bookmarks", show ? "show takes no arguments" : "%s takes one argument: NAME",
                      sub);
+  int locked = !strcmp(sub, "add") || !strcmp(sub, "remove"), code;
+  if (locked && (code = cli_state_lock(opts, 1)) != CLI_OK)
+    return code;
   coreapi_node *marks = cli_state_load_json(opts, "bookmarks.json");
   coreapi_node *updated = NULL, *doc = NULL;
-  int code = CLI_OK;
+  code = marks != NULL ? CLI_OK : CLI_OTHER;
   if (marks == NULL)
-    return CLI_OTHER;
+    goto out;
   if (show) {
     size_t n, width = 0;
     const char **keys = cli_sorted_keys(marks, &n);
@@ -95,6 +99,8 @@ int cmd_bookmarks(cli_options *opts, int argc, char **argv) {
     code = cli_fetch(opts, url, NULL);
   }
 out:
+  if (locked)
+    cli_state_unlock();
   coreapi_node_free(doc);
   coreapi_node_free(updated);
   coreapi_node_free(marks);

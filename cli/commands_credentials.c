@@ -29,8 +29,10 @@ static const char credentials_help[] =
     "Commands:\n"
     "  show                               list stored credentials (no secrets)\n"
     "  add DOMAIN VALUE [--auth none|basic]\n"
+    "  add DOMAIN --value-stdin [--auth none|basic]\n"
     "                                     VALUE is the raw Authorization header\n"
-    "                                     value, or with --auth basic user:password\n"
+    "                                     value, or with --auth basic user:password;\n"
+    "                                     with --value-stdin read from stdin\n"
     "  add DOMAIN --token TOKEN [--scheme SCHEME]\n"
     "  add DOMAIN --token-stdin [--scheme SCHEME]\n"
     "                                     Authorization: SCHEME TOKEN (Bearer)\n"
@@ -59,7 +61,7 @@ static const char credentials_help[] =
     "                                     on use; URLs left out come from the\n"
     "                                     current document's security schemes; the\n"
     "                                     client secret (then the password) read\n"
-    "                                     from stdin\n"
+    "                                     from stdin (one line each when both)\n"
     "  refresh DOMAIN                     renew DOMAIN's OAuth 2.0 token now\n"
     "  remove DOMAIN                      remove the credential for DOMAIN (and\n"
     "                                     its secret from its helper)\n"
@@ -71,7 +73,11 @@ static const char credentials_help[] =
     "  --store helper:SPEC                with a git credential helper, SPEC as\n"
     "                                     git's credential.helper: \"store --file F\",\n"
     "                                     \"cache\", \"/abs/helper ARGS\" or \"!shell\n"
-    "                                     snippet\"; fetched from it at each use\n";
+    "                                     snippet\"; fetched from it at each use\n"
+    "\n"
+    "A secret read from stdin (--*-stdin) is all of stdin, one final newline\n"
+    "(LF or CRLF) removed; one that is empty or still holds a line break or\n"
+    "another control character is refused (exit 2, nothing stored).\n";
 
 static int fail(const coreapi_error *err) {
   cli_error("%s", err->text);
@@ -118,7 +124,7 @@ static coreapi_node *entry_new(const char *kind, const char *k1, const char *v1,
 typedef struct add_args {
   const char *domain, *value, *auth_kind, *token, *scheme, *basic_user, *digest_user, *csrf_cookie,
       *csrf_header, *api_key, *in, *store;
-  int token_stdin, password_stdin, session, key_stdin;
+  int token_stdin, password_stdin, session, key_stdin, value_stdin;
 } add_args;
 
 /* --store: "file" or "helper:SPEC", and not for a session (no secret). */
@@ -172,6 +178,8 @@ static int parse_add(add_args *a, int argc, char **argv) {
       a->session = 1;
     } else if (!strcmp(arg, "--key-stdin")) {
       a->key_stdin = 1;
+    } else if (!strcmp(arg, "--value-stdin")) {
+      a->value_stdin = 1;
     } else if (arg[0] == '-' && arg[1] == '-') {
       return cli_usage("credentials", "no such option: %s", arg);
     } else if (a->domain == NULL) {
@@ -184,13 +192,16 @@ static int parse_add(add_args *a, int argc, char **argv) {
   }
   if (a->domain == NULL)
     return cli_usage("credentials", "missing argument DOMAIN");
-  kinds = (a->value != NULL) + (a->token != NULL || a->token_stdin) + (a->basic_user != NULL) +
-          (a->digest_user != NULL) +
-          a->session + (a->api_key != NULL);
+  if (a->value != NULL && a->value_stdin)
+    return cli_usage("credentials", "give VALUE or --value-stdin, not both");
+  if (a->token != NULL && a->token_stdin)
+    return cli_usage("credentials", "give --token TOKEN or --token-stdin, not both");
+  kinds = (a->value != NULL || a->value_stdin) + (a->token != NULL || a->token_stdin) +
+          (a->basic_user != NULL) + (a->digest_user != NULL) + a->session + (a->api_key != NULL);
   if (kinds != 1)
     return cli_usage("credentials",
-                     "give exactly one of VALUE, --token/--token-stdin, --basic USER, "
-                     "--digest USER, --session, --api-key NAME, --oauth2 GRANT");
+                     "give exactly one of VALUE/--value-stdin, --token/--token-stdin, "
+                     "--basic USER, --digest USER, --session, --api-key NAME, --oauth2 GRANT");
   if ((a->in != NULL || a->key_stdin) && a->api_key == NULL)
     return cli_usage("credentials", "--in and --key-stdin go with --api-key");
   if (a->in != NULL && strcmp(a->in, "header") != 0 && strcmp(a->in, "query") != 0 &&
@@ -199,7 +210,7 @@ static int parse_add(add_args *a, int argc, char **argv) {
   if ((a->scheme != NULL && a->token == NULL && !a->token_stdin) ||
       ((a->csrf_cookie || a->csrf_header) && !a->session) ||
       (a->password_stdin && a->basic_user == NULL && a->digest_user == NULL) ||
-      (strcmp(a->auth_kind, "none") != 0 && a->value == NULL))
+      (strcmp(a->auth_kind, "none") != 0 && a->value == NULL && !a->value_stdin))
     return cli_usage("credentials", "option does not apply to this kind of credential");
   if (strcmp(a->auth_kind, "none") != 0 && strcmp(a->auth_kind, "basic") != 0)
     return cli_usage("credentials", "--auth must be none or basic, not \"%s\"", a->auth_kind);
@@ -207,50 +218,63 @@ static int parse_add(add_args *a, int argc, char **argv) {
 }
 
 
-/* The stored entry for *a (secrets read from stdin or a prompt here), or
- * NULL with *code set. */
-static coreapi_node *add_entry(const add_args *a, int *code) {
-  coreapi_node *entry = NULL;
-  char *secret = NULL;
-  *code = CLI_OTHER;
-  if (a->value != NULL && strcmp(a->auth_kind, "basic") == 0) {
-    const char *colon = strchr(a->value, ':');
+/* The entry of a raw Authorization VALUE (with --auth basic: user:password,
+ * made a Basic entry), or NULL (error printed) with *code set. */
+static coreapi_node *value_entry(const add_args *a, const char *value, int *code) {
+  coreapi_node *entry;
+  if (strcmp(a->auth_kind, "basic") == 0) {
+    const char *colon = strchr(value, ':');
     char *user;
     if (colon == NULL) {
       *code = cli_usage("credentials", "--auth basic needs VALUE as user:password");
       return NULL;
     }
-    user = strndup(a->value, (size_t)(colon - a->value));
-    entry = entry_new("basic", "username", user, "password", colon + 1);
+    user = strndup(value, (size_t)(colon - value));
+    entry = user ? entry_new("basic", "username", user, "password", colon + 1) : NULL;
     free(user);
-  } else if (a->value != NULL) {
-    entry = entry_new("header", "value", a->value, NULL, NULL);
-  } else if (a->token != NULL || a->token_stdin) {
+  } else {
+    entry = entry_new("header", "value", value, NULL, NULL);
+  }
+  if (entry == NULL) {
+    cli_error("out of memory");
+    *code = CLI_OTHER;
+  }
+  return entry;
+}
+
+/* The stored entry for *a (secrets read from stdin or a prompt here), or
+ * NULL with *code set. */
+static coreapi_node *add_entry(const add_args *a, int *code) {
+  coreapi_node *entry = NULL;
+  char *secret = NULL, prompt[300];
+  *code = CLI_OTHER;
+  if (a->value != NULL || a->value_stdin) {
+    const char *value = a->value;
+    if (a->value_stdin && (value = secret = cli_read_secret(1, NULL, code)) == NULL)
+      return NULL;
+    entry = value_entry(a, value, code);
+    cli_free_secret(secret);
+    return entry;
+  }
+  if (a->token != NULL || a->token_stdin) {
     const char *token = a->token;
     if (a->token_stdin && (token = secret = cli_read_secret(1, NULL, code)) == NULL)
       return NULL;
     entry = entry_new("token", "token", token, "scheme", a->scheme ? a->scheme : "Bearer");
   } else if (a->api_key != NULL) {
     coreapi_node *bare;
-    char prompt[300];
     snprintf(prompt, sizeof(prompt), "API key %s for %s: ", a->api_key, a->domain);
     if ((secret = cli_read_secret(a->key_stdin, prompt, code)) == NULL)
       return NULL;
     bare = entry_new("apikey", "name", a->api_key, "value", secret);
     entry = bare ? cli_map_with(bare, "in", cli_string(a->in ? a->in : "header")) : NULL;
     coreapi_node_free(bare);
-  } else if (a->digest_user != NULL) {
-    char prompt[300];
-    snprintf(prompt, sizeof(prompt), "Password for %s: ", a->digest_user);
+  } else if (a->digest_user != NULL || a->basic_user != NULL) {
+    const char *user = a->digest_user ? a->digest_user : a->basic_user;
+    snprintf(prompt, sizeof(prompt), "Password for %s: ", user);
     if ((secret = cli_read_secret(a->password_stdin, prompt, code)) == NULL)
       return NULL;
-    entry = entry_new("digest", "username", a->digest_user, "password", secret);
-  } else if (a->basic_user != NULL) {
-    char prompt[300];
-    snprintf(prompt, sizeof(prompt), "Password for %s: ", a->basic_user);
-    if ((secret = cli_read_secret(a->password_stdin, prompt, code)) == NULL)
-      return NULL;
-    entry = entry_new("basic", "username", a->basic_user, "password", secret);
+    entry = entry_new(a->digest_user ? "digest" : "basic", "username", user, "password", secret);
   } else {
     entry = entry_new("session", "csrf_cookie", a->csrf_cookie ? a->csrf_cookie : "csrftoken",
                       "csrf_header", a->csrf_header ? a->csrf_header : "X-CSRFToken");
@@ -284,6 +308,17 @@ static int has_option(int argc, char **argv, const char *name) {
   return 0;
 }
 
+/* `add --oauth2`: the client secret and the password, when both are read
+ * from stdin, are one line each (cli_secret_stdin_expect). */
+static int oauth_add(cli_options *opts, int argc, char **argv) {
+  cli_oauth_args o;
+  int code = cli_oauth_parse(&o, argc, argv);
+  if (code != CLI_OK)
+    return code;
+  cli_secret_stdin_expect(o.secret_stdin + o.password_stdin);
+  return cli_oauth_add(opts, argc, argv);
+}
+
 static int credentials_add(cli_options *opts, int argc, char **argv) {
   add_args a;
   char norm[512], desc[512];
@@ -292,7 +327,7 @@ static int credentials_add(cli_options *opts, int argc, char **argv) {
   coreapi_auth *auth;
   int code;
   if (has_option(argc, argv, "--oauth2"))
-    return cli_oauth_add(opts, argc, argv);
+    return oauth_add(opts, argc, argv);
   if ((code = parse_add(&a, argc, argv)) != CLI_OK)
     return code;
   if (coreapi_domain_normalize(a.domain, norm, sizeof(norm), &err) != COREAPI_OK)
@@ -353,10 +388,7 @@ static int credentials_remove(cli_options *opts, int argc, char **argv) {
   if (old != NULL && cli_credential_erase_secret(norm, old, &err) != 0)
     erased = -1;
   coreapi_node *updated = cli_map_without(creds, norm);
-  code = cli_credentials_save(opts, updated);
-  /* No session left: the cookies it kept go too. */
-  if (code == CLI_OK && !cli_credentials_have_session(updated))
-    cli_state_remove(opts, "cookies.txt");
+  code = cli_credentials_save(opts, updated); /* the cookie jar too, when no session is left */
   coreapi_node_free(updated);
   coreapi_node_free(creds);
   if (code != CLI_OK)

@@ -101,8 +101,9 @@ int cli_fetch(cli_options *opts, const char *url, const char *format) {
   if (code != CLI_OK)
     return code;
   coreapi_code rc = coreapi_client_get(cc.client, url, format, &result, &err);
-  cli_client_close(opts, &cc);
-  return finish(opts, rc, &result, &err);
+  int saved = cli_client_close(opts, &cc);
+  code = finish(opts, rc, &result, &err);
+  return code == CLI_OK ? saved : code;
 }
 
 static const char get_help[] =
@@ -259,8 +260,10 @@ int cmd_reload(cli_options *opts, int argc, char **argv) {
   code = cli_client_open(opts, &cc);
   if (code == CLI_OK) {
     coreapi_code rc = coreapi_client_reload(cc.client, doc, format, &result, &err);
-    cli_client_close(opts, &cc);
+    int saved = cli_client_close(opts, &cc);
     code = finish(opts, rc, &result, &err);
+    if (code == CLI_OK)
+      code = saved;
   }
   coreapi_node_free(doc);
   return code;
@@ -395,7 +398,10 @@ static int erase_helper_secrets(const cli_options *opts) {
       code = CLI_OTHER;
     }
   }
-  coreapi_node_free(creds);
+  if (creds != NULL) {
+    coreapi_node_free(creds);
+    cli_credentials_release();
+  }
   return code;
 }
 
@@ -407,9 +413,14 @@ int cmd_clear(cli_options *opts, int argc, char **argv) {
       return cli_help(clear_help);
     return cli_usage("clear", "unexpected argument: %s", argv[i]);
   }
-  int code = erase_helper_secrets(opts);
+  /* Under the lock: an invocation writing meanwhile does so before or after. */
+  int code = cli_state_lock(opts, 1);
+  if (code != CLI_OK)
+    return code;
+  code = erase_helper_secrets(opts);
   for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
     cli_state_remove(opts, files[i]);
+  cli_state_unlock();
   printf("Cleared.\n");
   return code;
 }

@@ -2,7 +2,9 @@
  * commands_headers.c - `coreapi headers show|add|remove`: custom headers sent
  * with every request (coreapi_client_add_header, so the redirect rules of
  * coreapi/client.h apply to them), kept in headers.json. Names are title-cased
- * as the reference does ("x-api-version" becomes "X-Api-Version").
+ * as the reference does ("x-api-version" becomes "X-Api-Version"). The file
+ * holds API keys: refused when others can access it; add and remove hold the
+ * state lock from reading it to writing it.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -63,8 +65,13 @@ int cmd_headers(cli_options *opts, int argc, char **argv) {
   } else {
     return cli_usage("headers", "no such command: %s", sub);
   }
-  if ((headers = cli_state_load_json(opts, "headers.json")) == NULL)
-    return CLI_OTHER;
+  int locked = strcmp(sub, "show") != 0;
+  if (locked && (code = cli_state_lock(opts, 1)) != CLI_OK)
+    return code;
+  if ((headers = cli_state_load_json(opts, "headers.json")) == NULL) {
+    code = CLI_OTHER;
+    goto out;
+  }
   if (!strcmp(sub, "show")) {
     size_t n;
     const char **keys = cli_sorted_keys(headers, &n);
@@ -104,6 +111,8 @@ int cmd_headers(cli_options *opts, int argc, char **argv) {
     printf("%s\n", name);
   }
 out:
+  if (locked)
+    cli_state_unlock();
   free(name);
   coreapi_node_free(updated);
   coreapi_node_free(headers);

@@ -14,7 +14,8 @@
  *
  * A plain string value, as the reference tool writes, is a raw header value.
  * The file holds secrets: it is written with mode 0600, and a file that
- * others can access is refused with the chmod that fixes it.
+ * others can access is refused with the chmod that fixes it. Loading it
+ * takes the state lock until it is saved (cli.h: safe state).
  *
  * An entry with "store": "helper:SPEC" holds no secret: its secret member
  * (password, token, value) is kept by that git credential helper
@@ -22,40 +23,24 @@
  * kind, fetched each time the credential is used, and never fetched to be
  * described. {"kind": "basic", "username": "alice", "store": "helper:store"}
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 
 #define CREDENTIALS_FILE "credentials.json"
 
-/* Refuse a secrets file that group or others can access. */
-static int check_private(const char *path) {
-  struct stat st;
-  if (stat(path, &st) != 0) {
-    if (errno == ENOENT)
-      return CLI_OK;
-    cli_error("cannot read %s: %s", path, strerror(errno));
-    return CLI_OTHER;
-  }
-  if ((st.st_mode & 077) != 0) {
-    cli_error("%s is accessible by others (mode %04o); refusing to use it. "
-              "Fix it with: chmod 600 %s",
-              path, (unsigned)(st.st_mode & 07777), path);
-    return CLI_OTHER;
-  }
-  return CLI_OK;
-}
+/* Locks taken by cli_credentials_load not yet given back. */
+static int load_holds;
 
-coreapi_node *cli_credentials_load(const cli_options *opts, int *code) {
+/* The credentials file, checked: NULL with *code set on failure. */
+static coreapi_node *load_checked(const cli_options *opts, int *code) {
   char *path = cli_state_path(opts, CREDENTIALS_FILE);
-  *code = check_private(path);
+  *code = cli_state_check_private(path);
   if (*code == CLI_OK) {
     char *jar = cli_state_path(opts, "cookies.txt");
-    *code = check_private(jar);
+    *code = cli_state_check_private(jar);
     free(jar);
   }
   free(path);
@@ -89,8 +74,40 @@ coreapi_node *cli_credentials_load(const cli_options *opts, int *code) {
   return creds;
 }
 
+/* Loading takes the state lock and keeps it for the save that follows, so
+ * that `credentials add` and `remove` (load, change, save) and the OAuth
+ * token write-back are each one locked cycle without saying so. */
+coreapi_node *cli_credentials_load(const cli_options *opts, int *code) {
+  coreapi_node *creds;
+  if ((*code = cli_state_lock(opts, 1)) != CLI_OK)
+    return NULL;
+  if ((creds = load_checked(opts, code)) == NULL) {
+    cli_state_unlock();
+    return NULL;
+  }
+  load_holds++;
+  return creds;
+}
+
+void cli_credentials_release(void) {
+  if (load_holds > 0) {
+    load_holds--;
+    cli_state_unlock();
+  }
+}
+
 int cli_credentials_save(const cli_options *opts, const coreapi_node *creds) {
-  return cli_state_save_json(opts, CREDENTIALS_FILE, creds) == 0 ? CLI_OK : CLI_OTHER;
+  int code = cli_state_lock(opts, 1);
+  if (code == CLI_OK) {
+    code = cli_state_save_json(opts, CREDENTIALS_FILE, creds) == 0 ? CLI_OK : CLI_OTHER;
+    /* No session left: the cookies it kept go too (under the same lock, so
+     * that a session added meanwhile keeps its jar). */
+    if (code == CLI_OK && !cli_credentials_have_session(creds))
+      cli_state_remove(opts, "cookies.txt");
+    cli_state_unlock();
+  }
+  cli_credentials_release();
+  return code;
 }
 
 static const char *kind_of(const coreapi_node *entry) {

@@ -230,6 +230,7 @@ int main(int argc, char **argv) {
   rc = run_command(&opts, argc - i, argv + i);
   if (rc < 0)
     rc = cli_usage(NULL, "no such command: %s", argv[i]);
+  rc = cli_state_exit_code(rc); /* e.g. the cookie jar not saved after the command */
   fflush(stdout);
   free(dir);
   free(opts.resolve);

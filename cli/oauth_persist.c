@@ -20,7 +20,7 @@ static size_t persist_count;
 
 static void write_back(void *userdata, const coreapi_oauth2_token *t) {
   size_t slot = (size_t)(uintptr_t)userdata;
-  int code;
+  int code, saved = 0;
   coreapi_node *creds = cli_credentials_load(persist[slot].opts, &code), *token;
   const char *domain = persist[slot].domain;
   const coreapi_node *entry = coreapi_map_get(creds, domain, strlen(domain));
@@ -35,6 +35,7 @@ static void write_back(void *userdata, const coreapi_oauth2_token *t) {
       kept = cli_oauth_without_secrets(domain, with, store, &err);
     if (kept != NULL) {
       coreapi_node *updated = cli_map_with(creds, domain, kept);
+      saved = 1; /* the save gives the state lock back, whatever it returns */
       if (cli_credentials_save(persist[slot].opts, updated) != CLI_OK)
         kept = NULL;
       coreapi_node_free(updated);
@@ -44,6 +45,8 @@ static void write_back(void *userdata, const coreapi_oauth2_token *t) {
     coreapi_node_free(with);
     coreapi_node_free(full);
   }
+  if (creds != NULL && !saved)
+    cli_credentials_release(); /* the load took the lock */
   coreapi_node_free(creds);
 }
 

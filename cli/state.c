@@ -8,19 +8,30 @@
  * a temporary file in the same directory (mkstemp, so mode 0600), written,
  * fsync'ed, then renamed over the old one, and the directory fsync'ed. A
  * reader never sees half a file, and a crash leaves the old or the new one.
+ *
+ * Parallel invocations: every write, and every read-modify-write of a file
+ * for its whole cycle, holds the state lock, flock(2) on the config
+ * directory itself (no lock file to leave behind, and `clear` leaves the
+ * directory empty). Readers need no lock: they see the old or the new file.
+ * Since every write holds the lock, a temporary file found by whoever holds
+ * it was left by a writer that died (SIGKILL, power loss): cli_state_init
+ * removes those. A directory that others can write, and the files holding
+ * secrets (credentials.json, headers.json, cookies.txt) when others can
+ * access them, are refused with the chmod that fixes them.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-
-#define HISTORY_MAX 20
 
 void cli_wipe(void *p, size_t len) {
   volatile unsigned char *v = p;
@@ -83,13 +94,181 @@ static int make_dirs(const char *path) {
   return rc;
 }
 
+/* --- the state lock ----------------------------------------------------------- */
+
+/* The process's hold on the lock: one descriptor of the config directory,
+ * flock'ed while depth > 0 (two descriptors would block each other). */
+static struct {
+  int fd;
+  int depth;
+  int exclusive;
+} lock_state = {-1, 0, 0};
+
+static long elapsed_ms(const struct timespec *since) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long)(now.tv_sec - since->tv_sec) * 1000 + (now.tv_nsec - since->tv_nsec) / 1000000;
+}
+
+/* flock(fd, op), trying for up to timeout_ms (0: once). 0, or -1 with errno
+ * (EWOULDBLOCK: still held by another when the time ran out). */
+static int flock_within(int fd, int op, long timeout_ms) {
+  struct timespec start, pause = {0, 1000000}; /* 1 ms, doubling to 32 ms */
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    if (flock(fd, op | LOCK_NB) == 0)
+      return 0;
+    if (errno != EWOULDBLOCK && errno != EINTR)
+      return -1;
+    if (elapsed_ms(&start) >= timeout_ms) {
+      errno = EWOULDBLOCK;
+      return -1;
+    }
+    nanosleep(&pause, NULL);
+    if (pause.tv_nsec < 32000000)
+      pause.tv_nsec *= 2;
+  }
+}
+
+/* cli_state_lock with a time limit; quiet: no message (errno says why). */
+static int lock_within(const cli_options *opts, int exclusive, long timeout_ms) {
+  if (lock_state.depth > 0) {
+    if (exclusive && !lock_state.exclusive) {
+      errno = EDEADLK; /* flock cannot upgrade without letting go first */
+      return -1;
+    }
+    lock_state.depth++;
+    return 0;
+  }
+  lock_state.fd = open(opts->config_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock_state.fd < 0)
+    return -1;
+  if (flock_within(lock_state.fd, exclusive ? LOCK_EX : LOCK_SH, timeout_ms) != 0) {
+    int e = errno;
+    close(lock_state.fd);
+    lock_state.fd = -1;
+    errno = e;
+    return -1;
+  }
+  lock_state.depth = 1;
+  lock_state.exclusive = exclusive;
+  return 0;
+}
+
+int cli_state_lock(const cli_options *opts, int exclusive) {
+  if (lock_within(opts, exclusive, CLI_LOCK_TIMEOUT_MS) == 0)
+    return CLI_OK;
+  if (errno == EWOULDBLOCK)
+    cli_error("%s is locked by another coreapi process; gave up after %d s. Try again when "
+              "it has finished",
+              opts->config_dir, CLI_LOCK_TIMEOUT_MS / 1000);
+  else if (errno == EDEADLK)
+    cli_error("internal error: an exclusive lock of %s asked under a shared one",
+              opts->config_dir);
+  else
+    cli_error("cannot lock %s: %s", opts->config_dir, strerror(errno));
+  return CLI_OTHER;
+}
+
+void cli_state_unlock(void) {
+  if (lock_state.depth == 0 || --lock_state.depth > 0)
+    return;
+  flock(lock_state.fd, LOCK_UN);
+  close(lock_state.fd);
+  lock_state.fd = -1;
+  lock_state.exclusive = 0;
+}
+
+/* --- the config directory ------------------------------------------------------ */
+
+static int state_failed; /* a state file could not be saved (cli_state_set_failed) */
+
+void cli_state_set_failed(void) {
+  state_failed = 1;
+}
+
+int cli_state_exit_code(int code) {
+  return code == CLI_OK && state_failed ? CLI_OTHER : code;
+}
+
+int cli_state_check_private(const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    if (errno == ENOENT)
+      return CLI_OK;
+    cli_error("cannot read %s: %s", path, strerror(errno));
+    return CLI_OTHER;
+  }
+  if ((st.st_mode & 077) != 0) {
+    cli_error("%s is accessible by others (mode %04o); refusing to use it. "
+              "Fix it with: chmod 600 %s",
+              path, (unsigned)(st.st_mode & 07777), path);
+    return CLI_OTHER;
+  }
+  return CLI_OK;
+}
+
+/* The state files, whose temporary files (NAME.tmpXXXXXX, as
+ * coreapi_file_write_atomic names them) are ours to remove. */
+static const char *const state_files[] = {"document.json",  "history.json",
+                                          "bookmarks.json", "headers.json",
+                                          "credentials.json", "cookies.txt"};
+
+static int is_state_temporary(const char *name) {
+  for (size_t i = 0; i < sizeof(state_files) / sizeof(state_files[0]); i++) {
+    size_t n = strlen(state_files[i]);
+    if (strncmp(name, state_files[i], n) == 0 && strncmp(name + n, ".tmp", 4) == 0 &&
+        strlen(name + n + 4) == 6)
+      return 1;
+  }
+  return 0;
+}
+
+/* Remove the temporary files a killed write left: all of them when the lock
+ * can be had at once (no writer is at work), else those older than
+ * CLI_STALE_TEMPORARY_S. Best effort: nothing is said. */
+static void remove_stale_temporaries(const cli_options *opts) {
+  int locked = lock_within(opts, 1, 0) == 0;
+  DIR *d = opendir(opts->config_dir);
+  struct dirent *e;
+  time_t now = time(NULL);
+  while (d != NULL && (e = readdir(d)) != NULL) {
+    struct stat st;
+    if (!is_state_temporary(e->d_name) ||
+        fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+      continue;
+    if (locked || now - st.st_mtime > CLI_STALE_TEMPORARY_S)
+      unlinkat(dirfd(d), e->d_name, 0);
+  }
+  if (d != NULL)
+    closedir(d);
+  if (locked)
+    cli_state_unlock();
+}
+
+/* An existing config directory: a directory that neither group nor others
+ * can write (they could replace the files in it). */
+static int check_dir(const char *dir, const struct stat *st) {
+  if (!S_ISDIR(st->st_mode)) {
+    cli_error("%s is not a directory", dir);
+    return CLI_OTHER;
+  }
+  if ((st->st_mode & 022) != 0) {
+    cli_error("%s can be written by others (mode %04o); refusing to use it. "
+              "Fix it with: chmod 700 %s",
+              dir, (unsigned)(st->st_mode & 07777), dir);
+    return CLI_OTHER;
+  }
+  return CLI_OK;
+}
+
 int cli_state_init(const cli_options *opts) {
   struct stat st;
+  int code;
   if (stat(opts->config_dir, &st) == 0) {
-    if (!S_ISDIR(st.st_mode)) {
-      cli_error("%s is not a directory", opts->config_dir);
-      return CLI_OTHER;
-    }
+    if ((code = check_dir(opts->config_dir, &st)) != CLI_OK)
+      return code;
+    remove_stale_temporaries(opts);
     return CLI_OK;
   }
   if (make_dirs(opts->config_dir) != 0) {
@@ -161,12 +340,35 @@ int cli_write_file(const char *path, const char *data, size_t len) {
   return 0;
 }
 
+/* cli_write_file holding the state lock: every write does, so that a
+ * temporary file found by the lock's holder is a dead writer's. */
+static int write_locked(const cli_options *opts, const char *path, const char *data,
+                        size_t len) {
+  int rc;
+  if (cli_state_lock(opts, 1) != CLI_OK)
+    return -1;
+  rc = cli_write_file(path, data, len);
+  cli_state_unlock();
+  return rc;
+}
+
+/* Does the state file name hold secrets (API keys, passwords, tokens)? */
+static int holds_secrets(const char *name) {
+  return strcmp(name, "credentials.json") == 0 || strcmp(name, "headers.json") == 0 ||
+         strcmp(name, "cookies.txt") == 0;
+}
+
 coreapi_node *cli_state_load_json(const cli_options *opts, const char *name) {
   char *path = cli_state_path(opts, name);
   size_t len;
   coreapi_error err;
   coreapi_node *node;
-  char *data = cli_read_file(path, &len);
+  char *data;
+  if (holds_secrets(name) && cli_state_check_private(path) != CLI_OK) {
+    free(path);
+    return NULL;
+  }
+  data = cli_read_file(path, &len);
   if (data == NULL) {
     if (errno != ENOENT) {
       cli_error("cannot read %s: %s", path, strerror(errno));
@@ -203,7 +405,7 @@ int cli_state_save_json(const cli_options *opts, const char *name, const coreapi
     return -1;
   }
   path = cli_state_path(opts, name);
-  rc = cli_write_file(path, json, len);
+  rc = write_locked(opts, path, json, len);
   cli_wipe(json, len);
   free(json);
   free(path);
@@ -212,7 +414,10 @@ int cli_state_save_json(const cli_options *opts, const char *name, const coreapi
 
 void cli_state_remove(const cli_options *opts, const char *name) {
   char *path = cli_state_path(opts, name);
+  int locked = cli_state_lock(opts, 1) == CLI_OK;
   unlink(path);
+  if (locked)
+    cli_state_unlock();
   free(path);
 }
 
@@ -328,111 +533,8 @@ int cli_document_save(const cli_options *opts, const coreapi_node *doc) {
     return -1;
   }
   path = cli_state_path(opts, "document.json");
-  rc = cli_write_file(path, data, len);
+  rc = write_locked(opts, path, data, len);
   free(data);
   free(path);
   return rc;
-}
-
-/* --- history ------------------------------------------------------------------ */
-
-int cli_history_load(const cli_options *opts, cli_history *h) {
-  memset(h, 0, sizeof(*h));
-  coreapi_node *root = cli_state_load_json(opts, "history.json");
-  if (root == NULL)
-    return -1;
-  coreapi_node *items = coreapi_map_get(root, "items", 5);
-  size_t n = coreapi_array_size(items);
-  h->items = calloc(n + 1, sizeof(*h->items));
-  if (h->items == NULL)
-    oom();
-  for (size_t i = 0; i < n && h->count < HISTORY_MAX; i++) {
-    coreapi_node *it = coreapi_array_get(items, i);
-    const char *url = cli_map_string(it, "url"), *title = cli_map_string(it, "title");
-    if (url == NULL)
-      continue;
-    h->items[h->count].url = strdup(url);
-    h->items[h->count].title = strdup(title ? title : "");
-    h->count++;
-  }
-  int64_t idx = coreapi_integer_value(coreapi_map_get(root, "idx", 3));
-  h->idx = idx > 0 && (size_t)idx < h->count ? (size_t)idx : 0;
-  coreapi_node_free(root);
-  return 0;
-}
-
-int cli_history_save(const cli_options *opts, const cli_history *h) {
-  coreapi_array_builder *ab = coreapi_array_builder_new();
-  coreapi_map_builder *root = coreapi_map_builder_new();
-  if (ab == NULL || root == NULL)
-    oom();
-  for (size_t i = 0; i < h->count; i++) {
-    coreapi_map_builder *b = coreapi_map_builder_new();
-    if (b == NULL)
-      oom();
-    coreapi_map_builder_set(b, "url", 3, cli_string(h->items[i].url), NULL);
-    coreapi_map_builder_set(b, "title", 5, cli_string(h->items[i].title), NULL);
-    coreapi_array_builder_append(ab, coreapi_map_builder_object(b, NULL), NULL);
-  }
-  coreapi_map_builder_set(root, "items", 5, coreapi_array_builder_finish(ab, NULL), NULL);
-  coreapi_map_builder_set(root, "idx", 3, coreapi_integer_new((int64_t)h->idx, NULL), NULL);
-  coreapi_map_builder_set(root, "max_items", 9, coreapi_integer_new(HISTORY_MAX, NULL), NULL);
-  coreapi_node *node = coreapi_map_builder_object(root, NULL);
-  if (node == NULL)
-    oom();
-  int rc = cli_state_save_json(opts, "history.json", node);
-  coreapi_node_free(node);
-  return rc;
-}
-
-void cli_history_add(cli_history *h, const coreapi_node *doc) {
-  const char *url = coreapi_node_url(doc), *title = coreapi_node_title(doc);
-  /* The current document again (a reload): replace it, do not add a step. */
-  if (h->count > 0 && strcmp(h->items[h->idx].url, url ? url : "") == 0) {
-    free(h->items[h->idx].title);
-    h->items[h->idx].title = strdup(title ? title : "");
-    return;
-  }
-  /* Drop the forward history: entries newer than the current one. */
-  for (size_t i = 0; i < h->idx; i++) {
-    free(h->items[i].url);
-    free(h->items[i].title);
-  }
-  memmove(h->items, h->items + h->idx, (h->count - h->idx) * sizeof(*h->items));
-  h->count -= h->idx;
-  h->idx = 0;
-  cli_history_item *items = realloc(h->items, (h->count + 1) * sizeof(*items));
-  if (items == NULL)
-    oom();
-  h->items = items;
-  memmove(h->items + 1, h->items, h->count * sizeof(*items));
-  h->items[0].url = strdup(url ? url : "");
-  h->items[0].title = strdup(title ? title : "");
-  h->count++;
-  while (h->count > HISTORY_MAX) {
-    h->count--;
-    free(h->items[h->count].url);
-    free(h->items[h->count].title);
-  }
-}
-
-void cli_history_free(cli_history *h) {
-  for (size_t i = 0; i < h->count; i++) {
-    free(h->items[i].url);
-    free(h->items[i].title);
-  }
-  free(h->items);
-  memset(h, 0, sizeof(*h));
-}
-
-int cli_document_visit(const cli_options *opts, const coreapi_node *doc) {
-  cli_history h;
-  if (cli_document_save(opts, doc) != 0)
-    return CLI_OTHER;
-  if (cli_history_load(opts, &h) != 0)
-    return CLI_OTHER;
-  cli_history_add(&h, doc);
-  int rc = cli_history_save(opts, &h);
-  cli_history_free(&h);
-  return rc == 0 ? CLI_OK : CLI_OTHER;
 }

@@ -321,6 +321,12 @@ check(echo['path'] == '/echo?q=hello' and echo['headers'].get('x-trace') == 't9'
       'the operation sends its query and header parameters', r.out)
 r = cli('action', 'tools', 'echoGet')
 check(r.rc == 2 and 'q' in r.err, 'a required OpenAPI parameter is checked', repr(r))
+r = cli('action', 'tools', 'echoGet', '-p', 'q=1', '-p', 'undeclared=x')
+check(r.rc == 2 and 'undeclared' in r.err, 'an undeclared parameter is refused', repr(r))
+r = ok(cli('action', '--no-validate', 'tools', 'echoGet', '-p', 'q=1', '-p', 'undeclared=x'),
+       'action --no-validate')
+check(json.loads(r.out)['path'] == '/echo?q=1&undeclared=x',
+      '--no-validate sends the undeclared parameter (as a query parameter of a GET)', r.out)
 r = ok(cli('get', '--format', 'openapi',
            'http://api.test:%s/echo?status=200&type=application/json&body=%s' % (
                RP, urllib.parse.quote(desc, safe=''))), 'get --format openapi')
