@@ -27,7 +27,9 @@ Basic, whose password is ignored):
                valid JSON
   (any other)  POST /device_authorization answers 400 invalid_client
 
-Endpoints (and GET /.well-known/oauth-authorization-server, RFC 8414
+Endpoints (and GET /digest-sha256/, RFC 7616 Digest with SHA-256 and qop
+auth for user digestuser, password dig3st-pass, realm "coreapi digest",
+which Apache's mod_auth_digest lacks; and GET /.well-known/oauth-authorization-server, RFC 8414
 metadata naming /token, /device_authorization and /revoke; POST /revoke,
 RFC 7009: the token forgotten, logged under "revocations"):
 
@@ -62,6 +64,7 @@ RFC 7009: the token forgotten, logged under "revocations"):
 """
 import argparse
 import base64
+import hashlib
 import http.server
 import json
 import os
@@ -85,6 +88,7 @@ LOCK = threading.Lock()
 DEVICES = {}     # device_code -> state dict
 USER_CODES = {}  # user_code -> device_code
 TOKENS = {}      # access token -> {"client_id", "scope"}
+NONCES = set()   # Digest nonces given out (/digest-sha256/)
 LOG = {'authorizations': [], 'polls': [], 'revocations': []}
 
 
@@ -186,6 +190,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                               'text/html; charset=utf-8')
         if path == '/me':
             return self._me()
+        if path == '/digest-sha256/':
+            return self._digest_sha256()
         if path == '/.well-known/oauth-authorization-server':
             base = 'http://%s' % (self.headers.get('Host') or
                                   '127.0.0.1:%d' % self.server.server_address[1])
@@ -217,6 +223,34 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self._send(404, {'detail': 'Not found.'})
 
     # --- endpoints ---------------------------------------------------------
+
+    def _digest_sha256(self):
+        """RFC 7616 Digest with algorithm SHA-256 and qop auth (Apache's
+        mod_auth_digest has MD5 only): user digestuser, password dig3st-pass,
+        realm "coreapi digest"; 200 "digest ok" for a right answer."""
+        realm, user, password = 'coreapi digest', 'digestuser', 'dig3st-pass'
+        header = self.headers.get('Authorization') or ''
+        h = lambda text: hashlib.sha256(text.encode('utf-8')).hexdigest()
+        if header.lower().startswith('digest '):
+            fields = dict((k.strip(), v.strip().strip('"')) for k, v in
+                          (part.split('=', 1) for part in
+                           re.findall(r'\w+=(?:"[^"]*"|[^,]*)', header[7:])))
+            with LOCK:
+                known = fields.get('nonce') in NONCES
+            ha1 = h('%s:%s:%s' % (user, realm, password))
+            ha2 = h('%s:%s' % (self.command, fields.get('uri', '')))
+            want = h(':'.join([ha1, fields.get('nonce', ''), fields.get('nc', ''),
+                               fields.get('cnonce', ''), fields.get('qop', ''), ha2]))
+            if (known and fields.get('username') == user and
+                    fields.get('algorithm', '').upper() == 'SHA-256' and
+                    fields.get('qop') == 'auth' and fields.get('response') == want):
+                return self._send(200, 'digest ok', 'text/plain')
+        nonce = os.urandom(16).hex()
+        with LOCK:
+            NONCES.add(nonce)
+        return self._send(401, 'unauthorized', 'text/plain', headers=[(
+            'WWW-Authenticate', 'Digest realm="%s", qop="auth", algorithm=SHA-256, '
+                                'nonce="%s", opaque="%s"' % (realm, nonce, os.urandom(8).hex()))])
 
     def _device_authorization(self, params):
         client_id = params.get('client_id') or self._basic_client_id()
