@@ -208,15 +208,15 @@ int cmd_describe(cli_options *opts, int argc, char **argv) {
     goto out;
   }
   if (description != NULL && description[0] != '\0')
-    printf("%s\n\n", description);
+    cli_printf_visible("%s\n\n", description); /* a server's text: no escapes sent */
   for (size_t i = 0; i < nfields; i++) {
     const coreapi_field *f = coreapi_link_field(node, i);
     const char *fd = coreapi_field_schema_description(f);
     const char *name = coreapi_field_name(f);
     int req = coreapi_field_required(f);
-    printf("* %s%s%s", req ? "" : "[", name, req ? "" : "]");
+    cli_printf_visible("* %s%s%s", req ? "" : "[", name, req ? "" : "]");
     if (fd[0] != '\0')
-      printf(" - %s", fd);
+      cli_printf_visible(" - %s", fd);
     putchar('\n');
   }
   cli_print_link_auth(doc, node);
