@@ -343,16 +343,22 @@ static const char dump_help[] =
     "\n"
     "  Write the current document to standard output.\n"
     "\n"
+    "  Compact, byte for byte what the reference's CoreJSONCodec().encode(doc)\n"
+    "  writes, then a newline.\n"
+    "\n"
     "Options:\n"
-    "  --format [corejson|json]   default corejson (as `load` reads it)\n";
+    "  --format [corejson|json]   default corejson (as `load` reads it)\n"
+    "  --indent                   the pretty form, indented\n";
 
 int cmd_dump(cli_options *opts, int argc, char **argv) {
   const char *format = "corejson";
-  int bad = 0, code;
+  int bad = 0, code, indent = 0;
   for (int i = 1; i < argc; i++) {
     if (cli_is_help(argv[i]))
       return cli_help(dump_help);
-    if (!format_option(argc, argv, &i, &format, &bad) || bad)
+    if (strcmp(argv[i], "--indent") == 0)
+      indent = 1;
+    else if (!format_option(argc, argv, &i, &format, &bad) || bad)
       return cli_usage("dump", "unexpected argument: %s", argv[i]);
   }
   if (strcmp(format, "corejson") != 0 && strcmp(format, "json") != 0)
@@ -362,8 +368,9 @@ int cmd_dump(cli_options *opts, int argc, char **argv) {
     return code;
   coreapi_error err;
   size_t len;
-  char *text = strcmp(format, "corejson") == 0 ? coreapi_corejson_encode(doc, 1, &len, &err)
-                                               : coreapi_json_encode(doc, 4, 0, &len, &err);
+  char *text = strcmp(format, "corejson") == 0 ? coreapi_corejson_encode(doc, indent, &len, &err)
+                                               : coreapi_json_encode(doc, indent ? 4 : 0, 0,
+                                                                     &len, &err);
   if (text == NULL) {
     cli_error("%s", err.text);
     code = cli_exit_code(err.code);

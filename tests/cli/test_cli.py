@@ -165,6 +165,16 @@ check(r.rc == 2 and 'must index a link' in r.err, 'describe a non-link: exit 2',
 r = ok(cli('dump'), 'dump')
 dumped = json.loads(r.out)
 check(dumped.get('_type') == 'document' and 'books' in dumped, 'dump writes Core JSON', r.out[:200])
+# Compact, byte for byte the reference's CoreJSONCodec().encode(doc) of the same schema.
+from coreapi.codecs import CoreJSONCodec  # noqa: E402 (python3-coreapi, the reference)
+req = urllib.request.Request('http://127.0.0.1:%s/schema/' % DJ,
+                             headers={'Accept': 'application/coreapi+json', 'Host': 'api.test:%s' % DJ})
+ref_doc = CoreJSONCodec().decode(urllib.request.urlopen(req).read(), base_url=API + '/schema/')
+check(r.out == CoreJSONCodec().encode(ref_doc).decode('utf-8') + '\n',
+      'dump is the reference\'s compact encoding, byte for byte', r.out[:300])
+r2 = ok(cli('dump', '--indent'), 'dump --indent')
+check(r2.out == CoreJSONCodec().encode(ref_doc, indent=True).decode('utf-8') + '\n',
+      'dump --indent is the reference\'s indented encoding', r2.out[:300])
 dump_file = os.path.join(TMP, 'dump.json')
 with open(dump_file, 'w') as f:
     f.write(r.out)
