@@ -49,6 +49,10 @@ typedef struct cli_options {
   const char *netrc_file; /* --netrc-file: credentials from this netrc file */
   int debug;
   int color; /* colour on stdout */
+  long timeout_ms;        /* --timeout; -1 when not given */
+  const char *proxy;      /* --proxy */
+  const char *cert, *key; /* --cert, --key */
+  int insecure;           /* --insecure, -k */
 } cli_options;
 
 /* A command: argc/argv start at the command's own arguments (argv[0] is the

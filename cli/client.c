@@ -61,6 +61,33 @@ static int add_netrc(const cli_options *opts, coreapi_client *client) {
   return CLI_OK;
 }
 
+/* --timeout, --proxy, --cert/--key, --insecure (loudly). An exit code. */
+static int transport_settings(const cli_options *opts, coreapi_client *client) {
+  coreapi_error err;
+  coreapi_code rc = COREAPI_OK;
+  const char *what = "";
+  if (opts->timeout_ms > 0 && (rc = coreapi_client_set_timeout_ms(client, opts->timeout_ms,
+                                                                  &err)) != COREAPI_OK)
+    what = "--timeout";
+  if (rc == COREAPI_OK && opts->proxy != NULL &&
+      (rc = coreapi_client_set_proxy(client, opts->proxy, &err)) != COREAPI_OK)
+    what = "--proxy";
+  if (rc == COREAPI_OK && (opts->cert != NULL || opts->key != NULL) &&
+      (rc = coreapi_client_set_client_cert(client, opts->cert, opts->key, &err)) != COREAPI_OK)
+    what = "--cert";
+  if (rc == COREAPI_OK && opts->insecure) {
+    cli_error("warning: --insecure: TLS certificates and host names are NOT checked; anyone "
+              "between you and the server can read and change what is sent, credentials "
+              "included");
+    rc = coreapi_client_set_verify_tls(client, 0, &err);
+    what = "--insecure";
+  }
+  if (rc == COREAPI_OK)
+    return CLI_OK;
+  cli_error("%s: %s", what, err.text);
+  return rc == COREAPI_ERR_IO ? CLI_OTHER : CLI_USAGE;
+}
+
 /* Every stored custom header, sent as a client-level extra header. */
 static int add_headers(coreapi_client *client, const coreapi_node *headers) {
   coreapi_error err;
@@ -118,6 +145,8 @@ int cli_client_open(const cli_options *opts, cli_client *cc) {
     code = CLI_USAGE;
     goto out;
   }
+  if ((code = transport_settings(opts, cc->client)) != CLI_OK)
+    goto out;
   if (opts->max_filesize >= 0 &&
       coreapi_client_set_max_filesize(cc->client, opts->max_filesize, &err) != COREAPI_OK) {
     cli_error("--max-filesize: %s", err.text);

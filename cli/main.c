@@ -23,6 +23,15 @@ static const char main_help[] =
     "                          resolve HOST:PORT to ADDRESS, as curl --resolve\n"
     "                          (repeatable)\n"
     "  --cacert FILE           trust only the CA certificates in FILE (PEM)\n"
+    "  --cert FILE [--key FILE]\n"
+    "                          a client certificate for mutual TLS (PEM; the key\n"
+    "                          in FILE too when --key is left out)\n"
+    "  -k, --insecure          do not check TLS certificates and host names (said\n"
+    "                          loudly: anyone on the way can read and change it)\n"
+    "  --proxy URL             the proxy (http, https, socks4, socks5, socks5h);\n"
+    "                          without it, libcurl's http_proxy, https_proxy,\n"
+    "                          all_proxy and no_proxy variables apply; \"\": none\n"
+    "  --timeout SECONDS       give up on a request after SECONDS (default 30)\n"
     "  --max-filesize BYTES    fail a download whose body is larger (default 1G;\n"
     "                          suffixes k, m, g: KiB, MiB, GiB; 0: no limit); no\n"
     "                          file is left behind\n"
@@ -141,6 +150,36 @@ static int is_option(const char *arg, const char *name) {
   return strncmp(arg, name, n) == 0 && (arg[n] == '\0' || arg[n] == '=');
 }
 
+/* The transport options (--timeout, --proxy, --cert, --key, --insecure)
+ * at argv[*next] into opts: 1 taken, 0 not one of them, or an exit code
+ * (a usage error) + 2, so that 0 and 1 stay free. */
+static int transport_option(int argc, char **argv, cli_options *opts, int *next) {
+  static const char *const valued[] = {"--timeout", "--proxy", "--cert", "--key"};
+  const char *a = argv[*next], *v;
+  char *end;
+  if (strcmp(a, "--insecure") == 0 || strcmp(a, "-k") == 0) {
+    opts->insecure = 1;
+    return 1;
+  }
+  for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++) {
+    if (!is_option(a, valued[k]))
+      continue;
+    if ((v = option_value(valued[k], argc, argv, next)) == NULL)
+      return cli_usage(NULL, "option %s needs a value", valued[k]) + 2;
+    if (k == 0) {
+      double seconds = strtod(v, &end);
+      if (end == v || *end != '\0' || !(seconds > 0) || seconds > 86400)
+        return cli_usage(NULL, "--timeout: %s is not a number of seconds (0 < S <= 86400)",
+                         v) + 2;
+      opts->timeout_ms = (long)(seconds * 1000 + 0.5);
+    } else {
+      *(k == 1 ? &opts->proxy : k == 2 ? &opts->cert : &opts->key) = v;
+    }
+    return 1;
+  }
+  return 0;
+}
+
 /* Read the global options into opts, *config_dir and *no_color; *next
  * becomes the index of the command. Returns -1 to go on, or the exit code
  * (help, version, a usage error). */
@@ -187,7 +226,11 @@ static int parse_globals(int argc, char **argv, cli_options *opts, const char **
       ++*next;
       break;
     } else {
-      return cli_usage(NULL, "no such option: %s", a);
+      int t = transport_option(argc, argv, opts, next);
+      if (t == 0)
+        return cli_usage(NULL, "no such option: %s", a);
+      if (t > 1)
+        return t - 2;
     }
   }
   return -1;
@@ -203,6 +246,7 @@ int main(int argc, char **argv) {
   char *dir = NULL;
   memset(&opts, 0, sizeof(opts));
   opts.max_filesize = -1;
+  opts.timeout_ms = -1;
   opts.resolve = calloc((size_t)argc, sizeof(*opts.resolve));
   if (opts.resolve == NULL)
     return CLI_OTHER;

@@ -17,6 +17,7 @@ import re
 import stat
 import subprocess
 import sys
+import time
 import urllib.parse
 import urllib.request
 
@@ -280,6 +281,29 @@ check(r.rc == 3, 'TLS failure (untrusted CA): exit 3', repr(r))
 r = cli('--cacert', os.environ['COREAPI_TEST_CA'], 'get',
         'https://api.test:%s/hello' % os.environ['COREAPI_TEST_REDIRECT_HTTPS_PORT'])
 check(r.rc == 0 and '"ok": true' in r.out, '--cacert trusts the test CA', repr(r))
+r = cli('--insecure', 'get', 'https://api.test:%s/hello' % RSP)
+check(r.rc == 0 and '"ok": true' in r.out and 'NOT checked' in r.err,
+      '--insecure: no check, and a loud warning', repr(r))
+r = cli('--proxy', 'http://127.0.0.1:%s' % RP, 'get', '--format', 'json',
+        'http://far.test:9/echo')
+check(r.rc == 0 and json.loads(r.out)['path'] == 'http://far.test:9/echo',
+      '--proxy: the request goes to the proxy in absolute form', repr(r))
+r = cli('get', '--format', 'json', 'http://far.test:9/echo',
+        env={'http_proxy': 'http://127.0.0.1:%s' % RP})
+check(r.rc == 0 and json.loads(r.out)['path'] == 'http://far.test:9/echo',
+      'http_proxy in the environment applies', repr(r))
+r = cli('--proxy', '', 'get', 'http://far.test:9/echo', env={'http_proxy': 'http://127.0.0.1:%s' % RP})
+check(r.rc == 3, '--proxy "": none, whatever the environment', repr(r))
+r = cli('--proxy', 'ftp://x', 'get', API + '/')
+check(r.rc == 2 and '--proxy' in r.err, 'a bad --proxy: usage error', repr(r))
+started = time.time()
+r = cli('--timeout', '1', 'get', 'http://api.test:%s/download?size=1000000&stall=1' % RP)
+check(r.rc == 3 and time.time() - started < 10, '--timeout 1: a stalled body times out (exit 3)',
+      repr(r))
+r = cli('--timeout', 'soon', 'get', API + '/')
+check(r.rc == 2, 'a bad --timeout: usage error', repr(r))
+r = cli('--cert', os.path.join(TMP, 'no-such-cert.pem'), 'get', API + '/')
+check(r.rc == 4 and 'no-such-cert.pem' in r.err, 'an unreadable --cert: exit 4, named', repr(r))
 
 # --- API keys: stored from stdin, sent as a header, a query parameter, a cookie ---------
 fresh('apikey')
