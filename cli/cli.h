@@ -53,7 +53,12 @@ typedef struct cli_options {
   const char *proxy;      /* --proxy */
   const char *cert, *key; /* --cert, --key */
   int insecure;           /* --insecure, -k */
+  int output;             /* --output, -o: CLI_OUTPUT_* */
 } cli_options;
+
+#define CLI_OUTPUT_DISPLAY 0  /* the reference's display (the default) */
+#define CLI_OUTPUT_JSON 1     /* plain JSON of the result, one value */
+#define CLI_OUTPUT_COREJSON 2 /* compact Core JSON of the result */
 
 /* A command: argc/argv start at the command's own arguments (argv[0] is the
  * command name). Returns an exit code. */

@@ -32,6 +32,11 @@ static const char main_help[] =
     "                          without it, libcurl's http_proxy, https_proxy,\n"
     "                          all_proxy and no_proxy variables apply; \"\": none\n"
     "  --timeout SECONDS       give up on a request after SECONDS (default 30)\n"
+    "  -o, --output display|json|corejson\n"
+    "                          how a result is printed: the display (default),\n"
+    "                          plain JSON (a document as its data, links as {})\n"
+    "                          or compact Core JSON; one value on stdout, errors\n"
+    "                          on stderr (an error response's body on stdout)\n"
     "  --max-filesize BYTES    fail a download whose body is larger (default 1G;\n"
     "                          suffixes k, m, g: KiB, MiB, GiB; 0: no limit); no\n"
     "                          file is left behind\n"
@@ -160,6 +165,17 @@ static int transport_option(int argc, char **argv, cli_options *opts, int *next)
   if (strcmp(a, "--insecure") == 0 || strcmp(a, "-k") == 0) {
     opts->insecure = 1;
     return 1;
+  }
+  if (is_option(a, "--output") || strcmp(a, "-o") == 0) {
+    static const char *const outputs[] = {"display", "json", "corejson"};
+    v = strcmp(a, "-o") == 0 ? (*next + 1 < argc ? argv[++*next] : NULL)
+                             : option_value("--output", argc, argv, next);
+    for (int k = 0; v != NULL && k < 3; k++)
+      if (strcmp(v, outputs[k]) == 0) {
+        opts->output = k;
+        return 1;
+      }
+    return cli_usage(NULL, "--output must be display, json or corejson") + 2;
   }
   for (size_t k = 0; k < sizeof(valued) / sizeof(valued[0]); k++) {
     if (!is_option(a, valued[k]))

@@ -96,11 +96,34 @@ static void write_out(const char *s, size_t len) {
     fputc('\n', stdout);
 }
 
+/* --output json or corejson: the node as one value on stdout, exact (a
+ * null for no result). */
+static int print_machine(const cli_options *opts, const coreapi_node *node) {
+  coreapi_error err;
+  size_t len;
+  char *text;
+  if (node == NULL) {
+    puts("null");
+    return CLI_OK;
+  }
+  text = opts->output == CLI_OUTPUT_COREJSON ? coreapi_corejson_encode(node, 0, &len, &err)
+                                             : coreapi_json_encode(node, -1, 0, &len, &err);
+  if (text == NULL) {
+    cli_error("%s", err.text);
+    return cli_exit_code(err.code);
+  }
+  write_out(text, len);
+  free(text);
+  return CLI_OK;
+}
+
 int cli_print_node(const cli_options *opts, const coreapi_node *node, int display_all) {
   coreapi_error err;
   size_t len;
   char *text = NULL;
   coreapi_node_type t = coreapi_node_type_of(node);
+  if (opts->output != CLI_OUTPUT_DISPLAY)
+    return print_machine(opts, node);
   if (node == NULL) {
     fputc('\n', stdout); /* the reference echoes '' for an empty result */
     return CLI_OK;
@@ -126,6 +149,12 @@ int cli_print_node(const cli_options *opts, const coreapi_node *node, int displa
 }
 
 int cli_print_result(const cli_options *opts, const coreapi_result *result) {
+  if (result->file != NULL && opts->output != CLI_OUTPUT_DISPLAY) {
+    coreapi_node *path = coreapi_string_new(result->file, strlen(result->file), NULL);
+    int code = path != NULL ? print_machine(opts, path) : CLI_OTHER;
+    coreapi_node_free(path);
+    return code;
+  }
   if (result->file != NULL) {
     printf("%s\n", result->file);
     return CLI_OK;

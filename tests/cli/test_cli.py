@@ -173,6 +173,16 @@ req = urllib.request.Request('http://127.0.0.1:%s/schema/' % DJ,
 ref_doc = CoreJSONCodec().decode(urllib.request.urlopen(req).read(), base_url=API + '/schema/')
 check(r.out == CoreJSONCodec().encode(ref_doc).decode('utf-8') + '\n',
       'dump is the reference\'s compact encoding, byte for byte', r.out[:300])
+r3 = ok(cli('-o', 'corejson', 'show'), 'show -o corejson')
+check(r3.out == r.out, '-o corejson of the document is what dump writes', r3.out[:200])
+r3 = ok(cli('--output', 'json', 'show', 'books'), 'show books --output json')
+check(json.loads(r3.out) == {k: {} for k in json.loads(r3.out)} and 'list' in json.loads(r3.out),
+      '--output json: an Object of links as plain JSON, links {}', r3.out[:200])
+r3 = cli('--output=json', 'get', API + '/nothing-here/')
+check(r3.rc == 1 and 'detail' in json.loads(r3.out), '--output json: an error response\'s body '
+      'as JSON on stdout, exit 1', repr(r3))
+r3 = cli('--output', 'yaml', 'show')
+check(r3.rc == 2, '--output yaml: usage error', repr(r3))
 r2 = ok(cli('dump', '--indent'), 'dump --indent')
 check(r2.out == CoreJSONCodec().encode(ref_doc, indent=True).decode('utf-8') + '\n',
       'dump --indent is the reference\'s indented encoding', r2.out[:300])
@@ -467,6 +477,9 @@ check(token not in r.out and r.out == 'Credentials\napi.test token (Token)\n',
       'credentials show redacts the token', repr(r.out))
 r = ok(cli('action', 'books', 'list'), 'books list with the token')
 check(json.loads(r.out)['count'] == 7, 'books list: 7 seeded books', r.out)
+r = ok(cli('-o', 'json', 'action', 'books', 'list'), 'action -o json')
+check(r.out.count('\n') == 1 and json.loads(r.out)['count'] == 7,
+      '-o json: the result as one line of JSON', r.out[:200])
 r = ok(cli('action', 'me', 'list'), 'me with the token')
 check(json.loads(r.out) == {'username': USER, 'auth': 'token'}, 'authenticated by token', r.out)
 r = ok(cli('--debug', 'action', 'me', 'list'), '--debug action')
