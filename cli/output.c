@@ -96,25 +96,29 @@ static void write_out(const char *s, size_t len) {
     fputc('\n', stdout);
 }
 
-/* --output json or corejson: the node as one value on stdout, exact (a
- * null for no result). */
-static int print_machine(const cli_options *opts, const coreapi_node *node) {
-  coreapi_error err;
-  size_t len;
-  char *text;
-  if (node == NULL) {
-    puts("null");
-    return CLI_OK;
-  }
-  text = opts->output == CLI_OUTPUT_COREJSON ? coreapi_corejson_encode(node, 0, &len, &err)
-                                             : coreapi_json_encode(node, -1, 0, &len, &err);
+/* An encoder's text (len bytes) on stdout, then freed; NULL: its error. */
+static int print_encoded(char *text, size_t len, const coreapi_error *err) {
   if (text == NULL) {
-    cli_error("%s", err.text);
-    return cli_exit_code(err.code);
+    cli_error("%s", err->text);
+    return cli_exit_code(err->code);
   }
   write_out(text, len);
   free(text);
   return CLI_OK;
+}
+
+/* --output json or corejson: the node as one value on stdout, exact (a
+ * null for no result). */
+static int print_machine(const cli_options *opts, const coreapi_node *node) {
+  coreapi_error err;
+  size_t len = 0;
+  if (node == NULL) {
+    puts("null");
+    return CLI_OK;
+  }
+  char *text = opts->output == CLI_OUTPUT_COREJSON ? coreapi_corejson_encode(node, 0, &len, &err)
+                                                   : coreapi_json_encode(node, -1, 0, &len, &err);
+  return print_encoded(text, len, &err);
 }
 
 int cli_print_node(const cli_options *opts, const coreapi_node *node, int display_all) {
@@ -139,13 +143,7 @@ int cli_print_node(const cli_options *opts, const coreapi_node *node, int displa
     text = coreapi_display_encode(node, opts->color, &len, &err);
   else
     text = coreapi_json_encode(node, 4, 0, &len, &err);
-  if (text == NULL) {
-    cli_error("%s", err.text);
-    return cli_exit_code(err.code);
-  }
-  write_out(text, len);
-  free(text);
-  return CLI_OK;
+  return print_encoded(text, len, &err);
 }
 
 int cli_print_result(const cli_options *opts, const coreapi_result *result) {

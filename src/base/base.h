@@ -26,6 +26,10 @@ char *coreapi__strndup(const char *s, size_t n);
 /* ASCII case-insensitive comparison, as for header names and hosts. */
 int coreapi__strcaseeq(const char *a, const char *b);
 
+/* Is s (NUL-terminated) non-empty visible ASCII (0x21 to 0x7e: what a
+ * token or key sent in a header may hold)? NULL is not. */
+int coreapi__is_visible_ascii(const char *s);
+
 /* Is s (NUL-terminated) a non-empty RFC 9110 token (tchar+)? */
 int coreapi__is_token(const char *s);
 

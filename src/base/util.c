@@ -74,6 +74,15 @@ const unsigned char coreapi__tchar[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
+int coreapi__is_visible_ascii(const char *s) {
+  if (s == NULL || *s == '\0')
+    return 0;
+  for (; *s; s++)
+    if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+      return 0;
+  return 1;
+}
+
 int coreapi__is_token(const char *s) {
   if (s == NULL || *s == '\0')
     return 0;

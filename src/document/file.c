@@ -30,15 +30,6 @@ static coreapi_node *file_alloc(const char *name, const char *content_type) {
   return &f->base;
 }
 
-static int text_ok(const char *s) {
-  if (s == NULL)
-    return 1;
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    if (*p < 0x20 || *p == 0x7f)
-      return 0;
-  return coreapi__is_utf8(s, strlen(s));
-}
-
 coreapi_node *coreapi_file_new(const char *path, const char *name, const char *content_type,
                                coreapi_error *err) {
   coreapi_node *n;
@@ -55,7 +46,7 @@ coreapi_node *coreapi_file_new(const char *path, const char *name, const char *c
     const char *slash = strrchr(path, '/');
     name = slash ? slash + 1 : path;
   }
-  if (!text_ok(name) || !text_ok(content_type)) {
+  if (!coreapi__is_plain_utf8(name) || !coreapi__is_plain_utf8(content_type)) {
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
                       "file name and content type must be UTF-8 without control characters");
     return NULL;
@@ -76,7 +67,7 @@ coreapi_node *coreapi_file_new_stream(const coreapi_stream *ops, void *userdata,
   coreapi_error_clear(err);
   if (ops == NULL || ops->read == NULL) {
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "a stream needs a read function");
-  } else if (!text_ok(name) || !text_ok(content_type)) {
+  } else if (!coreapi__is_plain_utf8(name) || !coreapi__is_plain_utf8(content_type)) {
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
                       "file name and content type must be UTF-8 without control characters");
   } else if ((n = file_alloc(name ? name : "", content_type)) == NULL) {

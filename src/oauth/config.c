@@ -15,34 +15,15 @@ static int is_url(const char *s) {
          strlen(s) < 4096;
 }
 
-/* UTF-8 without control characters (NULL is fine: absent). */
-static int clean(const char *s) {
-  if (s == NULL)
-    return 1;
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    if (*p < 0x20 || *p == 0x7f)
-      return 0;
-  return coreapi__is_utf8(s, strlen(s));
-}
-
-static int visible(const char *s) {
-  if (s == NULL || s[0] == '\0')
-    return 0;
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    if (*p <= 0x20 || *p >= 0x7f)
-      return 0;
-  return 1;
-}
-
 static coreapi_code bad(coreapi_error *err, coreapi_code code, const char *what) {
   return coreapi_error_set(err, code, "OAuth 2.0: %s", what);
 }
 
 static coreapi_code check_token(const coreapi_oauth2_token *t, coreapi_error *err) {
   if ((t->access_token == NULL && t->refresh_token == NULL) ||
-      (t->access_token != NULL && !visible(t->access_token)) ||
-      (t->refresh_token != NULL && !visible(t->refresh_token)) ||
-      (t->token_type != NULL && !coreapi__is_token(t->token_type)) || !clean(t->scope))
+      (t->access_token != NULL && !coreapi__is_visible_ascii(t->access_token)) ||
+      (t->refresh_token != NULL && !coreapi__is_visible_ascii(t->refresh_token)) ||
+      (t->token_type != NULL && !coreapi__is_token(t->token_type)) || !coreapi__is_plain_utf8(t->scope))
     return bad(err, COREAPI_ERR_BAD_CREDENTIALS,
                "a stored token must be visible ASCII, its type a token");
   return COREAPI_OK;
@@ -56,8 +37,8 @@ coreapi_code coreapi__oauth_config_check(const coreapi_oauth2_config *cfg, corea
     return bad(err, COREAPI_ERR_INVALID_ARGUMENT, "the token URL must be an http(s) URL");
   if (cfg->client_id == NULL || cfg->client_id[0] == '\0')
     return bad(err, COREAPI_ERR_INVALID_ARGUMENT, "a client_id is required");
-  if (!clean(cfg->client_id) || !clean(cfg->client_secret) || !clean(cfg->scope) ||
-      !clean(cfg->username) || !clean(cfg->password))
+  if (!coreapi__is_plain_utf8(cfg->client_id) || !coreapi__is_plain_utf8(cfg->client_secret) || !coreapi__is_plain_utf8(cfg->scope) ||
+      !coreapi__is_plain_utf8(cfg->username) || !coreapi__is_plain_utf8(cfg->password))
     return bad(err, COREAPI_ERR_BAD_CREDENTIALS,
                "client id, secret, scope, username and password must be UTF-8 without control "
                "characters");

@@ -148,13 +148,7 @@ static const char *member(const coreapi_node *obj, const char *key) {
 
 /* Is s 1 to MAX_TOKEN bytes of visible ASCII (what a header may carry)? */
 static int visible(const char *s) {
-  size_t n = 0;
-  if (s == NULL)
-    return 0;
-  for (; s[n] != '\0'; n++)
-    if ((unsigned char)s[n] <= 0x20 || (unsigned char)s[n] >= 0x7f)
-      return 0;
-  return n > 0 && n <= MAX_TOKEN;
+  return coreapi__is_visible_ascii(s) && strlen(s) <= MAX_TOKEN;
 }
 
 /* expires_in: a non-negative integer, or a string of digits (some servers

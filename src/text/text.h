@@ -26,6 +26,9 @@ size_t coreapi__utf8_next(const char *s, size_t n, uint32_t *cp);
 /* Is [s, s+n) valid UTF-8, as bytes.decode("utf-8") would accept it? A NULL
  * s is valid only with n 0. ASCII runs are checked eight bytes at a time. */
 int coreapi__is_utf8(const char *s, size_t n);
+/* Is s (NUL-terminated) valid UTF-8 without C0 control characters or DEL?
+ * NULL is (absent). */
+int coreapi__is_plain_utf8(const char *s);
 
 /* Python's len() of the text [s, s+n), valid UTF-8: the bytes that are not
  * continuation bytes (10xxxxxx). s may be NULL when n is 0. */

@@ -109,3 +109,12 @@ size_t coreapi__utf8_skip(const char *s, size_t n, size_t chars) {
   }
   return i;
 }
+
+int coreapi__is_plain_utf8(const char *s) {
+  if (s == NULL)
+    return 1;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p < 0x20 || *p == 0x7f)
+      return 0;
+  return coreapi__is_utf8(s, strlen(s));
+}
