@@ -13,10 +13,13 @@ build=(cmake make gcc pkg-config libcurl4-openssl-dev libidn2-dev libyajl-dev li
 # servers (issue 11): the example API's OAuth 2.0 server (django-oauth-toolkit)
 # and Apache httpd with mod_auth_digest (servers.py --apache). apache2-bin is
 # the binary and its modules without the system service that the apache2
-# package would enable (and start, outside a container) on port 80.
+# package would enable (and start, outside a container) on port 80. git: the
+# credential helpers (git credential-store, -cache) the secret-store tests
+# use; procps: ps, with which they check no helper is left running.
 test=(clang libclang-rt-14-dev python3 python3-django python3-djangorestframework
       openssl python3-coreapi python3-djangorestframework-spectacular python3-uritemplate
-      python3-yaml python3-fastapi python3-uvicorn python3-django-oauth-toolkit apache2-bin)
+      python3-yaml python3-fastapi python3-uvicorn python3-django-oauth-toolkit apache2-bin
+      git procps)
 bench=(python3-coreapi)
 # The demo runs the example API alone (servers.py --django): no nginx, no
 # Apache, no compilers beyond the build's.
