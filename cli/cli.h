@@ -5,6 +5,7 @@
  * only libcurl. Its parts:
  *   main.c                 global options, dispatch, help, exit codes
  *   state.c                the config directory and its files (atomic writes)
+ *   snapshot.c             document.index: links of the current document without decoding it
  *   credentials.c          the credentials file and the authentications made from it
  *   secret_store.c         secrets kept by a git credential helper (--store helper:SPEC)
  *   header_auth.c          a raw Authorization value as a custom authentication
@@ -19,6 +20,8 @@
  *   commands_bookmarks.c   bookmarks show|add|remove|get
  *   commands_history.c     history show|back|forward, history.json, a visit
  *   commands_codecs.c      codecs show
+ *   completion.c           completion bash|zsh|fish: the shells' scripts
+ *   complete.c             __complete: the candidates those scripts ask for
  */
 #ifndef COREAPI_CLI_H
 #define COREAPI_CLI_H
@@ -134,7 +137,12 @@ void cli_state_remove(const cli_options *opts, const char *name);
 /* The current document (NULL when none; error printed and *code set when it
  * cannot be read). */
 coreapi_node *cli_document_load(const cli_options *opts, int *code);
-/* Write doc as the current document (under the state lock): 0 or -1. */
+/* The current document's snapshot (snapshot.h) when document.index matches
+ * document.json, else NULL (use the whole document). */
+typedef struct cli_snapshot cli_snapshot;
+cli_snapshot *cli_document_snapshot(const cli_options *opts);
+/* Write doc as the current document (under the state lock), and its
+ * snapshot: 0 or -1. */
 int cli_document_save(const cli_options *opts, const coreapi_node *doc);
 /* The current document or an error "No current document" (exit code in *code). */
 coreapi_node *cli_document_require(const cli_options *opts, int *code);
@@ -338,6 +346,8 @@ int cmd_headers(cli_options *opts, int argc, char **argv);
 int cmd_bookmarks(cli_options *opts, int argc, char **argv);
 int cmd_history(cli_options *opts, int argc, char **argv);
 int cmd_codecs(cli_options *opts, int argc, char **argv);
+int cmd_completion(cli_options *opts, int argc, char **argv);
+int cmd_complete(cli_options *opts, int argc, char **argv); /* __complete */
 
 /* Shared by the commands. */
 /* Is arg "--help" or "-h"? */

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "snapshot.h"
 
 static const char action_help[] =
     "Usage: coreapi action [OPTIONS] PATH...\n"
@@ -257,6 +258,7 @@ typedef struct action_args {
   char **path;
   size_t npath;
   int stdin_taken; /* a value is @- */
+  int at_link;     /* the document given is the link itself (from the snapshot) */
   coreapi_action_options aopts;
 } action_args;
 
@@ -356,13 +358,14 @@ static int parse_action(cli_options *opts, action_args *a, int argc, char **argv
 /* Act on the link at a->path of doc with params; print the result. */
 static int run_action(cli_options *opts, const coreapi_node *doc, action_args *a,
                       const coreapi_node *params) {
-  coreapi_key *keys = cli_path_keys(doc, a->path, a->npath);
+  size_t n = a->at_link ? 0 : a->npath;
+  coreapi_key *keys = cli_path_keys(doc, a->path, n);
   cli_client cc;
   coreapi_result result;
   coreapi_error err;
   int code = cli_client_open(opts, &cc);
   if (code == CLI_OK) {
-    coreapi_code rc = coreapi_client_action(cc.client, doc, keys, a->npath, params, &a->aopts,
+    coreapi_code rc = coreapi_client_action(cc.client, doc, keys, n, params, &a->aopts,
                                             &result, &err);
     cli_client_close(opts, &cc); /* a jar not saved: exit 4 at the end (cli_state_exit_code) */
     if (rc != COREAPI_OK) {
@@ -376,6 +379,26 @@ static int run_action(cli_options *opts, const coreapi_node *doc, action_args *a
   }
   free(keys);
   return code;
+}
+
+/* What the action acts on: the link alone, from the snapshot, when nothing
+ * else of the document is needed (no Document below the root on the way,
+ * whose in-place result would need the whole document), else the whole
+ * current document. NULL with *code set when there is none. */
+static coreapi_node *action_target(const cli_options *opts, action_args *a, int *code) {
+  cli_snapshot *snap = cli_document_snapshot(opts);
+  coreapi_node *link = NULL;
+  int nested = 1;
+  if (snap != NULL)
+    link = cli_snapshot_link(snap, a->path, a->npath, &nested);
+  cli_snapshot_close(snap);
+  if (link != NULL && !nested) {
+    a->at_link = 1;
+    *code = CLI_OK;
+    return link;
+  }
+  coreapi_node_free(link);
+  return cli_document_require(opts, code);
 }
 
 int cmd_action(cli_options *opts, int argc, char **argv) {
@@ -392,7 +415,7 @@ int cmd_action(cli_options *opts, int argc, char **argv) {
     return CLI_OTHER;
   }
   code = parse_action(opts, &a, argc, argv, &done);
-  if (code == CLI_OK && !done && (doc = cli_document_require(opts, &code)) != NULL &&
+  if (code == CLI_OK && !done && (doc = action_target(opts, &a, &code)) != NULL &&
       (params = build_params(a.pairs, a.npairs, &code)) != NULL)
     code = run_action(opts, doc, &a, params);
   for (size_t i = 0; i < a.npairs; i++) {

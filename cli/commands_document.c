@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "snapshot.h"
 
 int cli_format_ok(const char *format) {
   return coreapi_codec_media_types(format) != NULL;
@@ -177,40 +178,24 @@ static const char describe_help[] =
     "  (optional ones in brackets); for a link from an OpenAPI description, the\n"
     "  authentication it requires (\"auth: ...\").\n";
 
-int cmd_describe(cli_options *opts, int argc, char **argv) {
-  int code;
-  for (int i = 1; i < argc; i++)
-    if (cli_is_help(argv[i]))
-      return cli_help(describe_help);
-  if (argc < 2)
-    return cli_usage("describe", "Missing PATH to a link in the document.");
-  coreapi_node *doc = cli_document_require(opts, &code);
-  if (doc == NULL)
-    return code;
-  const coreapi_node *node = lookup_path(doc, argv + 1, (size_t)argc - 1, &code);
-  if (node == NULL)
-    goto out;
-  if (coreapi_node_type_of(node) != COREAPI_NODE_LINK) {
-    cli_error("Given PATH must index a link, not a %s.",
-              coreapi_node_type_name(coreapi_node_type_of(node)));
-    code = CLI_USAGE;
-    goto out;
-  }
-  const char *description = coreapi_node_description(node);
-  size_t nfields = coreapi_link_field_count(node);
+/* The description of link, and the authentication it needs (from the
+ * security schemes of doc, the root document). */
+static void print_description(const coreapi_node *doc, const coreapi_node *link) {
+  const char *description = coreapi_node_description(link);
+  size_t nfields = coreapi_link_field_count(link);
   int fields_described = 0;
   for (size_t i = 0; i < nfields; i++)
-    if (coreapi_field_schema_description(coreapi_link_field(node, i))[0] != '\0')
+    if (coreapi_field_schema_description(coreapi_link_field(link, i))[0] != '\0')
       fields_described = 1;
   if ((description == NULL || description[0] == '\0') && !fields_described) {
     printf("Link has no description.\n");
-    cli_print_link_auth(doc, node);
-    goto out;
+    cli_print_link_auth(doc, link);
+    return;
   }
   if (description != NULL && description[0] != '\0')
     cli_printf_visible("%s\n\n", description); /* a server's text: no escapes sent */
   for (size_t i = 0; i < nfields; i++) {
-    const coreapi_field *f = coreapi_link_field(node, i);
+    const coreapi_field *f = coreapi_link_field(link, i);
     const char *fd = coreapi_field_schema_description(f);
     const char *name = coreapi_field_name(f);
     int req = coreapi_field_required(f);
@@ -219,8 +204,44 @@ int cmd_describe(cli_options *opts, int argc, char **argv) {
       cli_printf_visible(" - %s", fd);
     putchar('\n');
   }
-  cli_print_link_auth(doc, node);
-out:
+  cli_print_link_auth(doc, link);
+}
+
+/* describe from the snapshot: 1 when done, 0 when the whole document is
+ * needed (no snapshot, or no link at that path in it). */
+static int describe_from_snapshot(cli_options *opts, char **path, size_t n) {
+  cli_snapshot *snap = cli_document_snapshot(opts);
+  coreapi_node *link = NULL;
+  const coreapi_node *head = NULL;
+  int nested;
+  if (snap != NULL && (link = cli_snapshot_link(snap, path, n, &nested)) != NULL &&
+      (head = cli_snapshot_head(snap)) != NULL)
+    print_description(head, link);
+  coreapi_node_free(link);
+  cli_snapshot_close(snap);
+  return head != NULL;
+}
+
+int cmd_describe(cli_options *opts, int argc, char **argv) {
+  int code;
+  for (int i = 1; i < argc; i++)
+    if (cli_is_help(argv[i]))
+      return cli_help(describe_help);
+  if (argc < 2)
+    return cli_usage("describe", "Missing PATH to a link in the document.");
+  if (describe_from_snapshot(opts, argv + 1, (size_t)argc - 1))
+    return CLI_OK;
+  coreapi_node *doc = cli_document_require(opts, &code);
+  if (doc == NULL)
+    return code;
+  const coreapi_node *node = lookup_path(doc, argv + 1, (size_t)argc - 1, &code);
+  if (node != NULL && coreapi_node_type_of(node) != COREAPI_NODE_LINK) {
+    cli_error("Given PATH must index a link, not a %s.",
+              coreapi_node_type_name(coreapi_node_type_of(node)));
+    code = CLI_USAGE;
+  } else if (node != NULL) {
+    print_description(doc, node);
+  }
   coreapi_node_free(doc);
   return code;
 }
@@ -413,8 +434,9 @@ static int erase_helper_secrets(const cli_options *opts) {
 }
 
 int cmd_clear(cli_options *opts, int argc, char **argv) {
-  static const char *const files[] = {"document.json", "history.json", "credentials.json",
-                                      "headers.json",  "bookmarks.json", "cookies.txt"};
+  static const char *const files[] = {"document.json",  "document.index", "history.json",
+                                      "credentials.json", "headers.json",  "bookmarks.json",
+                                      "cookies.txt"};
   for (int i = 1; i < argc; i++) {
     if (cli_is_help(argv[i]))
       return cli_help(clear_help);

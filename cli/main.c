@@ -65,6 +65,7 @@ static const char main_help[] =
     "  bookmarks               show|add|remove|get: bookmarked documents\n"
     "  history                 show|back|forward: navigate the document history\n"
     "  codecs                  show: the codecs documents are decoded with\n"
+    "  completion SHELL        print the completion script for bash, zsh or fish\n"
     "\n"
     "Run `coreapi COMMAND --help` for a command's options.\n"
     "\n"
@@ -93,6 +94,8 @@ static const struct {
     {"bookmarks", cmd_bookmarks},
     {"history", cmd_history},
     {"codecs", cmd_codecs},
+    {"completion", cmd_completion},
+    {"__complete", cmd_complete},
 };
 
 /* Run the command argv[0] with its arguments; -1 when there is none of that
@@ -105,7 +108,11 @@ static int run_command(cli_options *opts, int argc, char **argv) {
     for (int j = 1; j < argc; j++)
       if (cli_is_help(argv[j]))
         wants_help = 1;
-    if (!wants_help && (rc = cli_state_init(opts)) != CLI_OK)
+    /* Completion reads what state there is; it never makes a directory. */
+    if (strcmp(argv[0], "__complete") == 0)
+      return cmd_complete(opts, argc, argv);
+    if (!wants_help && strcmp(argv[0], "completion") != 0 &&
+        (rc = cli_state_init(opts)) != CLI_OK)
       return rc;
     return commands[c].fn(opts, argc, argv);
   }

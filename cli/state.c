@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "snapshot.h"
 
 void cli_wipe(void *p, size_t len) {
   volatile unsigned char *v = p;
@@ -212,7 +213,8 @@ int cli_state_check_private(const char *path) {
  * coreapi_file_write_atomic names them) are ours to remove. */
 static const char *const state_files[] = {"document.json",  "history.json",
                                           "bookmarks.json", "headers.json",
-                                          "credentials.json", "cookies.txt"};
+                                          "credentials.json", "cookies.txt",
+                                          "document.index"};
 
 static int is_state_temporary(const char *name) {
   for (size_t i = 0; i < sizeof(state_files) / sizeof(state_files[0]); i++) {
@@ -489,10 +491,36 @@ const char **cli_sorted_keys(const coreapi_node *map, size_t *n) {
 
 /* --- the current document -------------------------------------------------- */
 
+/* After a whole decode: give document.json a snapshot when it has none that
+ * matches, if the lock can be had at once and the file is still the one
+ * read (st). Best effort: a snapshot is a cache. */
+static void snapshot_if_missing(const cli_options *opts, const char *path,
+                                const coreapi_node *doc, const struct stat *st) {
+  char *index = cli_state_path(opts, "document.index");
+  cli_snapshot *s = cli_snapshot_open(path, index);
+  if (s == NULL && lock_within(opts, 1, 0) == 0) {
+    cli_snapshot_save(path, index, doc, st);
+    cli_state_unlock();
+  }
+  cli_snapshot_close(s);
+  free(index);
+}
+
+cli_snapshot *cli_document_snapshot(const cli_options *opts) {
+  char *path = cli_state_path(opts, "document.json");
+  char *index = cli_state_path(opts, "document.index");
+  cli_snapshot *s = cli_snapshot_open(path, index);
+  free(path);
+  free(index);
+  return s;
+}
+
 coreapi_node *cli_document_load(const cli_options *opts, int *code) {
   char *path = cli_state_path(opts, "document.json");
   size_t len;
   coreapi_error err;
+  struct stat before, after;
+  int stable = stat(path, &before) == 0;
   char *data = cli_read_file(path, &len);
   coreapi_node *doc = NULL;
   *code = CLI_OK;
@@ -508,6 +536,11 @@ coreapi_node *cli_document_load(const cli_options *opts, int *code) {
       *code = CLI_OTHER;
     }
   }
+  /* The same file before and after the read: the bytes decoded are its. */
+  if (doc != NULL && stable && stat(path, &after) == 0 && after.st_ino == before.st_ino &&
+      after.st_dev == before.st_dev && after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+      after.st_mtim.tv_nsec == before.st_mtim.tv_nsec && (size_t)after.st_size == len)
+    snapshot_if_missing(opts, path, doc, &after);
   free(data);
   free(path);
   return doc;
@@ -526,15 +559,24 @@ int cli_document_save(const cli_options *opts, const coreapi_node *doc) {
   coreapi_error err;
   size_t len;
   char *data = coreapi_corejson_encode(doc, 0, &len, &err);
-  char *path;
+  char *path, *index;
   int rc;
   if (data == NULL) {
     cli_error("%s", err.text);
     return -1;
   }
+  if (cli_state_lock(opts, 1) != CLI_OK) {
+    free(data);
+    return -1;
+  }
   path = cli_state_path(opts, "document.json");
-  rc = write_locked(opts, path, data, len);
+  index = cli_state_path(opts, "document.index");
+  rc = cli_write_file(path, data, len);
+  if (rc == 0)
+    cli_snapshot_save(path, index, doc, NULL); /* a cache: its failure only costs time */
+  cli_state_unlock();
   free(data);
   free(path);
+  free(index);
   return rc;
 }
