@@ -305,7 +305,8 @@ static int word(const char **p, const char *end, const char *w) {
   return 0;
 }
 
-/* The header of s->data: 0 when it is a snapshot of the file st describes. */
+/* The header of s->data: 0 when it is a snapshot of the file st describes
+ * (of any file when st is NULL). */
 static int parse(cli_snapshot *s, const struct stat *st) {
   const char *p = s->data, *end = s->data + s->len;
   uintmax_t dev, ino, size, sec, nsec, head_len, count, toc_len;
@@ -313,9 +314,11 @@ static int parse(cli_snapshot *s, const struct stat *st) {
       number(&p, end, ' ', &ino) || number(&p, end, ' ', &size) || number(&p, end, ' ', &sec) ||
       number(&p, end, '\n', &nsec) || word(&p, end, "head ") || number(&p, end, '\n', &head_len))
     return -1;
-  if (dev != (uintmax_t)st->st_dev || ino != (uintmax_t)st->st_ino ||
-      size != (uintmax_t)st->st_size || sec != (uintmax_t)st->st_mtim.tv_sec ||
-      nsec != (uintmax_t)st->st_mtim.tv_nsec || head_len >= (uintmax_t)(end - p))
+  if (st != NULL && (dev != (uintmax_t)st->st_dev || ino != (uintmax_t)st->st_ino ||
+                     size != (uintmax_t)st->st_size || sec != (uintmax_t)st->st_mtim.tv_sec ||
+                     nsec != (uintmax_t)st->st_mtim.tv_nsec))
+    return -1;
+  if (head_len >= (uintmax_t)(end - p))
     return -1;
   s->head_json = p;
   s->head_len = (size_t)head_len;
@@ -366,6 +369,25 @@ cli_snapshot *cli_snapshot_of(const coreapi_node *doc) {
   }
   s->len = len;
   if (parse(s, &st) != 0) {
+    cli_snapshot_close(s);
+    return NULL;
+  }
+  return s;
+}
+
+cli_snapshot *cli_snapshot_read(const char *data, size_t len) {
+  cli_snapshot *s = calloc(1, sizeof(*s));
+  char *copy = malloc(len + 1);
+  if (s == NULL || copy == NULL) {
+    free(s);
+    free(copy);
+    return NULL;
+  }
+  memcpy(copy, data, len);
+  copy[len] = '\0';
+  s->data = copy;
+  s->len = len;
+  if (parse(s, NULL) != 0) {
     cli_snapshot_close(s);
     return NULL;
   }
@@ -500,7 +522,8 @@ void cli_snapshot_each(const cli_snapshot *s, char **path, size_t n, cli_snapsho
       while (r < q && len + 1 < sizeof(buf))
         buf[len++] = (char)step_byte(&r, q);
       buf[len] = '\0';
-      fn(userdata, buf, len, q >= e.end);
+      if (r == q) /* a step longer than buf is not offered */
+        fn(userdata, buf, len, q >= e.end);
     }
   }
 }

@@ -18,6 +18,9 @@ typedef struct cli_snapshot cli_snapshot;
 cli_snapshot *cli_snapshot_open(const char *doc_path, const char *path);
 /* A snapshot of doc made in memory (for a document without one), or NULL. */
 cli_snapshot *cli_snapshot_of(const coreapi_node *doc);
+/* A snapshot read from len bytes (copied), whatever file it names; NULL when
+ * they are not one (for the fuzz target, tests/fuzz/fuzz_snapshot.c). */
+cli_snapshot *cli_snapshot_read(const char *data, size_t len);
 void cli_snapshot_close(cli_snapshot *s);
 
 /* The link at PATH (n arguments, as `describe` and `action` take them): a
