@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../text/text.h"
 #include "oauth.h"
 
 #define GRANT "urn:ietf:params:oauth:grant-type:device_code"
@@ -27,6 +28,20 @@ static void wait_seconds(int64_t s) {
   struct timespec ts = {(time_t)s, 0};
   while (nanosleep(&ts, &ts) != 0)
     ;
+}
+
+/* Can the device authorization's answer be shown on a terminal? The URIs
+ * must be visible ASCII, the code UTF-8 without C0 or C1 control characters
+ * (RFC 8628, 3.2 and 6.1): an escape sequence from the server would drive
+ * the user's terminal. complete may be NULL. */
+static int shown_safely(const char *uri, const char *code, const char *complete) {
+  if (!coreapi__is_visible_ascii(uri) || (complete != NULL && !coreapi__is_visible_ascii(complete)) ||
+      !coreapi__is_plain_utf8(code))
+    return 0;
+  for (const unsigned char *p = (const unsigned char *)code; *p != '\0'; p++)
+    if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) /* U+0080 to U+009F */
+      return 0;
+  return 1;
 }
 
 static void tell(const coreapi_oauth2_config *cfg, const char *uri, const char *code,
@@ -82,7 +97,15 @@ coreapi_code coreapi__oauth_device_flow(coreapi_client *c, const coreapi__oauth_
   uri = member(json, "verification_uri");
   interval = number(json, "interval", 5);
   expires = number(json, "expires_in", 0);
-  if (status != 200 || device_code == NULL || user_code == NULL || uri == NULL || expires <= 0) {
+  if (status == 200 && uri != NULL && user_code != NULL &&
+      !shown_safely(uri, user_code, member(json, "verification_uri_complete"))) {
+    rc = coreapi_error_set(err, COREAPI_ERR_OAUTH,
+                           "OAuth 2.0: %.200s answered a verification_uri or user_code "
+                           "holding control characters; refused (they would reach the "
+                           "terminal)",
+                           cfg->device_url);
+  } else if (status != 200 || device_code == NULL || user_code == NULL || uri == NULL ||
+             expires <= 0) {
     const char *e = member(json, "error");
     rc = coreapi_error_set(err, COREAPI_ERR_OAUTH,
                            "OAuth 2.0: %.200s answered %ld without a device code%s%.60s",

@@ -22,6 +22,8 @@ Basic, whose password is ignored):
   nointerval   no "interval" in the device authorization response (the
                client must wait its default, 5 s); authorization_pending
                once, then the token
+  escapes      the device authorization answer's verification_uri and
+               user_code hold terminal escape sequences (ESC ] ... BEL)
   garbage      the token endpoint answers 200 text/html (not JSON)
   badjson      the token endpoint answers 200 application/json that is not
                valid JSON
@@ -94,7 +96,7 @@ LOG = {'authorizations': [], 'polls': [], 'revocations': []}
 
 def script_of(client_id):
     """(kind, n) for a known client_id, else None."""
-    if client_id in ('approve', 'instant', 'denied', 'expired', 'nointerval',
+    if client_id in ('approve', 'instant', 'denied', 'expired', 'nointerval', 'escapes',
                      'garbage', 'badjson'):
         return client_id, 0
     m = re.fullmatch(r'pending(\d{1,3})', client_id or '')
@@ -287,6 +289,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             'expires_in': EXPIRES_IN,
             'interval': INTERVAL,
         }
+        if kind == 'escapes':
+            answer['verification_uri'] = verification + '\x1b]2;owned\x07'
+            answer['user_code'] = user_code + '\x1b[2J'
+            answer['verification_uri_complete'] = answer['verification_uri']
         if kind == 'nointerval':
             del answer['interval']
         return self._send(200, answer, headers=[('Cache-Control', 'no-store')])

@@ -377,6 +377,7 @@ static void test_device(void) {
       {"denied", COREAPI_ERR_OAUTH, "access_denied"},
       {"expired", COREAPI_ERR_OAUTH, "expired_token"},
       {"garbage", COREAPI_ERR_OAUTH, "not a JSON object"},
+      {"escapes", COREAPI_ERR_OAUTH, "control characters"},
   };
   char token_url[256], device_url[256], url[256];
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -395,7 +396,7 @@ static void test_device(void) {
     cfg.userdata = &told;
     a = oauth(&cfg);
     CHECK_INT(coreapi_oauth2_obtain(a, NULL, &err), cases[i].rc);
-    CHECK(told);
+    CHECK(told == (strcmp(cases[i].client, "escapes") != 0)); /* escapes: nothing shown */
     if (cases[i].message != NULL && strstr(err.text, cases[i].message) == NULL)
       fprintf(stderr, "device %s: \"%s\" lacks %s\n", cases[i].client, err.text,
               cases[i].message);
