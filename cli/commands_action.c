@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "paginate.h"
 #include "snapshot.h"
 
 static const char action_help[] =
@@ -44,6 +45,7 @@ static const char action_help[] =
     "  coreapi action users add_user -p username=tom -p is_admin=true\n"
     "  printf '%s\\n' \"$PASSWORD\" |\n"
     "      coreapi action login create -p username=tom -s password=@-\n"
+    "  coreapi action books list --all --max-pages 20\n"
     "\n"
     "Options:\n"
     "  -p, --param FIELD=VALUE     parameter for the action (JSON if it parses,\n"
@@ -62,6 +64,19 @@ static const char action_help[] =
     "                              function views without a serializer declare\n"
     "                              none; by default they are checked, as the\n"
     "                              reference does\n"
+    "  --all                       follow the next pages and print one array of\n"
+    "                              every page's items: a \"next\" URL in the\n"
+    "                              result (Django REST framework's pages: their\n"
+    "                              \"results\" are merged), else the response's\n"
+    "                              Link header rel=\"next\" (the body an array).\n"
+    "                              Each page is fetched with the credentials\n"
+    "                              scoped to its own host. A result that is not\n"
+    "                              a page prints as without --all; a failed\n"
+    "                              page fails the command; a page seen before\n"
+    "                              is an error (a loop)\n"
+    "  --max-pages N               with --all: fetch at most N pages (default\n"
+    "                              100); when more remain, print what was\n"
+    "                              fetched, warn, exit 0\n"
     "  --debug                     display the request/response\n"
     "  --help                      show this message and exit\n";
 
@@ -260,6 +275,8 @@ typedef struct action_args {
   int stdin_taken; /* a value is @- */
   int at_link;     /* the document given is the link itself (from the snapshot) */
   coreapi_action_options aopts;
+  int all;         /* --all: follow the next pages (paginate.c) */
+  long max_pages;  /* --max-pages N; 0 when not given */
 } action_args;
 
 /* Where p's value comes from (the rules at the top): "@@x" is "@x", "@-"
@@ -311,6 +328,21 @@ static int parse_pair(action_args *a, int kind, int argc, char **argv, int *i) {
   return value_source(a, p, opt);
 }
 
+/* "--max-pages N" at argv[*i] into a->max_pages: a whole number from 1 to
+ * CLI_PAGES_MAX. CLI_OK or a usage error. */
+static int parse_max_pages(action_args *a, int argc, char **argv, int *i) {
+  char *end;
+  long n;
+  if (*i + 1 >= argc)
+    return cli_usage("action", "--max-pages needs a number of pages");
+  n = strtol(argv[++*i], &end, 10);
+  if (end == argv[*i] || *end != '\0' || n < 1 || n > CLI_PAGES_MAX)
+    return cli_usage("action", "--max-pages: '%s' is not a number of pages (1 to %ld)",
+                     argv[*i], CLI_PAGES_MAX);
+  a->max_pages = n;
+  return CLI_OK;
+}
+
 /* The command line into *a. Returns CLI_OK, or an exit code to stop with
  * (the help was printed, or a usage error). */
 static int parse_action(cli_options *opts, action_args *a, int argc, char **argv, int *done) {
@@ -341,6 +373,11 @@ static int parse_action(cli_options *opts, action_args *a, int argc, char **argv
       opts->debug = 1;
     } else if (!strcmp(arg, "--no-validate")) {
       a->aopts.no_validate = 1;
+    } else if (!strcmp(arg, "--all")) {
+      a->all = 1;
+    } else if (!strcmp(arg, "--max-pages")) {
+      if ((code = parse_max_pages(a, argc, argv, &i)) != CLI_OK)
+        return code;
     } else if (arg[0] == '-' && arg[1] != '\0' && strcmp(arg, "--") != 0) {
       return cli_usage("action", "no such option: %s", arg);
     } else if (strcmp(arg, "--") == 0) {
@@ -352,10 +389,15 @@ static int parse_action(cli_options *opts, action_args *a, int argc, char **argv
   }
   if (a->npath == 0)
     return cli_usage("action", "Missing PATH to a link in the document.");
+  if (a->max_pages != 0 && !a->all)
+    return cli_usage("action", "--max-pages goes with --all");
+  if (a->max_pages == 0)
+    a->max_pages = CLI_PAGES_DEFAULT;
   return CLI_OK;
 }
 
-/* Act on the link at a->path of doc with params; print the result. */
+/* Act on the link at a->path of doc with params; print the result (with
+ * --all, the pages after it merged: paginate.c). */
 static int run_action(cli_options *opts, const coreapi_node *doc, action_args *a,
                       const coreapi_node *params) {
   size_t n = a->at_link ? 0 : a->npath;
@@ -363,18 +405,24 @@ static int run_action(cli_options *opts, const coreapi_node *doc, action_args *a
   cli_client cc;
   coreapi_result result;
   coreapi_error err;
+  coreapi_node *merged = NULL;
   int code = cli_client_open(opts, &cc);
   if (code == CLI_OK) {
     coreapi_code rc = coreapi_client_action(cc.client, doc, keys, n, params, &a->aopts,
                                             &result, &err);
-    cli_client_close(opts, &cc); /* a jar not saved: exit 4 at the end (cli_state_exit_code) */
-    if (rc != COREAPI_OK) {
+    if (rc != COREAPI_OK)
       code = cli_report(opts, &result, &err);
-    } else {
+    else if (a->all)
+      code = cli_paginate(opts, cc.client, &result, a->max_pages, &merged);
+    cli_client_close(opts, &cc); /* a jar not saved: exit 4 at the end (cli_state_exit_code) */
+    if (rc == COREAPI_OK && code == CLI_OK && merged != NULL) {
+      code = cli_print_node(opts, merged, 0);
+    } else if (rc == COREAPI_OK && code == CLI_OK) {
       code = cli_print_result(opts, &result);
       if (code == CLI_OK && coreapi_node_type_of(result.node) == COREAPI_NODE_DOCUMENT)
         code = cli_document_visit(opts, result.node);
     }
+    coreapi_node_free(merged);
     coreapi_result_clear(&result);
   }
   free(keys);

@@ -17,7 +17,10 @@
  *   ERR_LINK_LOOKUP     the keys did not lead to a link (err->text says which
  *                       key, as the reference does);
  * and the transport's codes (ERR_CONNECT, ERR_TIMEOUT, ERR_TLS ...),
- * ERR_NO_CODEC and ERR_PARSE.
+ * ERR_NO_CODEC and ERR_PARSE. A result also says where its response came
+ * from (url) and where the next page is when the response has a Link
+ * header with rel="next" (next_link): following pages is the caller's
+ * (coreapi_client_get of next_link, same client and credential rules).
  */
 #ifndef COREAPI_TRANSITIONS_H
 #define COREAPI_TRANSITIONS_H
@@ -31,15 +34,40 @@
 extern "C" {
 #endif
 
+/* What a transition gives. Its pointers are owned by the result and released
+ * by coreapi_result_clear. */
 typedef struct coreapi_result {
   coreapi_node *node; /* new reference, or NULL */
-  char *file;         /* path of a downloaded file (free()), or NULL */
+  char *file;         /* path of a downloaded file, or NULL */
   long status;        /* HTTP status of the final response, 0 when none */
+  /* The URL of the final response (after redirects, never with an API key
+   * the client put in its query), or NULL when no response came. */
+  char *url;
+  /* The next page (RFC 8288 web linking, GitHub-style pagination): the
+   * target of the final response's first `Link: <...>; rel="next"` (all
+   * Link header lines and every link-value in them, in order; rel lists
+   * such as rel="next last" and any case; a link whose "anchor" names
+   * another resource is not this page's), resolved against url into an
+   * absolute http(s) URL; NULL when the response has none. A `next` member
+   * of the body (Django REST framework's pages) is content: it is in node,
+   * and coreapi_result_resolve makes a URL of it. */
+  char *next_link;
 } coreapi_result;
 
 /* Release what result holds and zero it. Only for a result a coreapi_client_
  * function filled (they initialise it first); NULL does nothing. */
 COREAPI_EXTERN void coreapi_result_clear(coreapi_result *result);
+
+/* reference (a URL the result's content gives, e.g. the `next` of a Django
+ * REST framework page, which may be relative) resolved against result->url
+ * as RFC 3986 5.2 says (an absolute reference stands as it is), the way
+ * next_link is: a new, normalised absolute http(s) URL (no user
+ * information, no fragment) the caller frees with free(), or NULL with err
+ * set: ERR_INVALID_ARGUMENT for NULL arguments, ERR_BAD_URL when it is not
+ * an http(s) URL (also a relative reference when result->url is NULL),
+ * ERR_OUT_OF_MEMORY. */
+COREAPI_EXTERN char *coreapi_result_resolve(const coreapi_result *result, const char *reference,
+                                            coreapi_error *err);
 
 /* GET url with the Accept header of the client's decoders and decode the
  * response by its Content-Type; with format (not NULL) that decoder is used

@@ -376,4 +376,64 @@ coreapi_code coreapi__redirect_next(coreapi_request *req, long status, const cha
                                     coreapi_error *err);
 
 
+/* --- weblink.c: the Link header field (RFC 8288) ------------------------- */
+
+/* One link-value of a Link field value: spans into it. */
+typedef struct coreapi__weblink {
+  const char *target; /* the URI reference between "<" and ">", unresolved */
+  size_t target_len;
+  const char *params; /* its parameters (";" name ["=" value] ...), */
+  size_t params_len;  /* read with coreapi__weblink_param_next */
+} coreapi__weblink;
+
+/* One parameter of a link-value: spans into the field value. */
+typedef struct coreapi__weblink_param {
+  const char *name; /* as written (they compare without case); may be empty */
+  size_t name_len;
+  const char *value; /* a token as written, or a quoted-string's content */
+  size_t value_len;  /* with its quoted-pairs left in ("" without a value) */
+  int quoted;        /* the value was a quoted-string */
+  int has_value;     /* an "=" was there */
+} coreapi__weblink_param;
+
+/* The link-value at *pos of the field value [p, p+n) (RFC 8288 B.2): OWS
+ * and empty list elements skipped, *out filled, *pos moved past it and its
+ * parameters. 1, or 0 when no link-value starts there (the end, or text
+ * that is not "<", which ends the field value, as B.2 says; after a
+ * link-value, anything but "," does too). Start with *pos 0. Never fails
+ * otherwise; p may be NULL when n is 0. */
+int coreapi__weblink_next(const char *p, size_t n, size_t *pos, coreapi__weblink *out);
+/* The parameter at *pos of [p, p+n) (a link's params span, B.3, B.4): 1
+ * with *out filled and *pos moved past it, or 0 at the end. Start at 0. */
+int coreapi__weblink_param_next(const char *p, size_t n, size_t *pos,
+                                coreapi__weblink_param *out);
+/* The first parameter of link called name (lower case; names compare
+ * without case): 1 and *out, or 0 (*out zeroed). */
+int coreapi__weblink_param_get(const coreapi__weblink *link, const char *name,
+                               coreapi__weblink_param *out);
+/* prm's value with its quoted-pairs taken off, into out (value_len + 1
+ * bytes at least), NUL-terminated; its length. */
+size_t coreapi__weblink_unquote(const coreapi__weblink_param *prm, char *out);
+/* Does link's first "rel" parameter list the relation type type (its value
+ * split at spaces and tabs, compared without case)? */
+int coreapi__weblink_has_rel(const coreapi__weblink *link, const char *type);
+/* The URI reference [ref, ref+len) resolved against base (RFC 3986 5.2, on
+ * the text, as coreapi__urljoin does; base NULL: ref must be absolute),
+ * into *out: a new, normalised absolute http(s) URL (coreapi__url_parse:
+ * no userinfo, no fragment), or NULL when the result is not one (a NUL in
+ * ref, another scheme, no host). OK, or ERR_OUT_OF_MEMORY with err set. */
+coreapi_code coreapi__weblink_resolve(const char *ref, size_t len, const char *base, char **out,
+                                     coreapi_error *err);
+/* The target of the first link of relation type rel (e.g. "next") among the
+ * "Link" headers of h (in order, each a list of link-values) whose context
+ * is the resource at base_url (no "anchor", or one that resolves to
+ * base_url), resolved against base_url (coreapi__weblink_resolve), into
+ * *out: a new, normalised absolute http(s) URL, or NULL when there is none.
+ * A target that does not resolve to an http(s) URL is passed over; with
+ * base_url NULL (or not a URL) only absolute targets resolve and links with
+ * an anchor are passed over. Returns OK, or
+ * ERR_OUT_OF_MEMORY / ERR_INVALID_ARGUMENT with err set (*out NULL). */
+coreapi_code coreapi__weblink_find(const coreapi__headers *h, const char *base_url,
+                                   const char *rel, char **out, coreapi_error *err);
+
 #endif /* COREAPI_HTTP_H */

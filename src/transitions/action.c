@@ -37,7 +37,32 @@ void coreapi_result_clear(coreapi_result *r) {
     return;
   coreapi_node_free(r->node);
   free(r->file);
+  free(r->url);
+  free(r->next_link);
   memset(r, 0, sizeof(*r));
+}
+
+char *coreapi_result_resolve(const coreapi_result *r, const char *reference,
+                             coreapi_error *err) {
+  char *out = NULL;
+  coreapi_error_clear(err);
+  if (r == NULL || reference == NULL) {
+    coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "result and reference needed");
+    return NULL;
+  }
+  if (coreapi__weblink_resolve(reference, strlen(reference), r->url, &out, err) == COREAPI_OK &&
+      out == NULL)
+    coreapi_error_set(err, COREAPI_ERR_BAD_URL, "not an http or https URL: %.200s", reference);
+  return out;
+}
+
+/* The final response's URL and its Link rel="next" into result. OK or
+ * ERR_OUT_OF_MEMORY. */
+static coreapi_code note_response(const coreapi_response *resp, coreapi_result *result,
+                                  coreapi_error *err) {
+  if ((result->url = coreapi__strdup(coreapi_response_url(resp))) == NULL)
+    return COREAPI__OOM(err);
+  return coreapi__weblink_find(&resp->headers, result->url, "next", &result->next_link, err);
 }
 
 /* --- receiving a response ---------------------------------------------------- */
@@ -227,6 +252,8 @@ coreapi_code coreapi__transition(coreapi_client *c, coreapi_request *req, const 
     goto out;
   status = coreapi_response_status(resp);
   result->status = status;
+  if ((rc = note_response(resp, result, err)) != COREAPI_OK)
+    goto out;
   if (r.received > 0 && r.format == NULL) {
     rc = coreapi_error_set(err, COREAPI_ERR_NO_CODEC, "%s", r.negotiation.text);
     goto out;

@@ -51,6 +51,25 @@ Behaviour by path (any method):
                               "ok". For libcurl's limits: one line over
                               CURL_MAX_HTTP_HEADER (100 KiB) or headers over
                               300 KiB in all are refused by the client
+  [/PREFIX]/pages?page=K&last=N&host=H&body=next&loop=1&fail=F
+                           -> page K (default 1) of N (default 3): 200
+                              application/json [{"page": K, "item": 1},
+                              {"page": K, "item": 2}], the next page (K+1,
+                              the other parameters kept) in Link headers
+                              (RFC 8288, as GitHub does): a first line
+                              '<?page=1&..>; rel="first"; title="page 1,
+                              the first; of N"' (and ', <..>; rel=prev'
+                              after page 1), then '<pages?page=K+1&..>;
+                              title="next, please"; REL="Next"' ("next
+                              last" for the last but one), then
+                              '<..>; rel=last' before that; targets are
+                              relative references (pages?... resolves
+                              against the path asked for) unless host=H
+                              makes them http://H/... With body=next: no
+                              Link header, the body {"next": the same
+                              relative reference or null, "results": [...]}.
+                              loop=1: the last page's next is page 1 again;
+                              fail=F: page F answers 500 {"detail": ...}
   anything else            -> 200 application/json {"ok": true, "path": ...}
 """
 import argparse
@@ -286,6 +305,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._download(params)
         elif path_only == '/big-header':
             self._big_header(params)
+        elif path_only == '/pages' or path_only.endswith('/pages'):
+            self._pages(params, path_only)
         else:
             self._send(200, json.dumps({'ok': True, 'path': self.path}).encode(),
                        content_type='application/json')
@@ -309,6 +330,46 @@ class Handler(http.server.BaseHTTPRequestHandler):
             'cookie_headers': len(self.headers.get_all('Cookie') or []),
             'body': body.decode('latin-1'),
         }).encode(), content_type='application/json')
+
+    def _pages(self, params, path_only):
+        """A list split into pages, the next one in Link headers or the body
+        (see the docstring)."""
+        try:
+            page = int(params.get('page', '1'))
+            last = int(params.get('last', '3'))
+        except ValueError:
+            page = last = 0
+        if not 1 <= page <= last <= 1000:
+            self._send(400, b'need 1 <= page <= last <= 1000\n')
+            return
+        if params.get('fail') == str(page):
+            self._send(500, json.dumps({'detail': 'page %d failed' % page}).encode(),
+                       content_type='application/json')
+            return
+        rest = [(k, v) for k, v in params.items() if k != 'page']
+
+        def ref(k, relative_path):
+            query = urllib.parse.urlencode([('page', str(k))] + rest)
+            if params.get('host'):
+                return 'http://%s%s?%s' % (params['host'], path_only, query)
+            return ('pages?' if relative_path else '?') + query
+        nxt = page + 1 if page < last else (1 if params.get('loop') == '1' else None)
+        items = [{'page': page, 'item': i} for i in (1, 2)]
+        if params.get('body') == 'next':
+            body = {'next': ref(nxt, True) if nxt else None, 'results': items}
+            self._send(200, json.dumps(body).encode(), content_type='application/json')
+            return
+        first = '<%s>; rel="first"; title="page 1, the first; of %d"' % (ref(1, False), last)
+        if page > 1:
+            first += ', <%s>; rel=prev' % ref(page - 1, True)
+        links = [first]
+        if nxt:
+            links.append('<%s>; title="next, please"; REL="%s"'
+                         % (ref(nxt, True), 'next last' if nxt == last else 'Next'))
+        if page < last - 1:
+            links.append('<%s>; rel=last' % ref(last, True))
+        self._send(200, json.dumps(items).encode(), content_type='application/json',
+                   headers=[('Link', v) for v in links])
 
     def _big_header(self, params):
         """Oversized header lines, written raw (send_header would accept

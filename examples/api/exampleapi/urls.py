@@ -7,6 +7,7 @@ from rest_framework.renderers import CoreJSONRenderer
 from rest_framework.routers import DefaultRouter
 from rest_framework.schemas import get_schema_view
 
+from library.paging import CursorBooksView, NumberedBooksView, OffsetBooksView
 from library.views import BookViewSet
 
 from . import openapi, views
@@ -50,6 +51,10 @@ urlpatterns = [
     path('inspect/', views.InspectView.as_view(), name='inspect'),
     path('signed/', views.signed, name='signed'),
     path('schema/', schema_view, name='schema'),
+    # The books under each of DRF's paginations, 3 a page (library/paging.py).
+    path('paged/numbers/', NumberedBooksView.as_view(), name='paged-numbers'),
+    path('paged/offsets/', OffsetBooksView.as_view(), name='paged-offsets'),
+    path('paged/cursor/', CursorBooksView.as_view(), name='paged-cursor'),
     # OpenAPI 3 descriptions (exampleapi/openapi.py), when the generators'
     # packages are installed: DRF's at /openapi-drf/ (JSON) and
     # /openapi-drf.yaml, drf-spectacular's at /openapi/, /openapi.json and
