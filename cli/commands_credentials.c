@@ -117,7 +117,8 @@ static coreapi_node *entry_new(const char *kind, const char *k1, const char *v1,
     coreapi_map_builder_set(b, k1, strlen(k1), cli_string(v1), NULL);
   if (k2 != NULL && v2 != NULL)
     coreapi_map_builder_set(b, k2, strlen(k2), cli_string(v2), NULL);
-  return coreapi_map_builder_object(b, NULL);
+  /* It holds the secret: wiped when its last reference goes, whoever frees it. */
+  return coreapi_node_mark_secret(coreapi_map_builder_object(b, NULL));
 }
 
 /* What `credentials add` was told. */

@@ -37,9 +37,12 @@ coreapi_node *cli_oauth_number(int64_t v) {
   return n;
 }
 
+/* Every value of an entry is marked secret (the client secret, the tokens
+ * are among them): wiped when freed, whoever frees it. */
 void cli_oauth_set(coreapi_map_builder *b, const char *key, const char *value) {
   if (value != NULL)
-    coreapi_map_builder_set(b, key, strlen(key), cli_string(value), NULL);
+    coreapi_map_builder_set(b, key, strlen(key), coreapi_node_mark_secret(cli_string(value)),
+                            NULL);
 }
 
 /* The token as an Object. */
@@ -52,7 +55,7 @@ coreapi_node *cli_oauth_token_node(const coreapi_oauth2_token *t) {
       coreapi_map_builder_set(b, keys[i], strlen(keys[i]), cli_string(values[i]), NULL);
   if (b != NULL)
     coreapi_map_builder_set(b, "expires_at", 10, cli_oauth_number(t->expires_at), NULL);
-  return b ? coreapi_map_builder_object(b, NULL) : NULL;
+  return b ? coreapi_node_mark_secret(coreapi_map_builder_object(b, NULL)) : NULL;
 }
 
 /* --- where the secrets are: in the entry, or with a credential helper -------------- */
@@ -68,7 +71,7 @@ static coreapi_node *secrets_of(const coreapi_node *entry) {
   cli_oauth_set(b, "client_secret", cli_map_string(entry, "client_secret"));
   if (token != NULL)
     coreapi_map_builder_set(b, "token", 5, coreapi_node_ref((coreapi_node *)token), NULL);
-  return coreapi_map_builder_object(b, NULL);
+  return coreapi_node_mark_secret(coreapi_map_builder_object(b, NULL));
 }
 
 coreapi_node *cli_oauth_without_secrets(const char *domain, const coreapi_node *entry,
@@ -111,7 +114,7 @@ coreapi_node *cli_oauth_with_secrets(const char *domain, const coreapi_node *ent
   json = cli_secret_get(store, domain, "oauth2", cli_map_string(entry, "client_id"), err);
   if (json == NULL)
     return NULL;
-  secrets = coreapi_json_decode(json, strlen(json), err);
+  secrets = coreapi_json_decode_secret(json, strlen(json), err); /* wiped when freed */
   cli_free_secret(json);
   if (secrets == NULL)
     return NULL;
@@ -119,7 +122,8 @@ coreapi_node *cli_oauth_with_secrets(const char *domain, const coreapi_node *ent
   secret = cli_map_string(secrets, "client_secret");
   a = token ? cli_map_with(entry, "token", coreapi_node_ref((coreapi_node *)token))
             : coreapi_node_ref((coreapi_node *)entry);
-  b = secret ? cli_map_with(a, "client_secret", cli_string(secret)) : coreapi_node_ref(a);
+  b = secret ? cli_map_with(a, "client_secret", coreapi_node_mark_secret(cli_string(secret)))
+             : coreapi_node_ref(a);
   coreapi_node_free(a);
   coreapi_node_free(secrets);
   return b;

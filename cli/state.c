@@ -294,21 +294,36 @@ char *cli_state_path(const cli_options *opts, const char *name) {
   return p;
 }
 
+/* The files read may hold secrets (credentials.json): no stdio buffer (a
+ * copy freed unwiped at fclose) and no realloc (a block it moves is freed
+ * with what it held); a smaller buffer is wiped before it is freed. Sized
+ * from the file's size, a regular file takes one allocation. */
 char *cli_read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
+  struct stat st;
   char *buf = NULL;
-  size_t cap = 0, n = 0;
+  size_t cap = 0, n = 0, first = 8192;
   if (f == NULL)
     return NULL;
+  setvbuf(f, NULL, _IONBF, 0);
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+      (uintmax_t)st.st_size < SIZE_MAX / 4)
+    first = (size_t)st.st_size + 8192;
   for (;;) {
     if (n + 4096 + 1 > cap) {
-      size_t ncap = cap ? cap * 2 : 8192;
-      char *nb = realloc(buf, ncap);
+      size_t ncap = cap ? cap * 2 : first;
+      char *nb = malloc(ncap);
       if (nb == NULL) {
+        cli_wipe(buf, n);
         free(buf);
         fclose(f);
         errno = ENOMEM;
         return NULL;
+      }
+      if (buf != NULL) {
+        memcpy(nb, buf, n);
+        cli_wipe(buf, n);
+        free(buf);
       }
       buf = nb;
       cap = ncap;
@@ -318,6 +333,7 @@ char *cli_read_file(const char *path, size_t *len) {
     if (got == 0) {
       if (ferror(f)) {
         int e = errno;
+        cli_wipe(buf, n);
         free(buf);
         fclose(f);
         errno = e ? e : EIO;
@@ -381,8 +397,10 @@ coreapi_node *cli_state_load_json(const cli_options *opts, const char *name) {
     coreapi_map_builder *b = coreapi_map_builder_new();
     return b ? coreapi_map_builder_object(b, NULL) : NULL;
   }
-  /* The reference reads an empty file as {}. */
-  node = coreapi_json_decode(len ? data : "{}", len ? len : 2, &err);
+  /* The reference reads an empty file as {}. A file of secrets decodes into
+   * nodes wiped when freed, leaving no copy in the decoder's memory. */
+  node = holds_secrets(name) ? coreapi_json_decode_secret(len ? data : "{}", len ? len : 2, &err)
+                             : coreapi_json_decode(len ? data : "{}", len ? len : 2, &err);
   cli_wipe(data, len);
   free(data);
   if (node == NULL) {

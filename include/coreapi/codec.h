@@ -48,6 +48,17 @@ COREAPI_EXTERN char *coreapi_corejson_encode(const coreapi_node *node, int inden
 COREAPI_EXTERN coreapi_node *coreapi_json_decode(const char *data, size_t len,
                                                  coreapi_error *err);
 
+/* coreapi_json_decode for text that holds secrets (a credentials file, a
+ * token answer): the same result, every node of it marked as by
+ * coreapi_node_mark_secret (document.h), so that the tree is wiped when
+ * freed, whoever frees it; and no copy of the text is left in memory the
+ * decoder frees: no table of values met before, its scratch buffers (and
+ * YAJL's) wiped, never moved by realloc. data itself stays the caller's to
+ * wipe. Slower than coreapi_json_decode: for small texts. Returns a new
+ * reference, or NULL with err set (what a failed decode made is wiped). */
+COREAPI_EXTERN coreapi_node *coreapi_json_decode_secret(const char *data, size_t len,
+                                                        coreapi_error *err);
+
 /* Decode an OpenAPI 3.0/3.1 or Swagger 2.0 description (JSON or YAML) into a
  * Document: one Link per operation, grouped by first tag and keyed by
  * operationId (see the README for the whole mapping). base_url is the URL
@@ -64,7 +75,10 @@ COREAPI_EXTERN coreapi_node *coreapi_openapi_decode(const char *data, size_t len
  * escapes non-ASCII characters as \uXXXX (json.dumps' default), zero writes
  * them as they are. Documents and errors are written as their content, links
  * as {}; a File is ERR_INVALID_ARGUMENT. Returns a new string (free() it) or
- * NULL with err filled. */
+ * NULL with err filled. The output grows without realloc (each smaller
+ * buffer wiped before it is freed), so encoding secrets leaves no copy in
+ * freed memory but the string returned: wipe its *len bytes before freeing
+ * it (the same holds for coreapi_corejson_encode). */
 COREAPI_EXTERN char *coreapi_json_encode(const coreapi_node *node, int indent, int ascii,
                                          size_t *len, coreapi_error *err);
 

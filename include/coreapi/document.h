@@ -61,6 +61,21 @@ COREAPI_EXTERN coreapi_node *coreapi_node_ref(coreapi_node *node);
  * NULL does nothing. */
 COREAPI_EXTERN void coreapi_node_free(coreapi_node *node);
 
+/* Secrets: mark node and every node it holds as holding a secret (a
+ * password, a token). From then on each of them is overwritten with zeros
+ * (its strings, keys and memory, slab chunks included) when its last
+ * reference goes, whoever releases it and however: coreapi_node_free, a
+ * builder, another tree sharing the node. The mark cannot be taken off;
+ * marking a node other threads read is safe. Shared nodes (null, booleans,
+ * "", small integers, [] and {}, which hold no secret) are left alone.
+ * Returns node (NULL gives NULL). coreapi_json_decode_secret (codec.h)
+ * marks what it decodes. */
+COREAPI_EXTERN coreapi_node *coreapi_node_mark_secret(coreapi_node *node);
+
+/* coreapi_node_mark_secret(node), then coreapi_node_free(node): the tree is
+ * wiped when its last reference goes, now or later. NULL does nothing. */
+COREAPI_EXTERN void coreapi_node_free_wiped(coreapi_node *node);
+
 /* The node's type; 0 for NULL. */
 COREAPI_EXTERN coreapi_node_type coreapi_node_type_of(const coreapi_node *node);
 

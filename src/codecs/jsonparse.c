@@ -58,7 +58,8 @@ static coreapi_node *node_of(const slot *s) { return (coreapi_node *)(s->value &
 
 typedef struct parser {
   coreapi__intern *intern;
-  int core; /* Core JSON: '_' keys make an object unclean */
+  int core;   /* Core JSON: '_' keys make an object unclean */
+  int secret; /* coreapi__json_parse_secret: see there */
   stack values; /* children of open containers, in order */
   stack keys;   /* the keys of open objects' members */
   char *key_bytes;
@@ -131,6 +132,8 @@ static int add_clean(parser *p, coreapi_node *v, int clean) {
   }
   s.value = (uintptr_t)v | (clean ? CLEAN : 0);
   if (stack_push(&p->values, s) != 0) {
+    if (p->secret)
+      coreapi__node_mark_secret(v);
     coreapi_node_free(v);
     return fail(p, COREAPI_ERR_OUT_OF_MEMORY, "out of memory");
   }
@@ -234,7 +237,7 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len) {
     return fail(p, COREAPI_ERR_TOO_LARGE, "object keys too long");
   if (p->key_bytes == NULL || p->key_len + len > p->key_cap) {
     size_t cap = p->key_cap + p->key_cap / 2 + len + 256;
-    char *b = realloc(p->key_bytes, cap);
+    char *b = p->secret ? coreapi__wiped_realloc(p->key_bytes, cap) : realloc(p->key_bytes, cap);
     if (b == NULL)
       return fail(p, COREAPI_ERR_OUT_OF_MEMORY, "out of memory");
     p->key_bytes = b;
@@ -309,6 +312,8 @@ static coreapi_node *close_object(parser *p, const frame *f, int clean) {
     fail(p, COREAPI_ERR_PARSE, p->error_buf);
   }
   if (p->error != NULL) {
+    if (p->secret)
+      coreapi__node_mark_secret(&m->base);
     coreapi_node_free(&m->base); /* and the children it took */
     p->values.len = f->values;
     return NULL;
@@ -483,15 +488,30 @@ static void parse_failed(coreapi_error *err, const parser *p, yajl_handle h,
 /* Free what a stopped parse left: the pending values and the stacks. */
 static void parser_free(parser *p) {
   coreapi__intern_free(p->intern);
-  for (size_t i = 0; i < p->values.len; i++)
+  for (size_t i = 0; i < p->values.len; i++) {
+    if (p->secret)
+      coreapi__node_mark_secret(node_of(stack_at(&p->values, i)));
     coreapi_node_free(node_of(stack_at(&p->values, i)));
+  }
   stack_free(&p->values);
   stack_free(&p->keys);
-  free(p->key_bytes);
+  if (p->secret)
+    coreapi__wiped_free(p->key_bytes);
+  else
+    free(p->key_bytes);
 }
 
+/* YAJL's memory in a secret parse (its buffer for strings with escapes,
+ * its stacks): wiped when freed, never moved by realloc. */
+static void *yajl_wiped_malloc(void *ctx, size_t n) { return (void)ctx, coreapi__wiped_malloc(n); }
+static void *yajl_wiped_realloc(void *ctx, void *p, size_t n) {
+  return (void)ctx, coreapi__wiped_realloc(p, n);
+}
+static void yajl_wiped_free(void *ctx, void *p) { (void)ctx, coreapi__wiped_free(p); }
+
 static coreapi_node *parse(const char *data, size_t len, size_t max_bytes, int core,
-                           size_t *spent, coreapi_error *err) {
+                           int secret, size_t *spent, coreapi_error *err) {
+  yajl_alloc_funcs wiped = {yajl_wiped_malloc, yajl_wiped_realloc, yajl_wiped_free, NULL};
   parser p;
   yajl_handle h;
   yajl_status st;
@@ -502,6 +522,7 @@ static coreapi_node *parse(const char *data, size_t len, size_t max_bytes, int c
   memset(&p, 0, sizeof(p));
   p.budget = max_bytes;
   p.core = core;
+  p.secret = secret;
   if (data == NULL && len > 0) {
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "no data");
     return NULL;
@@ -509,8 +530,10 @@ static coreapi_node *parse(const char *data, size_t len, size_t max_bytes, int c
   if (refuse_lone_surrogate(data, len, err))
     return NULL;
   /* Small bodies gain nothing from sharing: no table for them. */
-  p.intern = len > 4096 ? coreapi__intern_new() : NULL;
-  h = len <= 4096 || p.intern != NULL ? yajl_alloc(&callbacks, NULL, &p) : NULL;
+  p.intern = len > 4096 && !secret ? coreapi__intern_new() : NULL;
+  h = len <= 4096 || secret || p.intern != NULL
+          ? yajl_alloc(&callbacks, secret ? &wiped : NULL, &p)
+          : NULL;
   /* strtod reads the locale's decimal point: parse in the C locale, for this
    * thread only. */
   c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
@@ -538,6 +561,8 @@ static coreapi_node *parse(const char *data, size_t len, size_t max_bytes, int c
     parse_failed(err, &p, h, text, len, at_end);
     yajl_free(h);
     parser_free(&p);
+    if (secret)
+      coreapi__node_mark_secret(p.root);
     coreapi_node_free(p.root);
     return NULL;
   }
@@ -549,6 +574,8 @@ static coreapi_node *parse(const char *data, size_t len, size_t max_bytes, int c
     malformed(err, COREAPI_ERR_PARSE, (const char *)text, 0, "no value");
     return NULL;
   }
+  if (secret)
+    coreapi__node_mark_secret(p.root);
   return p.root;
 }
 
@@ -558,7 +585,12 @@ coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes
                                   size_t *spent, coreapi_error *err) {
   coreapi_node *root;
   coreapi__slab_open();
-  root = parse(data, len, max_bytes, core, spent, err);
+  root = parse(data, len, max_bytes, core, 0, spent, err);
   coreapi__slab_close();
   return root;
+}
+
+coreapi_node *coreapi__json_parse_secret(const char *data, size_t len, size_t max_bytes,
+                                         coreapi_error *err) {
+  return parse(data, len, max_bytes, 0, 1, NULL, err);
 }

@@ -29,6 +29,14 @@
  * max_bytes. Returns a new reference, or NULL with err set. */
 coreapi_node *coreapi__json_parse(const char *data, size_t len, size_t max_bytes, int core,
                                   size_t *spent, coreapi_error *err);
+/* The same parse (plain JSON) for text that holds secrets: every node made
+ * is marked COREAPI__SECRET (wiped when freed, document.h), no value is
+ * interned (no table of them), no slab is used, and the parser's scratch
+ * memory and YAJL's (keys, strings with escapes, stacks) is wiped when
+ * freed and never moved by realloc; nodes dropped by a failed parse are
+ * wiped too. A little slower: for small texts such as a credentials file. */
+coreapi_node *coreapi__json_parse_secret(const char *data, size_t len, size_t max_bytes,
+                                         coreapi_error *err);
 
 /* --- yamlparse.c: YAML text (libyaml's event parser) into the same nodes -- */
 

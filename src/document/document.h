@@ -180,6 +180,24 @@ void coreapi__slab_free(void *p, uint16_t slot);
 /* A reference count at or above this marks a shared node (shared.c): never
  * counted, never freed. */
 #define COREAPI__IMMORTAL 0x40000000u
+/* A bit of refs beside the count (below COREAPI__IMMORTAL, never on a shared
+ * node): the node holds a secret and is wiped when freed (node.c). Set
+ * with an atomic or, so that marking a node others read is no race; the
+ * count is refs & ~COREAPI__SECRET. */
+#define COREAPI__SECRET 0x20000000u
+
+/* Mark n and every node it holds (shared nodes aside) COREAPI__SECRET
+ * (node.c: such a node is wiped when freed); a node found marked already is
+ * not walked again (its children were marked with it). */
+void coreapi__node_mark_secret(coreapi_node *n);
+/* Memory that may hold secrets: wiped whole when freed, and never left
+ * behind by a moving realloc (coreapi__wiped_realloc allocates, copies,
+ * wipes and frees the old block; NULL on ENOMEM, the old block kept).
+ * Blocks of one go only to the others; coreapi__wiped_free(NULL) does
+ * nothing. */
+void *coreapi__wiped_malloc(size_t n);
+void *coreapi__wiped_realloc(void *p, size_t n);
+void coreapi__wiped_free(void *p);
 
 /* Shared, immutable nodes for the values decoders meet most (shared.c):
  * null, true, false, "", [], {} and the integers from COREAPI__SHARED_MIN

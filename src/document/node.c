@@ -1,7 +1,9 @@
 /*
  * document/node.c - nodes: allocation and reference counting (freeing
- * every kind of node), primitives and attributes.
+ * every kind of node, wiping those that hold secrets), primitives and
+ * attributes.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,7 +46,164 @@ coreapi_node *coreapi_node_ref(coreapi_node *node) {
   return node;
 }
 
-static void node_destroy(coreapi_node *n) {
+/* --- secrets ---------------------------------------------------------------
+ * Nodes that hold secrets (a credentials file, a token answer) are marked so
+ * that each is overwritten with zeros when its last reference goes, however
+ * it is freed, before its memory goes back to malloc or to its slab chunk
+ * (slab.c). The mark is a bit of the reference count word
+ * (COREAPI__SECRET), set with an atomic or: nodes are shared between trees
+ * and threads, and a mark made through one tree holds for every holder
+ * (whoever frees the node last wipes it). Shared nodes (shared.c) hold no
+ * secret and are never marked. coreapi__wipe (base/util.c) is a wipe the
+ * compiler cannot drop. */
+
+void coreapi__node_mark_secret(coreapi_node *n) {
+  if (n == NULL || immortal(n) ||
+      (atomic_fetch_or_explicit(&n->refs, COREAPI__SECRET, memory_order_relaxed) &
+       COREAPI__SECRET))
+    return;
+  switch (n->type) {
+    case COREAPI_NODE_DOCUMENT:
+    case COREAPI_NODE_OBJECT:
+    case COREAPI_NODE_ERROR:
+      for (size_t i = 0; i < AS_MAP(n)->count; i++)
+        coreapi__node_mark_secret(AS_MAP(n)->entries[i].value);
+      if (AS_MAP(n)->attrs != NULL)
+        coreapi__node_mark_secret(AS_MAP(n)->attrs->security_schemes);
+      break;
+    case COREAPI_NODE_ARRAY:
+      for (size_t i = 0; i < coreapi__array_count(n); i++)
+        coreapi__node_mark_secret(coreapi__array_items(n)[i]);
+      break;
+    case COREAPI_NODE_LINK:
+      for (size_t i = 0; i < AS_LINK(n)->field_count; i++)
+        coreapi__node_mark_secret(AS_LINK(n)->fields[i].schema_enum);
+      coreapi__node_mark_secret(AS_LINK(n)->security);
+      break;
+    default:
+      break;
+  }
+}
+
+/* Wipe a NUL-terminated string (NULL: nothing). */
+static void wipe_string(const char *s) {
+  if (s != NULL)
+    coreapi__wipe((char *)s, strlen(s) + 1);
+}
+
+/* From the end of the header to end. */
+static void wipe_body(coreapi_node *n, const void *end) {
+  char *from = (char *)(n + 1);
+  if ((const char *)end > from)
+    coreapi__wipe(from, (size_t)((const char *)end - from));
+}
+
+static void wipe_map(map_node *m) {
+  const map_attrs *attrs = m->attrs;
+  for (size_t i = 0; i < m->count; i++)
+    coreapi__wipe((char *)m->entries[i].key, (size_t)m->entries[i].key_len + 1);
+  if (attrs != NULL) {
+    wipe_string(attrs->url);
+    wipe_string(attrs->title);
+    wipe_string(attrs->description);
+    wipe_string(attrs->media_type);
+    coreapi__wipe((void *)attrs, sizeof(*attrs)); /* in the node, or its own block */
+  }
+  /* The entries and their two orders; the keys were wiped one by one (a
+   * key may have been moved within the blob: corejson's unescaping). */
+  wipe_body(&m->base, m->cap > 1 ? (const void *)(coreapi__map_by_key(m) + m->cap)
+                                  : (const void *)(m->entries + m->cap)); /* the blob */
+}
+
+static void wipe_link(link_node *l) {
+  for (size_t i = 0; i < l->field_count; i++) {
+    const coreapi_field *f = &l->fields[i];
+    wipe_string(f->name);
+    wipe_string(f->location);
+    wipe_string(f->schema_type);
+    wipe_string(f->schema_title);
+    wipe_string(f->schema_description);
+  }
+  wipe_string(l->url);
+  wipe_string(l->action);
+  wipe_string(l->encoding);
+  wipe_string(l->transform);
+  wipe_string(l->title);
+  wipe_string(l->description);
+  wipe_body(&l->base, l->fields + l->field_count);
+}
+
+/* Overwrite with zeros what a node about to be freed holds: everything
+ * after its header (which stays, for the dealloc), its keys and strings,
+ * the attributes block of a map converted in place, a File's path. The
+ * children are not touched (each is wiped when it goes). */
+static void node_wipe(coreapi_node *n) {
+  switch (n->type) {
+    case COREAPI_NODE_DOCUMENT:
+    case COREAPI_NODE_OBJECT:
+    case COREAPI_NODE_ERROR:
+      wipe_map(AS_MAP(n));
+      break;
+    case COREAPI_NODE_ARRAY:
+      wipe_body(n, coreapi__array_items(n) + coreapi__array_count(n));
+      break;
+    case COREAPI_NODE_LINK:
+      wipe_link(AS_LINK(n));
+      break;
+    case COREAPI_NODE_FILE:
+      wipe_string(AS_FILE(n)->path);
+      wipe_string(AS_FILE(n)->name);
+      wipe_string(AS_FILE(n)->content_type);
+      wipe_body(n, AS_FILE(n) + 1);
+      break;
+    case COREAPI_NODE_STRING:
+      wipe_body(n, AS_STRING(n)->data + AS_STRING(n)->len + 1);
+      break;
+    case COREAPI_NODE_INTEGER:
+    case COREAPI_NODE_REAL:
+    case COREAPI_NODE_BOOLEAN:
+    case COREAPI_NODE_NULL:
+      wipe_body(n, AS_NUMBER(n) + 1);
+      break;
+  }
+}
+
+/* Blocks for the scratch memory of a secret parse (codecs/jsonparse.c):
+ * each starts with its size, so that it can be wiped whole when freed. */
+typedef union wiped_head {
+  size_t size;
+  max_align_t align;
+} wiped_head;
+
+void *coreapi__wiped_malloc(size_t n) {
+  wiped_head *h = n > SIZE_MAX - sizeof(*h) ? NULL : malloc(sizeof(*h) + n);
+  if (h == NULL)
+    return NULL;
+  h->size = n;
+  return h + 1;
+}
+
+void coreapi__wiped_free(void *p) {
+  wiped_head *h = p != NULL ? (wiped_head *)p - 1 : NULL;
+  if (h != NULL) {
+    coreapi__wipe(h, sizeof(*h) + h->size);
+    free(h);
+  }
+}
+
+void *coreapi__wiped_realloc(void *p, size_t n) {
+  void *q = coreapi__wiped_malloc(n);
+  if (q != NULL && p != NULL) {
+    size_t old = ((wiped_head *)p - 1)->size;
+    memcpy(q, p, old < n ? old : n);
+    coreapi__wiped_free(p);
+  }
+  return q;
+}
+
+/* Free n and release what it holds; secret: wipe it first (secret.c). */
+static void node_destroy(coreapi_node *n, int secret) {
+  void *own = NULL; /* a block of its own, freed after the wipe */
   switch (n->type) {
     case COREAPI_NODE_DOCUMENT:
     case COREAPI_NODE_OBJECT:
@@ -54,7 +213,7 @@ static void node_destroy(coreapi_node *n) {
       if (AS_MAP(n)->attrs != NULL)
         coreapi_node_free(AS_MAP(n)->attrs->security_schemes);
       if (AS_MAP(n)->flags & COREAPI__MAP_ATTRS_OWNED)
-        free((void *)AS_MAP(n)->attrs); /* set on a map converted in place */
+        own = (void *)AS_MAP(n)->attrs; /* set on a map converted in place */
       break;
     case COREAPI_NODE_ARRAY:
       for (size_t i = 0; i < coreapi__array_count(n); i++)
@@ -68,7 +227,7 @@ static void node_destroy(coreapi_node *n) {
     case COREAPI_NODE_FILE: {
       /* What a File holds beside itself: its path, and its stream's state. */
       file_node *f = AS_FILE(n);
-      free(f->path);
+      own = f->path;
       if (f->ops != NULL && f->ops->free != NULL)
         f->ops->free(f->userdata);
       break;
@@ -80,15 +239,30 @@ static void node_destroy(coreapi_node *n) {
     case COREAPI_NODE_NULL:
       break;
   }
+  if (secret)
+    node_wipe(n); /* the header stays: the dealloc reads it */
+  free(own);
   coreapi__node_dealloc(n); /* every node is one allocation: its arrays and strings are inside
              * (but for the attributes of a map converted in place) */
 }
 
 void coreapi_node_free(coreapi_node *node) {
+  unsigned prev;
   if (node == NULL || immortal(node))
     return;
-  if (atomic_fetch_sub_explicit(&node->refs, 1, memory_order_acq_rel) == 1)
-    node_destroy(node);
+  prev = atomic_fetch_sub_explicit(&node->refs, 1, memory_order_acq_rel);
+  if ((prev & ~COREAPI__SECRET) == 1)
+    node_destroy(node, (prev & COREAPI__SECRET) != 0);
+}
+
+coreapi_node *coreapi_node_mark_secret(coreapi_node *node) {
+  coreapi__node_mark_secret(node);
+  return node;
+}
+
+void coreapi_node_free_wiped(coreapi_node *node) {
+  coreapi__node_mark_secret(node);
+  coreapi_node_free(node);
 }
 
 coreapi_node_type coreapi_node_type_of(const coreapi_node *node) {
