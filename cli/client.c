@@ -2,7 +2,8 @@
  * client.c - a client configured from the state and the global options:
  * every stored credential as an authentication scoped to its domain, the
  * netrc file's (--netrc, --netrc-file), the custom headers, --resolve,
- * --cacert, --max-filesize, --debug, and, when a
+ * --cacert, --max-filesize, --debug, the transport options and the
+ * per-domain ones of settings.json (settings.c; the options win), and, when a
  * session credential exists, the cookie jar (cookies.txt) loaded before and
  * saved after, so that a login done by one invocation holds for the next.
  * The state is read under the state lock, given back before any request is
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "settings.h"
 
 static int fail(const coreapi_error *err) {
   cli_error("%s", err->text);
@@ -76,9 +78,7 @@ static int transport_settings(const cli_options *opts, coreapi_client *client) {
       (rc = coreapi_client_set_client_cert(client, opts->cert, opts->key, &err)) != COREAPI_OK)
     what = "--cert";
   if (rc == COREAPI_OK && opts->insecure) {
-    cli_error("warning: --insecure: TLS certificates and host names are NOT checked; anyone "
-              "between you and the server can read and change what is sent, credentials "
-              "included");
+    cli_error("warning: --insecure: " CLI_INSECURE_WARNING);
     rc = coreapi_client_set_verify_tls(client, 0, &err);
     what = "--insecure";
   }
@@ -145,7 +145,8 @@ int cli_client_open(const cli_options *opts, cli_client *cc) {
     code = CLI_USAGE;
     goto out;
   }
-  if ((code = transport_settings(opts, cc->client)) != CLI_OK)
+  if ((code = transport_settings(opts, cc->client)) != CLI_OK ||
+      (code = cli_settings_apply(opts, cc->client)) != CLI_OK)
     goto out;
   if (opts->max_filesize >= 0 &&
       coreapi_client_set_max_filesize(cc->client, opts->max_filesize, &err) != COREAPI_OK) {

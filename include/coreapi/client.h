@@ -94,7 +94,9 @@ COREAPI_EXTERN coreapi_client *coreapi_client_new(coreapi_error *err);
  * libcurl, which does not wipe them). NULL does nothing. */
 COREAPI_EXTERN void coreapi_client_free(coreapi_client *client);
 
-/* Total time one hop may take, in milliseconds; 0 means no limit. */
+/* Total time one hop may take, in milliseconds; 0 means no limit. (Per
+ * host: coreapi_client_add_host_settings, below, for this and the TLS and
+ * proxy settings that follow.) */
 COREAPI_EXTERN coreapi_code coreapi_client_set_timeout_ms(coreapi_client *client, long ms,
                                                           coreapi_error *err);
 
@@ -138,11 +140,76 @@ COREAPI_EXTERN coreapi_code coreapi_client_set_proxy(coreapi_client *client, con
 /* A client certificate for mutual TLS: the PEM certificate file and its
  * PEM private key file (key_file NULL: the key is in cert_file). NULL
  * cert_file: none (the default). The files must be readable now
- * (ERR_IO otherwise); they are read by libcurl at each connection. Copied. */
+ * (ERR_IO otherwise); they are read by libcurl at each connection. Copied.
+ * It is a credential with the pattern "*": presented within the first
+ * request's origin only, never after a redirect elsewhere (see "Transport
+ * settings per host" below for certificates scoped to other hosts). */
 COREAPI_EXTERN coreapi_code coreapi_client_set_client_cert(coreapi_client *client,
                                                            const char *cert_file,
                                                            const char *key_file,
                                                            coreapi_error *err);
+
+/* --- Transport settings per host ------------------------------------------
+ *
+ * The settings above are the client's for every host. Settings for some hosts
+ * only are added with coreapi_client_add_host_settings, each scoped by a
+ * domain pattern as authentications are ("*", "api.example.com",
+ * "*.example.com"; see coreapi/domain.h). They are decided afresh for every
+ * hop of a redirect chain, by the hop's host:
+ *
+ *   - Each setting (timeout, proxy, client certificate with its key, CA
+ *     file, TLS verification) comes from the most specific entry covering
+ *     the hop that sets it: the exact host, then the longest wildcard, then
+ *     "*"; a setting no covering entry sets is the client's. So an entry for
+ *     api.example.com needs to say only what differs from *.example.com's.
+ *   - Timeout, proxy, CA file and TLS verification go by the hop's host
+ *     alone (any port, any scheme): TLS verification turned off for
+ *     test.example.com is on again for the hop a redirect sends to another
+ *     host.
+ *   - A client certificate is a credential: it is scoped exactly as an
+ *     authentication is (client.h's first rules). An entry's certificate is
+ *     presented on a hop whose host its pattern covers on the first
+ *     request's port; the client's own (coreapi_client_set_client_cert) is
+ *     the "*" pattern: the first request's origin only. Once a hop is out of
+ *     a certificate's scope it stays out for the rest of the chain. Where
+ *     none applies, none is presented.
+ *   - libcurl keeps connections alive and reuses them for the same host and
+ *     port only. Once the client's TLS settings (certificate, key, CA, TLS
+ *     verification, proxy, or these entries) change after a request, it
+ *     starts afresh with no open connection and no TLS session, so that a
+ *     connection made under the old settings is never reused under the new
+ *     ones (libcurl's own check compares some of them only).
+ */
+
+/* The explicit "unset" values: a zero-initialised coreapi_host_settings sets
+ * nothing. */
+#define COREAPI_TIMEOUT_NONE (-1L) /* timeout_ms: no time limit */
+#define COREAPI_TLS_VERIFY 1       /* verify_tls: verify peers and host names */
+#define COREAPI_TLS_NO_VERIFY (-1) /* verify_tls: do not (the exception) */
+
+/* Settings for the hosts a pattern covers; every member is optional. Strings
+ * are copied by coreapi_client_add_host_settings. Members may be added at
+ * the end in later versions: initialise the struct with {0}. */
+typedef struct coreapi_host_settings {
+  long timeout_ms;       /* 0: unset; > 0: milliseconds per hop; COREAPI_TIMEOUT_NONE */
+  const char *proxy;     /* NULL: unset; "": no proxy; else as coreapi_client_set_proxy */
+  const char *cert_file; /* NULL: unset; "": no client certificate; else a PEM file */
+  const char *key_file;  /* its PEM key (NULL: in cert_file); only with a cert_file */
+  const char *ca_file;   /* NULL: unset; "": libcurl's own CAs; else as _set_ca_bundle */
+  int verify_tls;        /* 0: unset; COREAPI_TLS_VERIFY or COREAPI_TLS_NO_VERIFY */
+} coreapi_host_settings;
+
+/* Add settings for the hosts domain covers (NULL is "*"), replacing those
+ * added before for the same (normalised) pattern. Files named must be
+ * readable now (ERR_IO otherwise). ERR_BAD_DOMAIN for a bad pattern;
+ * ERR_INVALID_ARGUMENT for a NULL client or settings, a timeout below
+ * COREAPI_TIMEOUT_NONE, a verify_tls other than the three values, a proxy
+ * coreapi_client_set_proxy refuses, a key_file without a cert_file, or
+ * during a request. */
+COREAPI_EXTERN coreapi_code coreapi_client_add_host_settings(coreapi_client *client,
+                                                             const char *domain,
+                                                             const coreapi_host_settings *settings,
+                                                             coreapi_error *err);
 
 /* A host resolve override in curl's "HOST:PORT:ADDRESS" form (as curl
  * --resolve; ADDRESS may be an IPv6 literal in brackets). Copied. */

@@ -313,29 +313,16 @@ static const char *own_cookies(const coreapi_request *req, char **joined, int *o
   return *joined;
 }
 
-/* Per-transfer options from the client's settings. */
+/* Per-transfer options: the URL, headers and own cookies, and the hop's
+ * transport settings t (tls_handle.c). */
 static void set_transfer_options(coreapi_client *c, CURLU *url, const char *cookies,
-                                 struct curl_slist *headers) {
+                                 struct curl_slist *headers, const coreapi__transport *t) {
   curl_easy_setopt(c->curl, CURLOPT_CURLU, url);
   curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
   /* Cookies of the request's own go in the Cookie header libcurl writes,
    * beside the jar's (one Cookie header); they are never stored in the jar. */
   curl_easy_setopt(c->curl, CURLOPT_COOKIE, cookies);
-  /* The rest stays on the handle between transfers: set again only after a
-   * setter changed it (libcurl copies the CA strings on every set). */
-  if (!c->options_changed)
-    return;
-  c->options_changed = 0;
-  curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-  curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, c->verify_tls ? 1L : 0L);
-  curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST, c->verify_tls ? 2L : 0L);
-  /* The caller's bundle replaces every system CA (the directory too);
-   * without one, libcurl's own settings. */
-  curl_easy_setopt(c->curl, CURLOPT_CAINFO, c->ca_bundle ? c->ca_bundle : c->default_cainfo);
-  curl_easy_setopt(c->curl, CURLOPT_CAPATH, c->ca_bundle ? NULL : c->default_capath);
-  curl_easy_setopt(c->curl, CURLOPT_PROXY, c->proxy); /* NULL: libcurl reads the environment */
-  curl_easy_setopt(c->curl, CURLOPT_SSLCERT, c->cert);
-  curl_easy_setopt(c->curl, CURLOPT_SSLKEY, c->cert_key);
+  coreapi__transport_set(c, t);
 }
 
 /* --- HTTP authentication that libcurl carries out (Digest, NTLM) -------- */
@@ -387,6 +374,18 @@ static coreapi_code forget_challenges(coreapi_client *c, coreapi_error *err) {
                              "libcurl refused the client's settings after a reset");
   c->challenge_owner = 0;
   return COREAPI_OK;
+}
+
+/* A new handle, with every option, when the TLS settings changed since the
+ * connections of this one were made (tls_handle.c says why). */
+static coreapi_code refresh_handle(coreapi_client *c, coreapi_error *err) {
+  int replaced;
+  coreapi_code rc = coreapi__handle_replace(c, &replaced, err);
+  if (rc != COREAPI_OK || !replaced)
+    return rc;
+  if ((rc = coreapi__backend_init(c, err)) != COREAPI_OK)
+    return rc;
+  return coreapi__handle_finish(c, err);
 }
 
 /* No credentials on the handle: libcurl sends no Authorization of its own. */
@@ -502,8 +501,8 @@ static coreapi_code run_transfer(coreapi_client *c, const coreapi_request *req,
 }
 
 coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *req,
-                                      int cookies, coreapi_response **out,
-                                      coreapi_error *err) {
+                                      int cookies, const coreapi__transport *t,
+                                      coreapi_response **out, coreapi_error *err) {
   struct curl_slist *headers = coreapi__header_list_new(req);
   coreapi_response *resp = coreapi__response_new();
   coreapi_code rc;
@@ -525,7 +524,11 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
     coreapi_response_free(resp);
     return COREAPI__OOM(err);
   }
-  rc = set_challenge_auth(c, req, err); /* first: it may reset the handle */
+  /* First: a new handle when the TLS settings changed, then one reset when
+   * libcurl must forget a challenge. */
+  rc = refresh_handle(c, err);
+  if (rc == COREAPI_OK)
+    rc = set_challenge_auth(c, req, err);
   coreapi__client_use_jar(c, cookies);
   if (rc == COREAPI_OK)
     rc = set_method(c->curl, req, &mime, &up, err);
@@ -537,7 +540,7 @@ coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *
       rc = COREAPI__OOM(err);
   }
   if (rc == COREAPI_OK) {
-    set_transfer_options(c, url, own, headers);
+    set_transfer_options(c, url, own, headers, t);
     rc = run_transfer(c, req, resp, err);
   }
   /* The credentials were for this hop's transfer only: the next one on

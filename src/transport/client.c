@@ -45,7 +45,7 @@ coreapi_client *coreapi_client_new(coreapi_error *err) {
     coreapi_error_set(err, COREAPI_ERR_INTERNAL, "could not initialise libcurl");
     return NULL;
   }
-  if (coreapi__backend_init(c, err) != COREAPI_OK) {
+  if (coreapi__backend_init(c, err) != COREAPI_OK || coreapi__handle_finish(c, err) != COREAPI_OK) {
     coreapi_client_free(c);
     return NULL;
   }
@@ -58,16 +58,6 @@ coreapi_client *coreapi_client_new(coreapi_error *err) {
     if (curl_easy_getinfo(c->curl, CURLINFO_CAPATH, &info) == CURLE_OK && info != NULL)
       c->default_capath = coreapi__strdup(info);
   }
-  /* Turn the cookie engine on with the (in-memory) jar attached: an empty
-   * "file" name, loaded at once. Then clear the file list: libcurl re-reads
-   * it before every transfer, and with the jar detached that would give the
-   * handle a private jar of its own, which would store and send cookies on
-   * hops where cookies are not allowed. */
-  coreapi__client_use_jar(c, 1);
-  curl_easy_setopt(c->curl, CURLOPT_COOKIEFILE, "");
-  curl_easy_setopt(c->curl, CURLOPT_COOKIELIST, "RELOAD");
-  curl_easy_setopt(c->curl, CURLOPT_COOKIEFILE, NULL);
-  coreapi__client_use_jar(c, 0);
   return c;
 }
 
@@ -86,6 +76,7 @@ void coreapi_client_free(coreapi_client *c) {
   coreapi__free_secret(c->proxy); /* may hold user:password */
   free(c->cert);
   free(c->cert_key);
+  coreapi__host_entries_free(c);
   free(c->default_cainfo);
   free(c->default_capath);
   curl_slist_free_all(c->resolve);
@@ -99,18 +90,6 @@ void coreapi_client_free(coreapi_client *c) {
   free(c->download_dir);
   free(c);
 }
-
-/* Setters refuse a NULL client, and a client in the middle of a request (a
- * callback calling back into it). */
-#define CHECK_CLIENT(c, err)                                                          \
-  do {                                                                                \
-    coreapi_error_clear(err);                                                         \
-    if ((c) == NULL)                                                                  \
-      return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "client is NULL"); \
-    if ((c)->busy)                                                                    \
-      return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,                     \
-                               "the client is in the middle of a request");           \
-  } while (0)
 
 coreapi_code coreapi_client_set_timeout_ms(coreapi_client *c, long ms, coreapi_error *err) {
   CHECK_CLIENT(c, err);
@@ -183,66 +162,6 @@ static coreapi_code replace_string(char **slot, const char *value, coreapi_error
     return COREAPI__OOM(err);
   free(*slot);
   *slot = copy;
-  return COREAPI_OK;
-}
-
-coreapi_code coreapi_client_set_ca_bundle(coreapi_client *c, const char *path,
-                                          coreapi_error *err) {
-  CHECK_CLIENT(c, err);
-  c->options_changed = 1;
-  return replace_string(&c->ca_bundle, path, err);
-}
-
-coreapi_code coreapi_client_set_proxy(coreapi_client *c, const char *url, coreapi_error *err) {
-  static const char *const schemes[] = {"http://", "https://", "socks4://", "socks4a://",
-                                        "socks5://", "socks5h://"};
-  int known = url == NULL || url[0] == '\0';
-  char *copy;
-  CHECK_CLIENT(c, err);
-  for (size_t i = 0; !known && i < sizeof(schemes) / sizeof(schemes[0]); i++)
-    known = strncasecmp(url, schemes[i], strlen(schemes[i])) == 0;
-  for (const char *p = url; known && p != NULL && *p; p++)
-    known = (unsigned char)*p > 0x20 && *p != 0x7f;
-  if (!known)
-    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
-                             "proxy must be an http, https, socks4, socks4a, socks5 or socks5h "
-                             "URL without spaces or control characters");
-  if (url != NULL && (copy = coreapi__strdup(url)) == NULL)
-    return COREAPI__OOM(err);
-  coreapi__free_secret(c->proxy);
-  c->proxy = url != NULL ? copy : NULL;
-  c->options_changed = 1;
-  return COREAPI_OK;
-}
-
-coreapi_code coreapi_client_set_client_cert(coreapi_client *c, const char *cert_file,
-                                            const char *key_file, coreapi_error *err) {
-  const char *files[2] = {cert_file, key_file};
-  char *cert = NULL, *key = NULL;
-  CHECK_CLIENT(c, err);
-  if (cert_file == NULL && key_file != NULL)
-    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "a key needs its certificate");
-  for (int i = 0; i < 2; i++)
-    if (files[i] != NULL && access(files[i], R_OK) != 0)
-      return coreapi_error_set(err, COREAPI_ERR_IO, "cannot read %s: %s", files[i],
-                               strerror(errno));
-  if ((cert_file != NULL && (cert = coreapi__strdup(cert_file)) == NULL) ||
-      (key_file != NULL && (key = coreapi__strdup(key_file)) == NULL)) {
-    free(cert);
-    return COREAPI__OOM(err);
-  }
-  free(c->cert);
-  free(c->cert_key);
-  c->cert = cert;
-  c->cert_key = key;
-  c->options_changed = 1;
-  return COREAPI_OK;
-}
-
-coreapi_code coreapi_client_set_verify_tls(coreapi_client *c, int verify, coreapi_error *err) {
-  CHECK_CLIENT(c, err);
-  c->verify_tls = verify != 0;
-  c->options_changed = 1;
   return COREAPI_OK;
 }
 
@@ -431,10 +350,12 @@ static coreapi_code send_hop(coreapi_client *c, const coreapi__chain *ch,
       return rc;
     if (attempt == 0 && pol.explain)
       coreapi__debug_info(c, "%s", plan.why);
+    if (attempt == 0 && plan.settings_why[0] != '\0')
+      coreapi__debug_info(c, "%s", plan.settings_why);
     plan.req->resent = attempt > 0;
     rc = apply_auth(c, &plan, err);
     if (rc == COREAPI_OK)
-      rc = coreapi__backend_perform(c, plan.req, plan.cookies, &resp, err);
+      rc = coreapi__backend_perform(c, plan.req, plan.cookies, &plan.transport, &resp, err);
     if (rc == COREAPI_OK)
       rc = run_on_response(c, ch, plan.auth, plan.req, resp, &resend, err);
     coreapi_request_free(plan.req);
@@ -458,6 +379,7 @@ static coreapi_code send_hop(coreapi_client *c, const coreapi__chain *ch,
 static coreapi_code send_chain(coreapi_client *c, const coreapi_request *req,
                                coreapi_response **out, coreapi_error *err) {
   coreapi__hop_policy pol = policy(c);
+  coreapi__host_policy hp;
   coreapi__chain ch;
   const coreapi_request *base = req;
   coreapi_request *owned = NULL; /* base once a redirect changed it */
@@ -465,7 +387,8 @@ static coreapi_code send_chain(coreapi_client *c, const coreapi_request *req,
   coreapi_code rc;
   unsigned redirects = 0;
 
-  rc = coreapi__chain_start(&ch, &pol, req, err);
+  coreapi__host_policy_fill(c, &hp);
+  rc = coreapi__chain_start_hosts(&ch, &pol, &hp, req, err);
   if (rc != COREAPI_OK)
     return rc;
   for (;;) {

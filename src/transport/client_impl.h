@@ -11,6 +11,7 @@
 
 #include <curl/curl.h>
 
+#include "hop.h"
 #include "transport.h"
 
 struct coreapi_client {
@@ -28,7 +29,13 @@ struct coreapi_client {
   char *default_cainfo; /* libcurl's own CA settings, restored when the */
   char *default_capath; /* caller's bundle is taken away */
   int verify_tls;
+  coreapi__host_entry *hosts; /* per-host transport settings (host_settings.c) */
+  size_t host_count;
   int options_changed;  /* timeout, TLS or CA settings to give libcurl again */
+  coreapi__transport applied; /* those on the handle (unless options_changed) */
+  uint64_t tls_epoch;   /* counts the changes of the TLS settings */
+  uint64_t pool_epoch;  /* tls_epoch when the handle's connections were made */
+  int handle_used;      /* a transfer ran on the handle (it may hold connections) */
   size_t max_body;      /* bytes of a body kept in memory; 0: no limit */
   int64_t max_filesize; /* bytes of a body streamed to a sink; 0: no limit */
   size_t max_decoded;   /* bytes of a decoded document; 0: no limit */
@@ -74,6 +81,42 @@ struct coreapi_client {
   coreapi_error sink_error;           /* why the sink stopped the transfer */
 };
 
+/* Setters refuse a NULL client, and a client in the middle of a request (a
+ * callback calling back into it). */
+#define CHECK_CLIENT(c, err)                                                          \
+  do {                                                                                \
+    coreapi_error_clear(err);                                                         \
+    if ((c) == NULL)                                                                  \
+      return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "client is NULL"); \
+    if ((c)->busy)                                                                    \
+      return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,                     \
+                               "the client is in the middle of a request");           \
+  } while (0)
+
+/* --- host_settings.c: transport settings, the client's and per host ------ */
+
+/* Free the client's host entries. */
+void coreapi__host_entries_free(coreapi_client *client);
+/* The client's transport settings as the planner reads them (borrowed:
+ * valid until they change). */
+void coreapi__host_policy_fill(const coreapi_client *client, coreapi__host_policy *pol);
+
+/* --- tls_handle.c: the handle's transport options ------------------------- */
+
+/* After coreapi__backend_init on a new handle: the options the client sets
+ * on it besides: the cookie engine with the jar detached, the resolve list,
+ * progress and debug; the handle's connections are of the current TLS
+ * settings. OK or ERR_INTERNAL. */
+coreapi_code coreapi__handle_finish(coreapi_client *client, coreapi_error *err);
+/* Before a transfer: when the TLS settings changed since the handle's
+ * connections were made, replace the handle by a new one without any option
+ * (no connection, no TLS session; the cookie jar stays in its share) and
+ * set *replaced: the caller then gives it coreapi__backend_init and
+ * coreapi__handle_finish. OK or ERR_INTERNAL. */
+coreapi_code coreapi__handle_replace(coreapi_client *client, int *replaced, coreapi_error *err);
+/* Put t's options on the handle (when they differ from those it has). */
+void coreapi__transport_set(coreapi_client *client, const coreapi__transport *t);
+
 /* --- backend.c: one hop through libcurl --------------------------------- */
 
 /* Set the easy handle's options that never change. OK or ERR_INTERNAL. */
@@ -92,10 +135,11 @@ coreapi_code coreapi__backend_init(coreapi_client *client, coreapi_error *err);
  * survive a reset. */
 
 /* Send req exactly as it is (one hop, no redirect followed), with the cookie
- * jar attached when cookies is non-zero, and return its response in *out (new)
- * or an error with err filled. */
+ * jar attached when cookies is non-zero and the transport settings t, and
+ * return its response in *out (new) or an error with err filled. */
 coreapi_code coreapi__backend_perform(coreapi_client *client, const coreapi_request *req,
-                                      int cookies, coreapi_response **out, coreapi_error *err);
+                                      int cookies, const coreapi__transport *t,
+                                      coreapi_response **out, coreapi_error *err);
 
 /* curl_error.c: what a failed transfer's code cc means (libcurl-errors(3)),
  * from a table. errbuf is libcurl's error buffer (NULL or "" when empty);

@@ -13,7 +13,9 @@
  *   - cookies go where an authentication that allows cookies is in scope;
  *   - outside the first origin only Accept, Accept-Language, Content-Type
  *     and User-Agent of the caller's headers go along, and no client-level
- *     extra header.
+ *     extra header;
+ *   - the transport settings (host_settings.c) by the hop's host, a client
+ *     certificate scoped as an authentication is.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,16 +45,36 @@ static void chain_enter(coreapi__chain *ch, const coreapi__hop_policy *pol,
     if (ch->downgraded ||
         !coreapi__pattern_covers_hop(coreapi__auth_pattern(pol->auths[i]), ch->first, u))
       ch->auth_left[i] = 1;
+  /* Client certificates are credentials: the same scope rule. */
+  for (size_t i = 0; ch->hp != NULL && i < ch->hp->host_count; i++)
+    if (ch->downgraded || !coreapi__pattern_covers_hop(&ch->hp->hosts[i].pattern, ch->first, u))
+      ch->cert_left[i] = 1;
+  if (ch->downgraded || ch->origin_left)
+    ch->cert_left[ch->cert_count - 1] = 1;
+}
+
+/* A flag per item: few when there are not more than it holds, else new. */
+static unsigned char *flags_new(unsigned char *few, size_t few_size, size_t n) {
+  return n <= few_size ? few : calloc(n, 1);
 }
 
 coreapi_code coreapi__chain_start(coreapi__chain *ch, const coreapi__hop_policy *pol,
                                   const coreapi_request *base, coreapi_error *err) {
+  return coreapi__chain_start_hosts(ch, pol, NULL, base, err);
+}
+
+coreapi_code coreapi__chain_start_hosts(coreapi__chain *ch, const coreapi__hop_policy *pol,
+                                        const coreapi__host_policy *hp,
+                                        const coreapi_request *base, coreapi_error *err) {
   memset(ch, 0, sizeof(*ch));
-  ch->auth_left = pol->auth_count <= sizeof(ch->auth_left_few)
-                      ? ch->auth_left_few
-                      : calloc(pol->auth_count, 1);
-  if (ch->auth_left == NULL)
+  ch->hp = hp;
+  ch->cert_count = (hp != NULL ? hp->host_count : 0) + 1;
+  ch->auth_left = flags_new(ch->auth_left_few, sizeof(ch->auth_left_few), pol->auth_count);
+  ch->cert_left = flags_new(ch->cert_left_few, sizeof(ch->cert_left_few), ch->cert_count);
+  if (ch->auth_left == NULL || ch->cert_left == NULL) {
+    coreapi__chain_free(ch);
     return COREAPI__OOM(err);
+  }
   ch->first = &base->url;
   ch->auth_count = pol->auth_count;
   chain_enter(ch, pol, NULL, &base->url);
@@ -63,6 +85,8 @@ void coreapi__chain_free(coreapi__chain *ch) {
   coreapi__url_free(&ch->first_copy);
   if (ch->auth_left != ch->auth_left_few)
     free(ch->auth_left);
+  if (ch->cert_left != ch->cert_left_few)
+    free(ch->cert_left);
   memset(ch, 0, sizeof(*ch));
 }
 
@@ -207,5 +231,8 @@ coreapi_code coreapi__hop_plan_make(const coreapi__chain *ch, const coreapi__hop
   plan->auth = coreapi__hop_choose(ch, pol, &plan->cookies);
   if (pol->explain)
     explain(ch, pol, plan->req, plan->auth, plan->cookies, plan->why, sizeof(plan->why));
+  coreapi__transport_choose(ch, &plan->req->url, &plan->transport,
+                            pol->explain ? plan->settings_why : NULL,
+                            sizeof(plan->settings_why));
   return COREAPI_OK;
 }

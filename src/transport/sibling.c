@@ -2,7 +2,7 @@
  * transport/sibling.c - a client for requests an authentication makes on
  * its own (an OAuth 2.0 token request): the settings of the client it
  * serves (timeout, user agent, CA bundle, TLS verification, proxy, client
- * certificate, resolve entries, debug output) and nothing that could carry a credential (no
+ * certificate, per-host transport settings, resolve entries, debug output) and nothing that could carry a credential (no
  * authentications, no extra headers, no cookies, no redirects followed).
  */
 #include <stddef.h>
@@ -34,6 +34,11 @@ coreapi_client *coreapi__client_sibling(const coreapi_client *c, size_t max_body
     rc = coreapi_client_set_proxy(s, c->proxy, err);
   if (rc == COREAPI_OK && c->cert != NULL)
     rc = coreapi_client_set_client_cert(s, c->cert, c->cert_key, err);
+  for (size_t i = 0; rc == COREAPI_OK && i < c->host_count; i++) {
+    const coreapi__host_entry *e = &c->hosts[i];
+    coreapi_host_settings hs = {e->timeout_ms, e->proxy, e->cert, e->key, e->ca, e->verify};
+    rc = coreapi_client_add_host_settings(s, e->pattern.text, &hs, err);
+  }
   for (const struct curl_slist *r = c->resolve; rc == COREAPI_OK && r != NULL; r = r->next)
     rc = coreapi_client_add_resolve(s, r->data, err);
   if (rc == COREAPI_OK)

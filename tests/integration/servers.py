@@ -410,6 +410,40 @@ def make_certs(tmpdir):
     return {'ca': p('ca.pem'), 'cert': p('server.pem'), 'key': p('server.key')}
 
 
+def make_client_certs(tmpdir):
+    """A client certificate signed by make_certs' CA (mutual TLS), and a
+    second private key that does not go with it."""
+    d = os.path.join(tmpdir, 'tls')
+    p = lambda name: os.path.join(d, name)
+    with open(p('client.cnf'), 'w') as f:
+        f.write('[req]\n'
+                'distinguished_name = dn\n'
+                'prompt = no\n'
+                '[dn]\n'
+                'CN = coreapi test client\n')
+    with open(p('client.ext'), 'w') as f:
+        f.write('basicConstraints = critical, CA:FALSE\n'
+                'keyUsage = critical, digitalSignature\n'
+                'extendedKeyUsage = clientAuth\n'
+                'subjectKeyIdentifier = hash\n'
+                'authorityKeyIdentifier = keyid, issuer\n')
+    env = dict(os.environ, OPENSSL_CONF=p('ca.cnf'))
+    run_quiet([OPENSSL, 'req', '-new', '-config', p('client.cnf'),
+               '-newkey', 'rsa:2048', '-nodes', '-sha256',
+               '-keyout', p('client.key'), '-out', p('client.csr')],
+              'openssl (client key/CSR)', env=env)
+    run_quiet([OPENSSL, 'x509', '-req', '-in', p('client.csr'),
+               '-CA', p('ca.pem'), '-CAkey', p('ca.key'),
+               '-set_serial', '0x%x' % int.from_bytes(os.urandom(8), 'big'),
+               '-sha256', '-days', '2', '-extfile', p('client.ext'),
+               '-out', p('client.pem')],
+              'openssl (sign client cert)', env=env)
+    run_quiet([OPENSSL, 'genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048',
+               '-out', p('client-other.key')], 'openssl (another key)', env=env)
+    return {'client_cert': p('client.pem'), 'client_key': p('client.key'),
+            'client_other_key': p('client-other.key')}
+
+
 # --- the servers --------------------------------------------------------------
 
 def django_env(tmpdir, oauth_expire=OAUTH_EXPIRE_DEFAULT):
@@ -507,17 +541,56 @@ http {{
             proxy_read_timeout 120s;
         }}
     }}
+
+    # Mutual TLS (COREAPI_TEST_NGINX_MTLS_PORT): api.test requires a client
+    # certificate issued by the test CA (400 "No required SSL certificate
+    # was sent" without one) and says whose; /to-other redirects to
+    # other.test on the same port, which asks for one without requiring it
+    # and says what it got ("other NONE " when none was presented).
+    server {{
+        listen 127.0.0.1:{mtls_port} ssl;
+        server_name api.test;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_client_certificate {ca};
+        ssl_verify_client on;
+        default_type text/plain;
+        location = /to-other {{
+            return 302 https://other.test:{mtls_port}/whoami;
+        }}
+        location / {{
+            return 200 "verified $ssl_client_verify $ssl_client_s_dn\n";
+        }}
+    }}
+
+    server {{
+        listen 127.0.0.1:{mtls_port} ssl;
+        server_name other.test;
+        ssl_certificate {cert};
+        ssl_certificate_key {key};
+        ssl_protocols TLSv1.2 TLSv1.3;
+        ssl_client_certificate {ca};
+        ssl_verify_client optional;
+        default_type text/plain;
+        location / {{
+            return 200 "other $ssl_client_verify $ssl_client_s_dn\n";
+        }}
+    }}
 }}
 '''
 
 
 def start_nginx(tmpdir, procs, certs, django_port):
-    port, = free_ports(1)
+    """nginx in front of Django on one port, and the mutual TLS listener on
+    another: (port, mtls_port)."""
+    port, mtls_port = free_ports(2)
     os.mkdir(os.path.join(tmpdir, 'nginx-temp'), 0o700)
     conf = os.path.join(tmpdir, 'nginx.conf')
     with open(conf, 'w') as f:
         f.write(NGINX_CONF.format(tmp=tmpdir, port=port, django_port=django_port,
-                                  cert=certs['cert'], key=certs['key']))
+                                  cert=certs['cert'], key=certs['key'],
+                                  mtls_port=mtls_port, ca=certs['ca']))
     argv = [NGINX, '-c', conf, '-p', tmpdir + '/',
             '-e', os.path.join(tmpdir, 'nginx-error.log'),
             '-g', 'daemon off; master_process off;']
@@ -525,8 +598,11 @@ def start_nginx(tmpdir, procs, certs, django_port):
     proc = Proc(procs, 'nginx', argv, tmpdir,
                 extra_logs=[os.path.join(tmpdir, 'nginx-error.log')])
     ctx = ssl.create_default_context(cafile=certs['ca'])
-    wait_ready(proc, [lambda: _http_probe(port, '/', ctx, 'api.test')])
-    return port
+    mtls = ssl.create_default_context(cafile=certs['ca'])
+    mtls.load_cert_chain(certs['client_cert'], certs['client_key'])
+    wait_ready(proc, [lambda: _http_probe(port, '/', ctx, 'api.test'),
+                      lambda: _http_probe(mtls_port, '/', mtls, 'api.test')])
+    return port, mtls_port
 
 
 def start_redirect(tmpdir, procs, certs):
@@ -751,8 +827,13 @@ def main(argv):
                     if app['secret']:
                         env['COREAPI_TEST_OAUTH_%s_SECRET' % key] = app['secret']
         if args.nginx:
-            env['COREAPI_TEST_NGINX_PORT'] = str(
-                start_nginx(tmpdir, procs, certs, django_port))
+            certs.update(make_client_certs(tmpdir))
+            env['COREAPI_TEST_CLIENT_CERT'] = certs['client_cert']
+            env['COREAPI_TEST_CLIENT_KEY'] = certs['client_key']
+            env['COREAPI_TEST_CLIENT_OTHER_KEY'] = certs['client_other_key']
+            nginx_port, mtls_port = start_nginx(tmpdir, procs, certs, django_port)
+            env['COREAPI_TEST_NGINX_PORT'] = str(nginx_port)
+            env['COREAPI_TEST_NGINX_MTLS_PORT'] = str(mtls_port)
         if args.redirect:
             ports = start_redirect(tmpdir, procs, certs)
             env['COREAPI_TEST_REDIRECT_HTTP_PORT'] = str(ports[0])
