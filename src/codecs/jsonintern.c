@@ -28,12 +28,24 @@ coreapi__intern *coreapi__intern_new(void) { return calloc(1, sizeof(coreapi__in
 
 void coreapi__intern_free(coreapi__intern *t) { free(t); }
 
-/* FNV-1a over n bytes, continuing from h. */
+/* Hash n bytes, continuing from h: eight bytes a step (a multiply and a
+ * shift each), not one, the tail and the length in a last step. Only the
+ * slots depend on it. */
+#define MUL 0x9e3779b97f4a7c15u
+
 static uint64_t mix(uint64_t h, const void *p, size_t n) {
   const unsigned char *b = p;
+  uint64_t w = 0;
+  for (; n >= 8; b += 8, n -= 8) {
+    memcpy(&w, b, 8);
+    h = (h ^ w) * MUL;
+    h ^= h >> 32;
+  }
+  w = (uint64_t)n << 56;
   for (size_t i = 0; i < n; i++)
-    h = (h ^ b[i]) * 1099511628211u;
-  return h;
+    w |= (uint64_t)b[i] << (8 * i);
+  h = (h ^ w) * MUL;
+  return h ^ (h >> 32);
 }
 
 #define SEED 14695981039346656037u

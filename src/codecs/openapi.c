@@ -28,7 +28,7 @@ static const char *const methods[] = {"get",     "put",  "post",  "delete",
 /* A server object's URL with its variables replaced by their defaults. */
 static char *server_url(const coreapi_node *server) {
   const char *url = coreapi__oas_string(server, "url");
-  const coreapi_node *vars = coreapi_map_get(server, "variables", 9);
+  const coreapi_node *vars = coreapi__oas_get(server, "variables", 9);
   coreapi__buf b = {0};
   if (url == NULL)
     return NULL;
@@ -36,7 +36,7 @@ static char *server_url(const coreapi_node *server) {
     const char *close = *p == '{' ? strchr(p, '}') : NULL;
     const char *value = NULL;
     if (close != NULL) {
-      const coreapi_node *v = coreapi_map_get(vars, p + 1, (size_t)(close - p - 1));
+      const coreapi_node *v = coreapi__oas_get(vars, p + 1, (size_t)(close - p - 1));
       value = coreapi__oas_string(v, "default");
     }
     if (value != NULL) {
@@ -70,8 +70,8 @@ static char *oas3_base(const coreapi_node *root, const coreapi_node *path_item,
   char *url = NULL, *joined;
   const char *server;
   for (int i = 0; i < 3 && url == NULL; i++) {
-    const coreapi_node *servers = coreapi_map_get(where[i], "servers", 7);
-    if (servers != NULL && coreapi_node_type_of(servers) != COREAPI_NODE_ARRAY) {
+    const coreapi_node *servers = coreapi__oas_get(where[i], "servers", 7);
+    if (servers != NULL && coreapi__oas_type(servers) != COREAPI_NODE_ARRAY) {
       coreapi_error_set(err, COREAPI_ERR_PARSE, "OpenAPI: \"servers\" must be an array");
       return NULL;
     }
@@ -115,9 +115,9 @@ static const char *swagger_scheme(const coreapi_node *schemes) {
  * basePath. NULL on ENOMEM (err set). */
 static char *swagger_base(const coreapi_node *root, const coreapi_node *op,
                           const char *base_url, coreapi_error *err) {
-  const coreapi_node *schemes = coreapi_map_get(op, "schemes", 7);
+  const coreapi_node *schemes = coreapi__oas_get(op, "schemes", 7);
   const char *host = coreapi__oas_string(root, "host"), *path = coreapi__oas_string(root, "basePath");
-  const char *scheme = swagger_scheme(schemes ? schemes : coreapi_map_get(root, "schemes", 7));
+  const char *scheme = swagger_scheme(schemes ? schemes : coreapi__oas_get(root, "schemes", 7));
   const char *sep = base_url ? strstr(base_url, "://") : NULL, *auth = NULL, *at;
   size_t scheme_len = 0, host_len = 0;
   coreapi__buf b = {0};
@@ -238,7 +238,7 @@ static op_entry *op_push(op_list *l) {
  * Release them with release_copies. */
 static coreapi_code keep_copies(op_list *l, const coreapi_node *root, coreapi_link_spec *spec,
                                 coreapi_field_spec *fields, coreapi_error *err) {
-  const coreapi_node *shared = coreapi_map_get(root, "security", 8);
+  const coreapi_node *shared = coreapi__oas_get(root, "security", 8);
   for (size_t i = 0; i < spec->field_count; i++)
     if (fields[i].schema_enum != NULL &&
         (fields[i].schema_enum = coreapi__node_copy(fields[i].schema_enum)) == NULL) {
@@ -279,10 +279,10 @@ static coreapi_code located(coreapi_error *err, const char *method, const char *
 /* The operation's group: its first tag, or NULL (err set when "tags" is
  * not an array of strings). */
 static const char *first_tag(const coreapi_node *op, coreapi_error *err) {
-  const coreapi_node *tags = coreapi_map_get(op, "tags", 4);
+  const coreapi_node *tags = coreapi__oas_get(op, "tags", 4);
   const coreapi_node *first = coreapi_array_get(tags, 0);
-  if ((tags != NULL && coreapi_node_type_of(tags) != COREAPI_NODE_ARRAY) ||
-      (first != NULL && coreapi_node_type_of(first) != COREAPI_NODE_STRING))
+  if ((tags != NULL && coreapi__oas_type(tags) != COREAPI_NODE_ARRAY) ||
+      (first != NULL && coreapi__oas_type(first) != COREAPI_NODE_STRING))
     coreapi_error_set(err, COREAPI_ERR_PARSE, "OpenAPI: \"tags\" must be an array of strings");
   return coreapi_string_value(first, NULL);
 }
@@ -354,8 +354,8 @@ static int assign_generated_keys(op_list *l) {
 /* Every operation of the description into l, in document order. */
 static coreapi_code collect_operations(const coreapi_node *root, const char *base_url,
                                        int swagger, op_list *l, coreapi_error *err) {
-  const coreapi_node *paths = coreapi_map_get(root, "paths", 5);
-  if (paths != NULL && coreapi_node_type_of(paths) != COREAPI_NODE_OBJECT)
+  const coreapi_node *paths = coreapi__oas_get(root, "paths", 5);
+  if (paths != NULL && coreapi__oas_type(paths) != COREAPI_NODE_OBJECT)
     return coreapi_error_set(err, COREAPI_ERR_PARSE, "OpenAPI: \"paths\" must be an object");
   for (size_t i = 0; i < coreapi_map_size(paths); i++) {
     const char *path;
@@ -363,7 +363,7 @@ static coreapi_code collect_operations(const coreapi_node *root, const char *bas
         coreapi__oas_deref(root, coreapi_map_entry_inserted(paths, i, &path, NULL), err);
     if (item == NULL)
       return err->code;
-    if (coreapi_node_type_of(item) != COREAPI_NODE_OBJECT)
+    if (coreapi__oas_type(item) != COREAPI_NODE_OBJECT)
       return coreapi_error_set(err, COREAPI_ERR_PARSE,
                                "OpenAPI: the path item \"%.100s\" must be an object", path);
     for (size_t k = 0; k < coreapi_map_size(item); k++) { /* in the item's own order */
@@ -378,7 +378,7 @@ static coreapi_code collect_operations(const coreapi_node *root, const char *bas
         continue; /* parameters, servers, summary, ... */
       if ((op = coreapi__oas_member(root, item, methods[m], err)) == NULL)
         return err->code;
-      if (coreapi_node_type_of(op) != COREAPI_NODE_OBJECT)
+      if (coreapi__oas_type(op) != COREAPI_NODE_OBJECT)
         return coreapi_error_set(err, COREAPI_ERR_PARSE,
                                  "OpenAPI: %s of \"%.100s\" must be an object", methods[m],
                                  path);
@@ -478,7 +478,7 @@ static coreapi_code document_schemes(const coreapi_node *root, int swagger, cons
  * name: fix_top_keys). */
 static coreapi_node *build_document(const coreapi_node *root, const char *base_url, int swagger,
                                     const op_list *l, coreapi_error *err) {
-  const coreapi_node *info = coreapi_map_get(root, "info", 4);
+  const coreapi_node *info = coreapi__oas_get(root, "info", 4);
   coreapi_map_builder *b = coreapi_map_builder_new();
   size_t *start = NULL, *order = NULL;
   coreapi_code rc = b != NULL && bucket_groups(l, &start, &order) == 0 ? COREAPI_OK
@@ -524,12 +524,12 @@ coreapi_node *coreapi__openapi_document(const coreapi_node *root, const char *ba
   const char *swagger = coreapi__oas_string(root, "swagger");
   op_list l = {0};
   coreapi_node *doc = NULL;
-  if (coreapi_node_type_of(root) != COREAPI_NODE_OBJECT) {
+  if (coreapi__oas_type(root) != COREAPI_NODE_OBJECT) {
     coreapi_error_set(err, COREAPI_ERR_PARSE, "OpenAPI: the description must be an object");
     return NULL;
   }
   if (!is_description(root)) {
-    int number = coreapi_map_get(root, "openapi", 7) != NULL || coreapi_map_get(root, "swagger", 7);
+    int number = coreapi__oas_get(root, "openapi", 7) != NULL || coreapi__oas_get(root, "swagger", 7);
     coreapi_error_set(err, COREAPI_ERR_PARSE,
                       "OpenAPI: neither \"openapi\": \"3.x\" nor \"swagger\": \"2.0\" (%s%.40s%s)",
                       openapi || swagger ? "found \"" : number ? "the version is not a string: "

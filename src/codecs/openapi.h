@@ -6,6 +6,8 @@
 #ifndef COREAPI_CODECS_OPENAPI_H
 #define COREAPI_CODECS_OPENAPI_H
 
+#include <string.h>
+
 #include "../document/document.h"
 
 /* v with its "$ref"s followed (borrowed; v itself when it has none), or
@@ -13,8 +15,31 @@
 const coreapi_node *coreapi__oas_deref(const coreapi_node *root, const coreapi_node *v,
                                        coreapi_error *err);
 
+/* The member key (len bytes) of obj, as coreapi_map_get finds it; the few
+ * entries of a small Object (most in a description) are compared in place,
+ * lengths first, rather than searched through the by-key order. */
+static inline const coreapi_node *coreapi__oas_get(const coreapi_node *obj, const char *key,
+                                                   size_t len) {
+  const map_node *m = (const map_node *)obj;
+  if (obj == NULL || obj->type != COREAPI_NODE_OBJECT || m->count > 8)
+    return coreapi_map_get(obj, key, len);
+  for (uint32_t i = 0; i < m->count; i++)
+    if (m->entries[i].key_len == len && memcmp(m->entries[i].key, key, len) == 0)
+      return m->entries[i].value;
+  return NULL;
+}
+
+/* The type of n (0 for NULL), without a call. */
+static inline coreapi_node_type coreapi__oas_type(const coreapi_node *n) {
+  return n != NULL ? (coreapi_node_type)n->type : (coreapi_node_type)0;
+}
+
 /* A string member of obj (any node), or NULL. */
-const char *coreapi__oas_string(const coreapi_node *obj, const char *key);
+static inline const char *coreapi__oas_string(const coreapi_node *obj, const char *key) {
+  const coreapi_node *v =
+      coreapi__oas_type(obj) == COREAPI_NODE_OBJECT ? coreapi__oas_get(obj, key, strlen(key)) : NULL;
+  return coreapi__oas_type(v) == COREAPI_NODE_STRING ? AS_STRING(v)->data : NULL;
+}
 /* A member of obj, its refs followed, or NULL (err set only on a bad ref). */
 const coreapi_node *coreapi__oas_member(const coreapi_node *root, const coreapi_node *obj,
                                         const char *key, coreapi_error *err);

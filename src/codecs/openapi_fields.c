@@ -21,21 +21,15 @@ typedef struct field_list {
   size_t nparams;
 } field_list;
 
-const char *coreapi__oas_string(const coreapi_node *obj, const char *key) {
-  const coreapi_node *v =
-      coreapi_node_type_of(obj) == COREAPI_NODE_OBJECT ? coreapi_map_get(obj, key, strlen(key)) : NULL;
-  return coreapi_node_type_of(v) == COREAPI_NODE_STRING ? coreapi_string_value(v, NULL) : NULL;
-}
-
 const coreapi_node *coreapi__oas_member(const coreapi_node *root, const coreapi_node *obj,
                                         const char *key, coreapi_error *err) {
   const coreapi_node *v =
-      coreapi_node_type_of(obj) == COREAPI_NODE_OBJECT ? coreapi_map_get(obj, key, strlen(key)) : NULL;
+      coreapi__oas_type(obj) == COREAPI_NODE_OBJECT ? coreapi__oas_get(obj, key, strlen(key)) : NULL;
   return v != NULL ? coreapi__oas_deref(root, v, err) : NULL;
 }
 
 static int is_true(const coreapi_node *v) {
-  return coreapi_node_type_of(v) == COREAPI_NODE_BOOLEAN && coreapi_boolean_value(v);
+  return coreapi__oas_type(v) == COREAPI_NODE_BOOLEAN && coreapi_boolean_value(v);
 }
 
 static int has_name(const field_list *l, const char *name) {
@@ -70,11 +64,11 @@ static coreapi_field_spec *push(field_list *l) {
 static const char *schema_type(const coreapi_node *schema) {
   static const char *const known[] = {"string", "integer", "number", "boolean",
                                       "array",  "object",  "null"};
-  const coreapi_node *t = coreapi_map_get(schema, "type", 4);
+  const coreapi_node *t = coreapi__oas_get(schema, "type", 4);
   const char *name = NULL;
-  if (coreapi_node_type_of(t) == COREAPI_NODE_STRING) {
+  if (coreapi__oas_type(t) == COREAPI_NODE_STRING) {
     name = coreapi_string_value(t, NULL);
-  } else if (coreapi_node_type_of(t) == COREAPI_NODE_ARRAY) {
+  } else if (coreapi__oas_type(t) == COREAPI_NODE_ARRAY) {
     for (size_t i = 0; i < coreapi_array_size(t) && name == NULL; i++) {
       const char *s = coreapi_string_value(coreapi_array_get(t, i), NULL);
       if (s != NULL && strcmp(s, "null") != 0)
@@ -91,15 +85,15 @@ static const char *schema_type(const coreapi_node *schema) {
 static void schema_into(const coreapi_node *schema, const char *description,
                         coreapi_field_spec *f) {
   const coreapi_node *values;
-  if (coreapi_node_type_of(schema) != COREAPI_NODE_OBJECT)
+  if (coreapi__oas_type(schema) != COREAPI_NODE_OBJECT)
     return;
   f->schema_type = schema_type(schema);
   f->schema_title = coreapi__oas_string(schema, "title");
   f->schema_description = coreapi__oas_string(schema, "description");
   if (f->schema_description == NULL)
     f->schema_description = description;
-  values = coreapi_map_get(schema, "enum", 4);
-  if (coreapi_node_type_of(values) == COREAPI_NODE_ARRAY) {
+  values = coreapi__oas_get(schema, "enum", 4);
+  if (coreapi__oas_type(values) == COREAPI_NODE_ARRAY) {
     f->schema_type = "enum";
     f->schema_enum = (coreapi_node *)values;
   }
@@ -118,7 +112,7 @@ static coreapi_code collect_parameters(const coreapi_node *root, const coreapi_n
   if (err->code != COREAPI_OK)
     return err->code;
   for (int l = 0; l < 2; l++)
-    if (lists[l] != NULL && coreapi_node_type_of(lists[l]) != COREAPI_NODE_ARRAY)
+    if (lists[l] != NULL && coreapi__oas_type(lists[l]) != COREAPI_NODE_ARRAY)
       return coreapi_error_set(err, COREAPI_ERR_PARSE,
                                "OpenAPI: \"parameters\" must be an array");
   if ((*out = calloc(cap, sizeof(**out))) == NULL)
@@ -130,7 +124,7 @@ static coreapi_code collect_parameters(const coreapi_node *root, const coreapi_n
       size_t at = *n;
       if (p == NULL)
         return err->code;
-      if (coreapi_node_type_of(p) != COREAPI_NODE_OBJECT)
+      if (coreapi__oas_type(p) != COREAPI_NODE_OBJECT)
         return coreapi_error_set(err, COREAPI_ERR_PARSE,
                                  "OpenAPI: a parameter must be an object (item %zu of "
                                  "\"parameters\")", i + 1);
@@ -178,8 +172,8 @@ static const char *array_string(const void *ctx, size_t i) {
  * merges (refs followed)? */
 static int listed_required(const coreapi_node *root, const coreapi_node *schema,
                            const char *name, int depth) {
-  const coreapi_node *required = coreapi_map_get(schema, "required", 8),
-                     *all = coreapi_map_get(schema, "allOf", 5);
+  const coreapi_node *required = coreapi__oas_get(schema, "required", 8),
+                     *all = coreapi__oas_get(schema, "allOf", 5);
   coreapi_error ignored;
   coreapi_error_clear(&ignored);
   for (size_t k = 0; k < coreapi_array_size(required); k++) {
@@ -202,7 +196,7 @@ static long add_properties(const coreapi_node *root, const coreapi_node *top,
                            const coreapi_node *schema, field_list *l, int depth,
                            coreapi_error *err) {
   const coreapi_node *props = coreapi__oas_member(root, schema, "properties", err),
-                     *all = coreapi_map_get(schema, "allOf", 5);
+                     *all = coreapi__oas_get(schema, "allOf", 5);
   long seen = 0;
   if (depth > MAX_ALLOF_DEPTH || err->code != COREAPI_OK)
     return err->code != COREAPI_OK ? -1 : 0;
@@ -221,7 +215,7 @@ static long add_properties(const coreapi_node *root, const coreapi_node *top,
     if (p == NULL)
       return -1;
     seen++;
-    if (is_true(coreapi_map_get(p, "readOnly", 8)) || has_name(l, name) ||
+    if (is_true(coreapi__oas_get(p, "readOnly", 8)) || has_name(l, name) ||
         parameter_named(l, name))
       continue;
     if ((f = push(l)) == NULL) {
@@ -264,7 +258,7 @@ static coreapi_code add_parameter(const coreapi_node *root, const coreapi_node *
   coreapi_field_spec *f;
   if (swagger && strcmp(in, "body") == 0)
     return add_body(root, coreapi__oas_member(root, p, "schema", err), name,
-                    is_true(coreapi_map_get(p, "required", 8)), l, err);
+                    is_true(coreapi__oas_get(p, "required", 8)), l, err);
   for (size_t i = 0; i < 4; i++)
     if (strcmp(in, places[i]) == 0)
       location = places[i];
@@ -279,7 +273,7 @@ static coreapi_code add_parameter(const coreapi_node *root, const coreapi_node *
     return COREAPI__OOM(err);
   f->name = name;
   f->location = location;
-  f->required = is_true(coreapi_map_get(p, "required", 8)) || strcmp(location, "path") == 0;
+  f->required = is_true(coreapi__oas_get(p, "required", 8)) || strcmp(location, "path") == 0;
   schema_into(swagger ? p : coreapi__oas_member(root, p, "schema", err),
               coreapi__oas_string(p, "description"), f);
   return err->code;
@@ -298,7 +292,7 @@ static coreapi_code add_request_body(const coreapi_node *root, const coreapi_nod
   if (err->code != COREAPI_OK)
     return err->code;
   return add_body(root, coreapi__oas_member(root, media, "schema", err), "body",
-                  is_true(coreapi_map_get(body, "required", 8)), l, err);
+                  is_true(coreapi__oas_get(body, "required", 8)), l, err);
 }
 
 coreapi_code coreapi__oas_fields(const coreapi_node *root, const coreapi_node *path_item,
@@ -322,9 +316,9 @@ coreapi_code coreapi__oas_fields(const coreapi_node *root, const coreapi_node *p
   if (rc == COREAPI_OK && !swagger)
     rc = add_request_body(root, op, &l, encoding, err);
   if (rc == COREAPI_OK && swagger && (has_body || has_form)) {
-    const coreapi_node *consumes = coreapi_map_get(op, "consumes", 8);
+    const coreapi_node *consumes = coreapi__oas_get(op, "consumes", 8);
     if (consumes == NULL)
-      consumes = coreapi_map_get(root, "consumes", 8);
+      consumes = coreapi__oas_get(root, "consumes", 8);
     *encoding = form_file ? "multipart/form-data"
                           : choose_media_type(array_string, consumes, coreapi_array_size(consumes));
     if (*encoding == NULL)

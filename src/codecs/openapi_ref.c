@@ -17,16 +17,16 @@
 /* The member "$ref" of v when v is an object that has one as a string. */
 static const char *ref_of(const coreapi_node *v) {
   const coreapi_node *r;
-  if (coreapi_node_type_of(v) != COREAPI_NODE_OBJECT)
+  if (coreapi__oas_type(v) != COREAPI_NODE_OBJECT)
     return NULL;
-  r = coreapi_map_get(v, "$ref", 4);
-  return coreapi_node_type_of(r) == COREAPI_NODE_STRING ? coreapi_string_value(r, NULL) : NULL;
+  r = coreapi__oas_get(v, "$ref", 4);
+  return coreapi__oas_type(r) == COREAPI_NODE_STRING ? coreapi_string_value(r, NULL) : NULL;
 }
 
 /* Does v (an object) have a "$ref" that is not a string (a Reference
  * Object's is REQUIRED to be one)? */
 static int has_bad_ref(const coreapi_node *v) {
-  return coreapi_node_type_of(v) == COREAPI_NODE_OBJECT && coreapi_map_get(v, "$ref", 4) != NULL;
+  return coreapi__oas_type(v) == COREAPI_NODE_OBJECT && coreapi__oas_get(v, "$ref", 4) != NULL;
 }
 
 /* Percent-decode [s, s+n) into out (room for n + 1); -1 on a bad escape. */
@@ -92,11 +92,11 @@ static const coreapi_node *walk(const coreapi_node *root, char *p, size_t n) {
     while (i < n && p[i] != '/')
       i++;
     len = unescape_token(p + start, i - start);
-    if (coreapi_node_type_of(at) == COREAPI_NODE_ARRAY) {
+    if (coreapi__oas_type(at) == COREAPI_NODE_ARRAY) {
       long k = token_index(p + start, len);
       at = k >= 0 ? coreapi_array_get(at, (size_t)k) : NULL;
     } else {
-      at = coreapi_map_get(at, p + start, len);
+      at = coreapi__oas_get(at, p + start, len);
     }
   }
   return at;
@@ -117,21 +117,23 @@ const coreapi_node *coreapi__oas_deref(const coreapi_node *root, const coreapi_n
       return NULL;
     }
     size_t n = strlen(ref), len;
-    char *decoded;
+    char room[256], *decoded;
     if (hops == MAX_HOPS)
       return ref_error(err, ref, "never reaches a value (a loop)");
     if (ref[0] != '#')
       return ref_error(err, ref, "names another document, which is not fetched");
-    if ((decoded = malloc(n)) == NULL) {
+    if ((decoded = n <= sizeof(room) ? room : malloc(n)) == NULL) {
       COREAPI__OOM(err);
       return NULL;
     }
     if (percent_decode(ref + 1, n - 1, decoded, &len) != 0) {
-      free(decoded);
+      if (decoded != room)
+        free(decoded);
       return ref_error(err, ref, "has a bad %-escape");
     }
     v = walk(root, decoded, len);
-    free(decoded);
+    if (decoded != room)
+      free(decoded);
     if (v == NULL)
       return ref_error(err, ref, "names nothing in the document");
   }

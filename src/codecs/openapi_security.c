@@ -48,7 +48,7 @@ static coreapi_code put_url(coreapi_map_builder *b, const coreapi_node *obj, con
 static coreapi_code put_scopes(coreapi_map_builder *b, const coreapi_node *obj,
                                coreapi_error *err) {
   coreapi_node *scopes = coreapi_map_get(obj, "scopes", 6);
-  if (coreapi_node_type_of(scopes) != COREAPI_NODE_OBJECT)
+  if (coreapi__oas_type(scopes) != COREAPI_NODE_OBJECT)
     return COREAPI_OK;
   /* a copy: the description's nodes are in the parse's slab */
   if ((scopes = coreapi__node_copy(scopes)) == NULL)
@@ -77,10 +77,10 @@ static coreapi_node *flow_object(const coreapi_node *flow, const char *base, cor
  * "flow" renamed). */
 static coreapi_code put_flows(coreapi_map_builder *b, const coreapi_node *scheme, int swagger,
                               const char *base, coreapi_error *err) {
-  const coreapi_node *flows = coreapi_map_get(scheme, "flows", 5);
+  const coreapi_node *flows = coreapi__oas_get(scheme, "flows", 5);
   coreapi_map_builder *fb;
   coreapi_node *made;
-  if (!swagger && coreapi_node_type_of(flows) != COREAPI_NODE_OBJECT)
+  if (!swagger && coreapi__oas_type(flows) != COREAPI_NODE_OBJECT)
     return COREAPI_OK;
   if ((fb = coreapi_map_builder_new()) == NULL)
     return COREAPI__OOM(err);
@@ -88,9 +88,9 @@ static coreapi_code put_flows(coreapi_map_builder *b, const coreapi_node *scheme
     const char *name;
     size_t len;
     const coreapi_node *flow = coreapi_map_entry_inserted(flows, i, &name, &len);
-    coreapi_node *v = coreapi_node_type_of(flow) == COREAPI_NODE_OBJECT
+    coreapi_node *v = coreapi__oas_type(flow) == COREAPI_NODE_OBJECT
                           ? flow_object(flow, base, err) : NULL;
-    if (v == NULL && coreapi_node_type_of(flow) == COREAPI_NODE_OBJECT)
+    if (v == NULL && coreapi__oas_type(flow) == COREAPI_NODE_OBJECT)
       goto fail;
     if (v != NULL && coreapi_map_builder_set(fb, name, len, v, err) != COREAPI_OK)
       goto fail;
@@ -149,15 +149,15 @@ coreapi_code coreapi__oas_security_schemes(const coreapi_node *root, int swagger
                                            const char *base, coreapi_node **out,
                                            coreapi_error *err) {
   const coreapi_node *list =
-      swagger ? coreapi_map_get(root, "securityDefinitions", 19)
-              : coreapi_map_get(coreapi_map_get(root, "components", 10), "securitySchemes", 15);
+      swagger ? coreapi__oas_get(root, "securityDefinitions", 19)
+              : coreapi__oas_get(coreapi__oas_get(root, "components", 10), "securitySchemes", 15);
   coreapi_map_builder *b;
   *out = NULL;
   if (list == NULL)
     return COREAPI_OK;
   if ((list = coreapi__oas_deref(root, list, err)) == NULL)
     return err->code;
-  if (coreapi_node_type_of(list) != COREAPI_NODE_OBJECT)
+  if (coreapi__oas_type(list) != COREAPI_NODE_OBJECT)
     return coreapi_error_set(err, COREAPI_ERR_PARSE, "OpenAPI: \"%s\" must be an object",
                              swagger ? "securityDefinitions" : "securitySchemes");
   if ((b = coreapi_map_builder_new()) == NULL)
@@ -168,7 +168,7 @@ coreapi_code coreapi__oas_security_schemes(const coreapi_node *root, int swagger
     const coreapi_node *scheme =
         coreapi__oas_deref(root, coreapi_map_entry_inserted(list, i, &name, &len), err);
     coreapi_node *v = NULL;
-    if (scheme != NULL && coreapi_node_type_of(scheme) != COREAPI_NODE_OBJECT)
+    if (scheme != NULL && coreapi__oas_type(scheme) != COREAPI_NODE_OBJECT)
       coreapi_error_set(err, COREAPI_ERR_PARSE,
                         "OpenAPI: the security scheme \"%.100s\" must be an object", name);
     else if (scheme != NULL)
@@ -186,9 +186,9 @@ coreapi_code coreapi__oas_security_schemes(const coreapi_node *root, int swagger
 const coreapi_node *coreapi__oas_security(const coreapi_node *root, const coreapi_node *op,
                                           const char *method, const char *path,
                                           coreapi_error *err) {
-  const coreapi_node *security = coreapi_map_get(op, "security", 8);
+  const coreapi_node *security = coreapi__oas_get(op, "security", 8);
   if (security == NULL)
-    security = coreapi_map_get(root, "security", 8);
+    security = coreapi__oas_get(root, "security", 8);
   if (security != NULL && !coreapi__security_valid(security)) {
     coreapi_error_set(err, COREAPI_ERR_PARSE,
                       "OpenAPI: the \"security\" of %s \"%.100s\" must be an array of objects "

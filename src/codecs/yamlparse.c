@@ -311,11 +311,17 @@ struct record {
 
 #define CMP(x, y) (((x) > (y)) - ((x) < (y)))
 
-/* By key (as map.c orders keys), then priority, then place. */
+/* By key (as map.c orders keys: bytes as memcmp compares them, compared
+ * here in line, the keys being short), then priority, then place. */
 static int record_cmp(const record *a, const record *b) {
-  int c = memcmp(a->key, b->key, a->len < b->len ? a->len : b->len);
-  c = c != 0 ? c : a->len != b->len ? CMP(a->len, b->len) : CMP(a->prio, b->prio);
-  return c != 0 ? c : CMP(a->index, b->index);
+  size_t n = a->len < b->len ? a->len : b->len, i = 0;
+  const unsigned char *x = (const unsigned char *)a->key, *y = (const unsigned char *)b->key;
+  while (i < n && x[i] == y[i])
+    i++;
+  if (i < n)
+    return CMP(x[i], y[i]);
+  return a->len != b->len ? CMP(a->len, b->len)
+         : a->prio != b->prio ? CMP(a->prio, b->prio) : CMP(a->index, b->index);
 }
 
 static int by_key(const void *pa, const void *pb) {
