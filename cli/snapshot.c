@@ -436,9 +436,12 @@ static int step_matches(const char **p, const char *end, const char *arg) {
     s += 2;
     if (arg[0] == '0' && arg[1] != '\0')
       match = 0;
-    for (; s < end && *s != ' '; s++, arg++)
-      if (*arg != *s)
+    for (; s < end && *s != ' '; s++) {
+      if (*arg == '\0' || *arg != *s)
         match = 0;
+      else
+        arg++; /* never past its NUL */
+    }
     match = match && *arg == '\0';
   } else {
     while (s < end && *s != ' ') {
