@@ -214,10 +214,12 @@ int cli_state_lock(const cli_options *opts, int exclusive);
 /* Give back one cli_state_lock; the last lets the lock go. Without a lock
  * held, nothing. */
 void cli_state_unlock(void);
-/* Refuse a file that group or others can access (missing is fine): CLI_OK,
- * or CLI_OTHER with the chmod that fixes it said. cli_state_load_json does
- * this for credentials.json, headers.json and cookies.txt. */
-int cli_state_check_private(const char *path);
+/* Refuse a file whose mode has any of the bits forbidden (missing is fine):
+ * CLI_OK, or CLI_OTHER with the chmod that fixes it said. 077 for files that
+ * hold secrets ("is accessible by others"; cli_state_load_json does this for
+ * credentials.json, headers.json and cookies.txt), 022 for one that holds
+ * none but decides where they go ("can be written by others": settings.json). */
+int cli_state_check_mode(const char *path, unsigned forbidden);
 /* A state file could not be saved after the command's work was done (the
  * cookie jar): the tool exits CLI_OTHER even if the command succeeded. */
 void cli_state_set_failed(void);

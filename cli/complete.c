@@ -85,8 +85,8 @@ static cli_snapshot *snapshot(const cli_options *opts) {
   cli_snapshot *s = cli_document_snapshot(opts);
   if (s == NULL) {
     int code;
-    coreapi_node *doc = cli_document_load(opts, &code);
-    if (doc != NULL)
+    coreapi_node *doc = cli_document_load(opts, &code); /* writes one when it can */
+    if (doc != NULL && (s = cli_document_snapshot(opts)) == NULL)
       s = cli_snapshot_of(doc);
     coreapi_node_free(doc);
   }

@@ -37,10 +37,10 @@ static int load_holds;
 /* The credentials file, checked: NULL with *code set on failure. */
 static coreapi_node *load_checked(const cli_options *opts, int *code) {
   char *path = cli_state_path(opts, CREDENTIALS_FILE);
-  *code = cli_state_check_private(path);
+  *code = cli_state_check_mode(path, 077);
   if (*code == CLI_OK) {
     char *jar = cli_state_path(opts, "cookies.txt");
-    *code = cli_state_check_private(jar);
+    *code = cli_state_check_mode(jar, 077);
     free(jar);
   }
   free(path);

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "settings.h"
 
@@ -122,24 +121,10 @@ static int entry(const cli_options *opts, coreapi_client *client, const char *pa
 
 /* The file's text (NULL: none, or *code set). Refused when others can write it. */
 static char *read_settings(const char *path, size_t *len, int *code) {
-  struct stat st;
   char *data;
-  *code = CLI_OK;
-  if (stat(path, &st) != 0) {
-    if (errno != ENOENT) {
-      cli_error("cannot read %s: %s", path, strerror(errno));
-      *code = CLI_OTHER;
-    }
+  if ((*code = cli_state_check_mode(path, 022)) != CLI_OK) /* missing is fine */
     return NULL;
-  }
-  if ((st.st_mode & 022) != 0) {
-    cli_error("%s can be written by others (mode %04o); refusing to use it. "
-              "Fix it with: chmod 600 %s",
-              path, (unsigned)(st.st_mode & 07777), path);
-    *code = CLI_OTHER;
-    return NULL;
-  }
-  if ((data = cli_read_file(path, len)) == NULL) {
+  if ((data = cli_read_file(path, len)) == NULL && errno != ENOENT) {
     cli_error("cannot read %s: %s", path, strerror(errno));
     *code = CLI_OTHER;
   }

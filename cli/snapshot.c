@@ -533,8 +533,7 @@ void cli_snapshot_each(const cli_snapshot *s, char **path, size_t n, cli_snapsho
 
 /* --- writing ------------------------------------------------------------------- */
 
-/* Is a the same file as b (as the snapshot's source line compares them)? */
-static int same_file(const struct stat *a, const struct stat *b) {
+int cli_snapshot_same_file(const struct stat *a, const struct stat *b) {
   return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
          a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
@@ -547,7 +546,7 @@ int cli_snapshot_save(const char *doc_path, const char *path, const coreapi_node
   char *data = NULL;
   int rc = -1;
   /* The caller holds the lock: document.json is the one just written. */
-  if (stat(doc_path, &st) == 0 && (expected == NULL || same_file(&st, expected)) &&
+  if (stat(doc_path, &st) == 0 && (expected == NULL || cli_snapshot_same_file(&st, expected)) &&
       (data = build(doc, &st, &len)) != NULL &&
       coreapi_file_write_atomic(path, data, len, 0600, &err) == COREAPI_OK)
     rc = 0;

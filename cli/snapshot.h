@@ -39,6 +39,10 @@ typedef void (*cli_snapshot_step_fn)(void *userdata, const char *step, size_t le
 void cli_snapshot_each(const cli_snapshot *s, char **path, size_t n, cli_snapshot_step_fn fn,
                        void *userdata);
 
+/* Is a the same file as b, as the snapshot's source line compares them
+ * (device, inode, size, modification time to the nanosecond)? */
+int cli_snapshot_same_file(const struct stat *a, const struct stat *b);
+
 /* Write the snapshot of doc at path for the file at doc_path, which holds
  * doc (the caller holds the state lock); when expected is not NULL, only if
  * that file is still the one it describes. 0, or -1 (then, without expected,

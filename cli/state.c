@@ -192,7 +192,7 @@ int cli_state_exit_code(int code) {
   return code == CLI_OK && state_failed ? CLI_OTHER : code;
 }
 
-int cli_state_check_private(const char *path) {
+int cli_state_check_mode(const char *path, unsigned forbidden) {
   struct stat st;
   if (stat(path, &st) != 0) {
     if (errno == ENOENT)
@@ -200,10 +200,10 @@ int cli_state_check_private(const char *path) {
     cli_error("cannot read %s: %s", path, strerror(errno));
     return CLI_OTHER;
   }
-  if ((st.st_mode & 077) != 0) {
-    cli_error("%s is accessible by others (mode %04o); refusing to use it. "
-              "Fix it with: chmod 600 %s",
-              path, (unsigned)(st.st_mode & 07777), path);
+  if ((st.st_mode & forbidden) != 0) {
+    cli_error("%s %s by others (mode %04o); refusing to use it. Fix it with: chmod 600 %s",
+              path, (forbidden & 044) ? "is accessible" : "can be written",
+              (unsigned)(st.st_mode & 07777), path);
     return CLI_OTHER;
   }
   return CLI_OK;
@@ -382,7 +382,7 @@ coreapi_node *cli_state_load_json(const cli_options *opts, const char *name) {
   coreapi_error err;
   coreapi_node *node;
   char *data;
-  if (holds_secrets(name) && cli_state_check_private(path) != CLI_OK) {
+  if (holds_secrets(name) && cli_state_check_mode(path, 077) != CLI_OK) {
     free(path);
     return NULL;
   }
@@ -555,9 +555,8 @@ coreapi_node *cli_document_load(const cli_options *opts, int *code) {
     }
   }
   /* The same file before and after the read: the bytes decoded are its. */
-  if (doc != NULL && stable && stat(path, &after) == 0 && after.st_ino == before.st_ino &&
-      after.st_dev == before.st_dev && after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
-      after.st_mtim.tv_nsec == before.st_mtim.tv_nsec && (size_t)after.st_size == len)
+  if (doc != NULL && stable && stat(path, &after) == 0 && cli_snapshot_same_file(&after, &before) &&
+      (size_t)after.st_size == len)
     snapshot_if_missing(opts, path, doc, &after);
   free(data);
   free(path);
