@@ -17,7 +17,8 @@ Runs the real binary (argv[1]) on documents written to files and loaded with
   credential domains, header names, the line's --config-dir and
   $COREAPI_CONFIG_DIR; no config directory is created;
 - `completion bash|zsh|fish` prints scripts; the bash one completes in a real
-  bash (and zsh/fish when installed); an unknown shell is exit 2;
+  bash (the zsh and fish scripts are only printed: neither shell is a
+  dependency); an unknown shell is exit 2;
 - speed: with a 5 MB schema (bench/decode's shape: 4000 resources, 12000
   links) as the current document, a completion and a describe take well
   under 100 ms (the median of 7; skipped under sanitizers, which slow every
