@@ -3,7 +3,8 @@
  * authentication to every hop.
  *
  * A client owns one libcurl easy handle and reuses it, so connections are kept
- * alive across requests. It follows redirects itself (libcurl's own following
+ * alive across requests (many requests at once: coreapi/batch.h, under the
+ * same rules). It follows redirects itself (libcurl's own following
  * is off) so that authentication is decided afresh for every hop:
  *
  *   - 301, 302: POST becomes GET without a body; 303: every method but HEAD

@@ -11,6 +11,7 @@
 #include "response.h"
 #include "auth.h"
 #include "client.h"
+#include "batch.h"
 #include "oauth2.h"
 #include "document.h"
 #include "file.h"

@@ -21,12 +21,12 @@
 /* Fail the transfer with ERR_TOO_LARGE: the body is over limit bytes, the
  * limit for streamed bodies (max_filesize) or for bodies kept in memory
  * (max_body). */
-static void too_large(coreapi_client *c, uint64_t limit, int streamed) {
-  coreapi_error_set(&c->sink_error, COREAPI_ERR_TOO_LARGE,
+static void too_large(coreapi__easy *e, uint64_t limit, int streamed) {
+  coreapi_error_set(&e->sink_error, COREAPI_ERR_TOO_LARGE,
                     "the response body is larger than %llu bytes, the client's limit for %s: %s",
                     (unsigned long long)limit,
                     streamed ? "streamed bodies" : "bodies kept in memory",
-                    c->current_req->url.url);
+                    e->current_req->url.url);
 }
 
 /* A body over its limit that Content-Length announces fails at once, before
@@ -35,106 +35,106 @@ static void too_large(coreapi_client *c, uint64_t limit, int streamed) {
  * and decodes no content coding, so it counts the bytes on_body would get.
  * Responses without a body (to HEAD, 204, 304) are not looked at. Returns
  * 0, or -1 to stop. */
-static int announced_too_large(coreapi_client *c, long status, int streamed) {
-  uint64_t limit = streamed ? (uint64_t)c->max_filesize : (uint64_t)c->max_body;
+static int announced_too_large(coreapi__easy *e, long status, int streamed) {
+  uint64_t limit = streamed ? (uint64_t)e->client->max_filesize : (uint64_t)e->client->max_body;
   curl_off_t len = -1;
   if (limit == 0 || status == 204 || status == 304 ||
-      strcmp(c->current_req->method, "HEAD") == 0 ||
-      curl_easy_getinfo(c->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len) != CURLE_OK ||
+      strcmp(e->current_req->method, "HEAD") == 0 ||
+      curl_easy_getinfo(e->curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &len) != CURLE_OK ||
       len < 0 || (uint64_t)len <= limit)
     return 0;
-  too_large(c, limit, streamed);
+  too_large(e, limit, streamed);
   return -1;
 }
 
 /* The final response's header is complete (status): check the announced
  * length and begin the sink when the body goes there. 0, or -1 to stop. */
-static int begin_final(coreapi_client *c, long status) {
-  coreapi_response *r = c->current;
+static int begin_final(coreapi__easy *e, long status) {
+  coreapi_response *r = e->current;
   int to_sink;
-  to_sink = c->sink != NULL &&
+  to_sink = e->sink != NULL &&
             !coreapi__redirect_followed(status, coreapi__headers_get(&r->headers, "Location"),
-                                        c->max_redirects);
-  if (announced_too_large(c, status, to_sink))
+                                        e->client->max_redirects);
+  if (announced_too_large(e, status, to_sink))
     return -1;
   if (!to_sink)
     return 0;
   r->status = status;
-  if (r->url == NULL && (r->url = coreapi__strdup(c->current_req->url.url)) == NULL) {
-    c->header_error = 1;
+  if (r->url == NULL && (r->url = coreapi__strdup(e->current_req->url.url)) == NULL) {
+    e->header_error = 1;
     return -1;
   }
   if (coreapi__response_parse_cookies(r) != 0) {
-    c->header_error = 1;
+    e->header_error = 1;
     return -1;
   }
-  if (c->sink->begin(c->sink_data, r, &c->sink_error) != COREAPI_OK) {
-    if (c->sink_error.code == COREAPI_OK)
-      coreapi_error_set(&c->sink_error, COREAPI_ERR_IO, "the body sink refused the response");
+  if (e->sink->begin(e->sink_data, r, &e->sink_error) != COREAPI_OK) {
+    if (e->sink_error.code == COREAPI_OK)
+      coreapi_error_set(&e->sink_error, COREAPI_ERR_IO, "the body sink refused the response");
     return -1;
   }
-  c->streamed = 0;
-  c->streaming = 1;
+  e->streamed = 0;
+  e->streaming = 1;
   return 0;
 }
 
 /* A 401 that headers_done held back turned out final: begin it now. */
-static int challenge_final(coreapi_client *c) {
+static int challenge_final(coreapi__easy *e) {
   long status = 0;
-  c->challenge_pending = 0;
-  curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
-  return begin_final(c, status);
+  e->challenge_pending = 0;
+  curl_easy_getinfo(e->curl, CURLINFO_RESPONSE_CODE, &status);
+  return begin_final(e, status);
 }
 
 /* The end of a header block: a final response's body goes to the sink, if
  * there is one. A response is final unless it is an interim 1xx, or a
  * redirect this client is going to follow, or a 401 that libcurl may yet
  * answer itself. Returns 0, or -1 to stop. */
-static int headers_done(coreapi_client *c) {
+static int headers_done(coreapi__easy *e) {
   long status = 0;
-  if (c->streaming)
+  if (e->streaming)
     return 0; /* trailers after a streamed body */
-  curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(e->curl, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200)
     return 0;
-  if (status == 401 && c->current_req->http_auth != 0) {
+  if (status == 401 && e->current_req->http_auth != 0) {
     /* libcurl may answer this challenge and send the request again in
      * this transfer (the body of this 401 is then never handed over):
      * the 401 is final only if a body byte of it or the end comes. */
-    c->challenge_pending = 1;
+    e->challenge_pending = 1;
     return 0;
   }
-  return begin_final(c, status);
+  return begin_final(e, status);
 }
 
 /* The body as libcurl hands it over: transfer codings removed, content
  * codings kept (see client.h), so both limits count the bytes that are
  * written or kept, never the smaller number that crossed the wire. */
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
-  coreapi_client *c = userp;
+  coreapi__easy *e = userp;
   size_t n = size * nmemb;
-  if (c->challenge_pending && challenge_final(c) != 0)
+  if (e->challenge_pending && challenge_final(e) != 0)
     return 0;
-  if (c->streaming) {
-    /* c->streamed never exceeds the limit, so the subtraction holds. */
-    if (c->max_filesize > 0 && (uint64_t)n > (uint64_t)c->max_filesize - c->streamed) {
-      too_large(c, (uint64_t)c->max_filesize, 1);
+  if (e->streaming) {
+    /* e->streamed never exceeds the limit, so the subtraction holds. */
+    if (e->client->max_filesize > 0 && (uint64_t)n > (uint64_t)e->client->max_filesize - e->streamed) {
+      too_large(e, (uint64_t)e->client->max_filesize, 1);
       return 0;
     }
-    c->streamed += n;
-    if (c->sink->write(c->sink_data, data, n, &c->sink_error) != COREAPI_OK) {
-      if (c->sink_error.code == COREAPI_OK)
-        coreapi_error_set(&c->sink_error, COREAPI_ERR_IO, "the body sink refused the data");
+    e->streamed += n;
+    if (e->sink->write(e->sink_data, data, n, &e->sink_error) != COREAPI_OK) {
+      if (e->sink_error.code == COREAPI_OK)
+        coreapi_error_set(&e->sink_error, COREAPI_ERR_IO, "the body sink refused the data");
       return 0;
     }
     return n;
   }
-  if (c->max_body > 0 && (n > c->max_body || c->current->body.len > c->max_body - n)) {
-    too_large(c, c->max_body, 0);
+  if (e->client->max_body > 0 && (n > e->client->max_body || e->current->body.len > e->client->max_body - n)) {
+    too_large(e, e->client->max_body, 0);
     return 0;
   }
-  if (coreapi__buf_append(&c->current->body, data, n) != 0) {
-    c->header_error = 1;
+  if (coreapi__buf_append(&e->current->body, data, n) != 0) {
+    e->header_error = 1;
     return 0;
   }
   return n;
@@ -142,30 +142,30 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *userp) {
 
 /* One header line of the response. */
 static size_t on_header(char *data, size_t size, size_t nmemb, void *userp) {
-  coreapi_client *c = userp;
-  coreapi_response *r = c->current;
+  coreapi__easy *e = userp;
+  coreapi_response *r = e->current;
   size_t n = size * nmemb;
   coreapi__header_line line;
   switch (coreapi__parse_header_line(data, n, &line)) {
     case COREAPI__LINE_END:
-      return headers_done(c) == 0 ? n : 0;
+      return headers_done(e) == 0 ? n : 0;
     case COREAPI__LINE_STATUS:
-      c->challenge_pending = 0; /* libcurl answered the 401: a new response */
+      e->challenge_pending = 0; /* libcurl answered the 401: a new response */
       coreapi__headers_free(&r->headers);
       coreapi__headers_free(&r->cookies);
       free(r->reason);
       r->reason = coreapi__strndup(line.value, line.value_len);
       if (r->reason == NULL)
-        c->header_error = 1;
+        e->header_error = 1;
       break;
     case COREAPI__LINE_FIELD:
       if (coreapi__headers_add(&r->headers, line.name, line.name_len, line.value,
                                line.value_len) != 0)
-        c->header_error = 1;
+        e->header_error = 1;
       break;
     case COREAPI__LINE_FOLD:
       if (coreapi__headers_extend_last(&r->headers, line.value, line.value_len) != 0)
-        c->header_error = 1;
+        e->header_error = 1;
       break;
     case COREAPI__LINE_BAD:
       break;
@@ -175,34 +175,49 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp) {
 
 static int on_progress(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                        curl_off_t ulnow) {
-  coreapi_client *c = userp;
-  if (c->progress == NULL)
-    return 0;
-  if (c->progress(c->progress_data, dltotal, dlnow, ultotal, ulnow) != 0) {
-    c->progress_aborted = 1;
+  coreapi__easy *e = userp;
+  const coreapi_client *c = e->client;
+  int stop;
+  if (e->progress != NULL)
+    stop = e->progress(e->progress_ctx, dltotal, dlnow, ultotal, ulnow);
+  else
+    stop = c->progress != NULL && c->progress(c->progress_data, dltotal, dlnow, ultotal, ulnow);
+  if (stop) {
+    e->progress_aborted = 1;
     return 1;
   }
   return 0;
 }
 
-coreapi_code coreapi__backend_init(coreapi_client *c, coreapi_error *err) {
+coreapi_code coreapi__backend_init(coreapi__easy *e, coreapi_error *err) {
+  const coreapi_client *c = e->client;
   /* Options that never change. Redirects are ours; libcurl never follows.
    * Only http and https, never credentials from .netrc or the URL. */
-  if (curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, c->curl_error) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, c) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_HEADERDATA, c) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, on_progress) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_DEBUGFUNCTION, coreapi__debug_curl) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_DEBUGDATA, c) != CURLE_OK)
+  if (curl_easy_setopt(e->curl, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_NETRC, (long)CURL_NETRC_IGNORED) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_ERRORBUFFER, e->curl_error) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_WRITEDATA, e) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_HEADERFUNCTION, on_header) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_HEADERDATA, e) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_XFERINFOFUNCTION, on_progress) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_XFERINFODATA, e) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_DEBUGFUNCTION, coreapi__debug_curl) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_DEBUGDATA, e) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_PRIVATE, e) != CURLE_OK ||
+      /* In a batch, a request to an origin that a connection is being
+       * made to waits for it, to be multiplexed there if it is HTTP/2. */
+      (e->in_multi && curl_easy_setopt(e->curl, CURLOPT_PIPEWAIT, 1L) != CURLE_OK))
     return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "libcurl lacks a required feature");
+  /* The client's settings that go on every handle. */
+  if ((c->resolve != NULL && curl_easy_setopt(e->curl, CURLOPT_RESOLVE, c->resolve) != CURLE_OK) ||
+      curl_easy_setopt(e->curl, CURLOPT_NOPROGRESS, e->progress_on ? 0L : 1L) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_VERBOSE, c->debug ? 1L : 0L) != CURLE_OK)
+    return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "libcurl refused the client's settings");
+  e->options_epoch = 0; /* the transport options are to be set */
   return COREAPI_OK;
 }
 
@@ -230,11 +245,11 @@ static int reading_header(CURL *curl) {
 
 /* The error of a failed transfer: the code from curl_error.c's table, the
  * message "URL: libcurl's detail" (out of memory: the plain message). */
-static coreapi_code map_curl_error(coreapi_client *c, CURLcode cc, const char *url,
+static coreapi_code map_curl_error(coreapi__easy *e, CURLcode cc, const char *url,
                                    coreapi_error *err) {
   const char *detail;
   coreapi_code code =
-      coreapi__curl_code_map(cc, c->curl_error, reading_header(c->curl), &detail);
+      coreapi__curl_code_map(cc, e->curl_error, reading_header(e->curl), &detail);
   if (code == COREAPI_ERR_OUT_OF_MEMORY)
     return COREAPI__OOM(err);
   return coreapi_error_set(err, code, "%s: %s", url, detail);
@@ -315,14 +330,14 @@ static const char *own_cookies(const coreapi_request *req, char **joined, int *o
 
 /* Per-transfer options: the URL, headers and own cookies, and the hop's
  * transport settings t (tls_handle.c). */
-static void set_transfer_options(coreapi_client *c, CURLU *url, const char *cookies,
+static void set_transfer_options(coreapi__easy *e, CURLU *url, const char *cookies,
                                  struct curl_slist *headers, const coreapi__transport *t) {
-  curl_easy_setopt(c->curl, CURLOPT_CURLU, url);
-  curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(e->curl, CURLOPT_CURLU, url);
+  curl_easy_setopt(e->curl, CURLOPT_HTTPHEADER, headers);
   /* Cookies of the request's own go in the Cookie header libcurl writes,
    * beside the jar's (one Cookie header); they are never stored in the jar. */
-  curl_easy_setopt(c->curl, CURLOPT_COOKIE, cookies);
-  coreapi__transport_set(c, t);
+  curl_easy_setopt(e->curl, CURLOPT_COOKIE, cookies);
+  coreapi__transport_set(e, t);
 }
 
 /* --- HTTP authentication that libcurl carries out (Digest, NTLM) -------- */
@@ -337,7 +352,7 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n) {
   return h;
 }
 
-/* c->challenge_owner while the handle lacks options after a failed reset. */
+/* e->challenge_owner while the handle lacks options after a failed reset. */
 #define HANDLE_UNSET UINT64_MAX
 
 /* Whose credentials a hop hands libcurl: scheme, origin, user, password
@@ -359,33 +374,27 @@ static uint64_t challenge_owner(const coreapi_request *req) {
  * challenge for a sign of a wrong password and give up with the 401.
  * curl_easy_reset is the only way, so the handle is given again every
  * option set on it (see client_impl.h). */
-static coreapi_code forget_challenges(coreapi_client *c, coreapi_error *err) {
+static coreapi_code forget_challenges(coreapi__easy *e, coreapi_error *err) {
   coreapi_code rc;
-  c->challenge_owner = HANDLE_UNSET; /* until every option is back */
-  curl_easy_reset(c->curl);
-  c->options_changed = 1;
-  rc = coreapi__backend_init(c, err);
+  e->challenge_owner = HANDLE_UNSET; /* until every option is back */
+  curl_easy_reset(e->curl);
+  rc = coreapi__backend_init(e, err);
   if (rc != COREAPI_OK)
     return rc;
-  if ((c->resolve != NULL && curl_easy_setopt(c->curl, CURLOPT_RESOLVE, c->resolve) != CURLE_OK) ||
-      curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, c->progress ? 0L : 1L) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_VERBOSE, c->debug ? 1L : 0L) != CURLE_OK)
-    return coreapi_error_set(err, COREAPI_ERR_INTERNAL,
-                             "libcurl refused the client's settings after a reset");
-  c->challenge_owner = 0;
+  e->challenge_owner = 0;
   return COREAPI_OK;
 }
 
 /* A new handle, with every option, when the TLS settings changed since the
  * connections of this one were made (tls_handle.c says why). */
-static coreapi_code refresh_handle(coreapi_client *c, coreapi_error *err) {
+static coreapi_code refresh_handle(coreapi__easy *e, coreapi_error *err) {
   int replaced;
-  coreapi_code rc = coreapi__handle_replace(c, &replaced, err);
+  coreapi_code rc = coreapi__handle_replace(e, &replaced, err);
   if (rc != COREAPI_OK || !replaced)
     return rc;
-  if ((rc = coreapi__backend_init(c, err)) != COREAPI_OK)
+  if ((rc = coreapi__backend_init(e, err)) != COREAPI_OK)
     return rc;
-  return coreapi__handle_finish(c, err);
+  return coreapi__handle_finish(e, err);
 }
 
 /* No credentials on the handle: libcurl sends no Authorization of its own. */
@@ -400,40 +409,40 @@ static void clear_challenge_auth(CURL *curl) {
  * answer the challenge with (that scheme alone: never Basic, which would
  * send the password as it is), after a reset unless libcurl's state is
  * that of the same credentials at the same origin; none otherwise. */
-static coreapi_code set_challenge_auth(coreapi_client *c, const coreapi_request *req,
+static coreapi_code set_challenge_auth(coreapi__easy *e, const coreapi_request *req,
                                        coreapi_error *err) {
   int ntlm = req->http_auth == COREAPI__HTTP_AUTH_NTLM;
   uint64_t owner;
   coreapi_code rc;
-  if (c->challenge_owner == HANDLE_UNSET && (rc = forget_challenges(c, err)) != COREAPI_OK)
+  if (e->challenge_owner == HANDLE_UNSET && (rc = forget_challenges(e, err)) != COREAPI_OK)
     return rc;
   if (req->http_auth == 0 || req->http_user == NULL || req->http_password == NULL) {
-    c->challenge_owner = 0;
-    clear_challenge_auth(c->curl);
+    e->challenge_owner = 0;
+    clear_challenge_auth(e->curl);
     return COREAPI_OK;
   }
   owner = challenge_owner(req);
-  if (owner != c->challenge_owner && (rc = forget_challenges(c, err)) != COREAPI_OK)
+  if (owner != e->challenge_owner && (rc = forget_challenges(e, err)) != COREAPI_OK)
     return rc;
-  c->challenge_owner = owner;
-  if (curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH, ntlm ? CURLAUTH_NTLM : CURLAUTH_DIGEST) !=
+  e->challenge_owner = owner;
+  if (curl_easy_setopt(e->curl, CURLOPT_HTTPAUTH, ntlm ? CURLAUTH_NTLM : CURLAUTH_DIGEST) !=
       CURLE_OK)
     return coreapi_error_set(err, COREAPI_ERR_INTERNAL,
                              "%s: this libcurl was built without %s authentication",
                              req->url.url, ntlm ? "NTLM" : "Digest");
-  if (curl_easy_setopt(c->curl, CURLOPT_USERNAME, req->http_user) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_PASSWORD, req->http_password) != CURLE_OK) {
-    clear_challenge_auth(c->curl);
+  if (curl_easy_setopt(e->curl, CURLOPT_USERNAME, req->http_user) != CURLE_OK ||
+      curl_easy_setopt(e->curl, CURLOPT_PASSWORD, req->http_password) != CURLE_OK) {
+    clear_challenge_auth(e->curl);
     return COREAPI__OOM(err);
   }
   return COREAPI_OK;
 }
 
 /* The response's status, reason, URL and cookies once the transfer is done. */
-static coreapi_code finish_response(coreapi_client *c, const coreapi_request *req,
+static coreapi_code finish_response(coreapi__easy *e, const coreapi_request *req,
                                     coreapi_response *resp, coreapi_error *err) {
   long status = 0;
-  curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_getinfo(e->curl, CURLINFO_RESPONSE_CODE, &status);
   resp->status = status;
   if (resp->reason == NULL || resp->reason[0] == '\0') {
     free(resp->reason);
@@ -444,119 +453,138 @@ static coreapi_code finish_response(coreapi_client *c, const coreapi_request *re
   coreapi__headers_free(&resp->cookies); /* parsed afresh from the final block */
   if (resp->reason == NULL || resp->url == NULL || coreapi__response_parse_cookies(resp) != 0)
     return COREAPI__OOM(err);
-  if (c->debug != NULL) {
+  if (e->client->debug != NULL) {
     curl_off_t up = 0, down = 0;
     char line[96];
     int n;
-    curl_easy_getinfo(c->curl, CURLINFO_SIZE_UPLOAD_T, &up);
-    curl_easy_getinfo(c->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
+    curl_easy_getinfo(e->curl, CURLINFO_SIZE_UPLOAD_T, &up);
+    curl_easy_getinfo(e->curl, CURLINFO_SIZE_DOWNLOAD_T, &down);
     n = snprintf(line, sizeof(line), "body: %ld bytes sent, %ld bytes received", (long)up,
                  (long)down);
-    c->debug(c->debug_data, COREAPI_DEBUG_BODY_SIZE, line, (size_t)n);
+    e->client->debug(e->client->debug_data, COREAPI_DEBUG_BODY_SIZE, line, (size_t)n);
   }
   return COREAPI_OK;
 }
 
 /* Why the transfer failed, if it did. */
-static coreapi_code transfer_result(coreapi_client *c, CURLcode cc, const coreapi_request *req,
+static coreapi_code transfer_result(coreapi__easy *e, CURLcode cc, const coreapi_request *req,
                                     coreapi_error *err) {
-  if (c->header_error)
+  if (e->header_error)
     return COREAPI__OOM(err);
-  if (c->progress_aborted)
+  if (e->progress_aborted)
     return coreapi_error_set(err, COREAPI_ERR_ABORTED, "%s: aborted by the progress callback",
                              req->url.url);
-  if (c->sink_error.code != COREAPI_OK)
-    return coreapi_error_set(err, c->sink_error.code, "%s", c->sink_error.text);
+  if (e->sink_error.code != COREAPI_OK)
+    return coreapi_error_set(err, e->sink_error.code, "%s", e->sink_error.text);
   if (cc != CURLE_OK)
-    return map_curl_error(c, cc, req->url.url, err);
+    return map_curl_error(e, cc, req->url.url, err);
   return COREAPI_OK;
 }
 
-/* The transfer itself, with every option set: the response goes into
- * resp. Leaves no per-transfer pointer, and no credentials, on the handle. */
-static coreapi_code run_transfer(coreapi_client *c, const coreapi_request *req,
-                                 coreapi_response *resp, coreapi_error *err) {
-  CURLcode cc;
-  c->current = resp;
-  c->current_req = req;
-  c->header_error = 0;
-  c->progress_aborted = 0;
-  c->streaming = 0;
-  c->challenge_pending = 0;
-  coreapi_error_clear(&c->sink_error);
-  c->curl_error[0] = '\0';
-  cc = curl_easy_perform(c->curl);
-  if (cc == CURLE_OK && c->challenge_pending)
-    (void)challenge_final(c); /* a final 401 without a body; failures noted in c */
-  c->current = NULL;
-  c->current_req = NULL;
-  c->streaming = 0;
-  c->challenge_pending = 0;
-  curl_easy_setopt(c->curl, CURLOPT_CURLU, NULL); /* freed with req */
-  curl_easy_setopt(c->curl, CURLOPT_COOKIE, NULL);
-  curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, NULL);
-  curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, NULL);
-  curl_easy_setopt(c->curl, CURLOPT_MIMEPOST, NULL);
-  return transfer_result(c, cc, req, err);
+/* Release what the transfer held: nothing of it stays on the handle (no
+ * pointer into the request, no credentials: the next transfer on this
+ * handle, to whatever host, starts without them). */
+static void release_transfer(coreapi__easy *e) {
+  e->current_req = NULL;
+  e->streaming = 0;
+  e->challenge_pending = 0;
+  curl_easy_setopt(e->curl, CURLOPT_CURLU, NULL); /* freed with req */
+  curl_easy_setopt(e->curl, CURLOPT_COOKIE, NULL);
+  curl_easy_setopt(e->curl, CURLOPT_HTTPHEADER, NULL);
+  curl_easy_setopt(e->curl, CURLOPT_POSTFIELDS, NULL);
+  curl_easy_setopt(e->curl, CURLOPT_MIMEPOST, NULL);
+  clear_challenge_auth(e->curl);
+  curl_mime_free(e->mime);
+  e->mime = NULL;
+  coreapi__upload_close(&e->up);
+  coreapi__header_list_free(e->headers);
+  e->headers = NULL;
+  curl_url_cleanup(e->keyed);
+  e->keyed = NULL;
+  coreapi__free_secret(e->joined);
+  e->joined = NULL;
 }
 
-coreapi_code coreapi__backend_perform(coreapi_client *c, const coreapi_request *req,
-                                      int cookies, const coreapi__transport *t,
-                                      coreapi_response **out, coreapi_error *err) {
-  struct curl_slist *headers = coreapi__header_list_new(req);
-  coreapi_response *resp = coreapi__response_new();
-  coreapi_code rc;
-  curl_mime *mime = NULL;
-  coreapi__upload up = {NULL, NULL};
-  CURLU *url = NULL, *keyed = NULL;
-  char *joined = NULL;
+/* Every option of req's transfer (see coreapi__backend_begin). */
+static coreapi_code set_transfer(coreapi__easy *e, const coreapi_request *req, int cookies,
+                                 const coreapi__transport *t, coreapi_error *err) {
+  CURLU *url = NULL;
   const char *own = NULL;
   int oom = 0;
-
-  *out = NULL;
-  if (req->url.handle == NULL) {
-    coreapi__header_list_free(headers);
-    coreapi_response_free(resp);
-    return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "a request without a parsed URL");
-  }
-  if (headers == NULL || resp == NULL) {
-    coreapi__header_list_free(headers);
-    coreapi_response_free(resp);
-    return COREAPI__OOM(err);
-  }
   /* First: a new handle when the TLS settings changed, then one reset when
    * libcurl must forget a challenge. */
-  rc = refresh_handle(c, err);
+  coreapi_code rc = refresh_handle(e, err);
   if (rc == COREAPI_OK)
-    rc = set_challenge_auth(c, req, err);
-  coreapi__client_use_jar(c, cookies);
+    rc = set_challenge_auth(e, req, err);
+  coreapi__easy_use_jar(e, cookies);
   if (rc == COREAPI_OK)
-    rc = set_method(c->curl, req, &mime, &up, err);
-  if (rc == COREAPI_OK && (url = wire_url(req, &keyed)) == NULL)
+    rc = set_method(e->curl, req, &e->mime, &e->up, err);
+  if (rc == COREAPI_OK && (url = wire_url(req, &e->keyed)) == NULL)
     rc = COREAPI__OOM(err);
   if (rc == COREAPI_OK) {
-    own = own_cookies(req, &joined, &oom);
+    own = own_cookies(req, &e->joined, &oom);
     if (oom)
       rc = COREAPI__OOM(err);
   }
-  if (rc == COREAPI_OK) {
-    set_transfer_options(c, url, own, headers, t);
-    rc = run_transfer(c, req, resp, err);
-  }
-  /* The credentials were for this hop's transfer only: the next one on
-   * this handle, to whatever host, starts without them. */
-  clear_challenge_auth(c->curl);
-  curl_mime_free(mime);
-  coreapi__upload_close(&up);
-  coreapi__header_list_free(headers);
-  curl_url_cleanup(keyed);
-  coreapi__free_secret(joined);
   if (rc == COREAPI_OK)
-    rc = finish_response(c, req, resp, err);
+    set_transfer_options(e, url, own, e->headers, t);
+  return rc;
+}
+
+coreapi_code coreapi__backend_begin(coreapi__easy *e, const coreapi_request *req, int cookies,
+                                    const coreapi__transport *t, coreapi_error *err) {
+  coreapi_code rc;
+  if (req->url.handle == NULL)
+    return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "a request without a parsed URL");
+  e->headers = coreapi__header_list_new(req);
+  e->current = coreapi__response_new();
+  e->current_req = req;
+  if (e->headers == NULL || e->current == NULL)
+    rc = COREAPI__OOM(err);
+  else
+    rc = set_transfer(e, req, cookies, t, err);
+  if (rc != COREAPI_OK) {
+    release_transfer(e);
+    coreapi_response_free(e->current);
+    e->current = NULL;
+    return rc;
+  }
+  e->header_error = 0;
+  e->progress_aborted = 0;
+  e->streaming = 0;
+  e->challenge_pending = 0;
+  coreapi_error_clear(&e->sink_error);
+  e->curl_error[0] = '\0';
+  return COREAPI_OK;
+}
+
+coreapi_code coreapi__backend_end(coreapi__easy *e, CURLcode cc, coreapi_response **out,
+                                  coreapi_error *err) {
+  const coreapi_request *req = e->current_req;
+  coreapi_response *resp = e->current;
+  coreapi_code rc;
+  *out = NULL;
+  if (cc == CURLE_OK && e->challenge_pending)
+    (void)challenge_final(e); /* a final 401 without a body; failures noted in e */
+  rc = transfer_result(e, cc, req, err);
+  if (rc == COREAPI_OK)
+    rc = finish_response(e, req, resp, err);
+  release_transfer(e);
+  e->current = NULL;
   if (rc != COREAPI_OK) {
     coreapi_response_free(resp);
     return rc;
   }
   *out = resp;
   return COREAPI_OK;
+}
+
+coreapi_code coreapi__backend_perform(coreapi__easy *e, const coreapi_request *req,
+                                      int cookies, const coreapi__transport *t,
+                                      coreapi_response **out, coreapi_error *err) {
+  coreapi_code rc = coreapi__backend_begin(e, req, cookies, t, err);
+  *out = NULL;
+  if (rc != COREAPI_OK)
+    return rc;
+  return coreapi__backend_end(e, curl_easy_perform(e->curl), out, err);
 }

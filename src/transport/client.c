@@ -16,7 +16,6 @@
 #include "client_impl.h"
 #include "hop.h"
 
-#define DEFAULT_USER_AGENT "coreapi"
 #define DEFAULT_TIMEOUT_MS 30000L
 #define DEFAULT_MAX_REDIRECTS 20u
 #define DEFAULT_MAX_BODY ((size_t)64 << 20)
@@ -32,30 +31,29 @@ coreapi_client *coreapi_client_new(coreapi_error *err) {
   }
   c->timeout_ms = DEFAULT_TIMEOUT_MS;
   c->verify_tls = 1;
-  c->options_changed = 1;
+  c->options_epoch = 1;
   c->max_body = DEFAULT_MAX_BODY;
   c->max_filesize = DEFAULT_MAX_FILESIZE;
   c->max_decoded = COREAPI__DEFAULT_MAX_DECODED;
   c->max_redirects = DEFAULT_MAX_REDIRECTS;
-  c->curl = curl_easy_init();
   c->jar = curl_share_init();
-  if (c->curl == NULL || c->jar == NULL ||
+  if (c->jar == NULL ||
       curl_share_setopt(c->jar, CURLSHOPT_SHARE, CURL_LOCK_DATA_COOKIE) != CURLSHE_OK) {
     coreapi_client_free(c);
     coreapi_error_set(err, COREAPI_ERR_INTERNAL, "could not initialise libcurl");
     return NULL;
   }
-  if (coreapi__backend_init(c, err) != COREAPI_OK || coreapi__handle_finish(c, err) != COREAPI_OK) {
+  if (coreapi__easy_open(&c->main, c, 0, err) != COREAPI_OK) {
     coreapi_client_free(c);
     return NULL;
   }
   /* libcurl's own CA bundle and directory, to restore after a caller's. */
   {
     char *info = NULL;
-    if (curl_easy_getinfo(c->curl, CURLINFO_CAINFO, &info) == CURLE_OK && info != NULL)
+    if (curl_easy_getinfo(c->main.curl, CURLINFO_CAINFO, &info) == CURLE_OK && info != NULL)
       c->default_cainfo = coreapi__strdup(info);
     info = NULL;
-    if (curl_easy_getinfo(c->curl, CURLINFO_CAPATH, &info) == CURLE_OK && info != NULL)
+    if (curl_easy_getinfo(c->main.curl, CURLINFO_CAPATH, &info) == CURLE_OK && info != NULL)
       c->default_capath = coreapi__strdup(info);
   }
   return c;
@@ -64,10 +62,7 @@ coreapi_client *coreapi_client_new(coreapi_error *err) {
 void coreapi_client_free(coreapi_client *c) {
   if (c == NULL)
     return;
-  if (c->curl != NULL) {
-    curl_easy_setopt(c->curl, CURLOPT_SHARE, NULL);
-    curl_easy_cleanup(c->curl);
-  }
+  coreapi__easy_close(&c->main);
   if (c->jar != NULL)
     curl_share_cleanup(c->jar);
   free(c->user_agent);
@@ -96,7 +91,7 @@ coreapi_code coreapi_client_set_timeout_ms(coreapi_client *c, long ms, coreapi_e
   if (ms < 0)
     return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "timeout must not be negative");
   c->timeout_ms = ms;
-  c->options_changed = 1;
+  c->options_epoch++;
   return COREAPI_OK;
 }
 
@@ -188,7 +183,8 @@ coreapi_code coreapi_client_add_resolve(coreapi_client *c, const char *entry,
   if (list == NULL)
     return COREAPI__OOM(err);
   c->resolve = list;
-  if (curl_easy_setopt(c->curl, CURLOPT_RESOLVE, c->resolve) != CURLE_OK)
+  c->handle_epoch++;
+  if (curl_easy_setopt(c->main.curl, CURLOPT_RESOLVE, c->resolve) != CURLE_OK)
     return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "libcurl refused the resolve list");
   return COREAPI_OK;
 }
@@ -219,7 +215,8 @@ coreapi_code coreapi_client_set_progress(coreapi_client *c, coreapi_progress_fn 
   CHECK_CLIENT(c, err);
   c->progress = fn;
   c->progress_data = userdata;
-  curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, fn ? 0L : 1L);
+  c->main.progress_on = fn != NULL;
+  curl_easy_setopt(c->main.curl, CURLOPT_NOPROGRESS, fn ? 0L : 1L);
   return COREAPI_OK;
 }
 
@@ -228,7 +225,8 @@ coreapi_code coreapi_client_set_debug(coreapi_client *c, coreapi_debug_fn fn, vo
   CHECK_CLIENT(c, err);
   c->debug = fn;
   c->debug_data = userdata;
-  curl_easy_setopt(c->curl, CURLOPT_VERBOSE, fn != NULL ? 1L : 0L);
+  c->handle_epoch++;
+  curl_easy_setopt(c->main.curl, CURLOPT_VERBOSE, fn != NULL ? 1L : 0L);
   return COREAPI_OK;
 }
 
@@ -278,150 +276,22 @@ coreapi_code coreapi_client_set_download_dir(coreapi_client *c, const char *dir,
 
 /* --- one chain of hops ---------------------------------------------------- */
 
-static coreapi__hop_policy policy(const coreapi_client *c) {
-  coreapi__hop_policy pol;
-  pol.auths = c->auths;
-  pol.auth_count = c->auth_count;
-  pol.extra = &c->extra;
-  pol.user_agent = c->user_agent ? c->user_agent : DEFAULT_USER_AGENT;
-  pol.explain = c->debug != NULL;
-  return pol;
-}
-
-/* Show resp to the authentications: the chosen one (which may ask for a
- * resend), and every other one in scope that allows cookies, so that a
- * scheme that keeps a session sees every response it could have sent
- * cookies with (a resend it asks for is ignored). */
-static coreapi_code run_on_response(coreapi_client *c, const coreapi__chain *ch,
-                                    const coreapi_auth *chosen, coreapi_request *req,
-                                    const coreapi_response *resp, int *resend,
-                                    coreapi_error *err) {
-  for (size_t i = 0; i < c->auth_count; i++) {
-    coreapi_auth *a = c->auths[i];
-    const coreapi_auth_ops *ops = coreapi__auth_ops(a);
-    int ignored = 0;
-    coreapi_code rc;
-    if (ops->on_response == NULL || ch->auth_left[i] || (a != chosen && !ops->allow_cookies))
-      continue;
-    req->memo = &c->memo;
-    req->memo_owner = a;
-    rc = ops->on_response(coreapi__auth_state(a), req, resp, a == chosen ? resend : &ignored,
-                          err);
-    req->memo = NULL;
-    if (rc != COREAPI_OK)
-      return coreapi_error_set(err, rc, "%s authentication failed the response: %s", ops->name,
-                               coreapi_strerror(rc));
-  }
-  return COREAPI_OK;
-}
-
-/* Apply the plan's authentication to its request. Headers set meanwhile are
- * marked, so that debug output redacts them. */
-static coreapi_code apply_auth(coreapi_client *c, coreapi__hop_plan *plan, coreapi_error *err) {
-  coreapi_request *req = plan->req;
-  coreapi_code rc;
-  req->cookie_lookup = plan->cookies ? coreapi__jar_cookie : NULL;
-  req->cookie_ctx = c;
-  if (plan->auth == NULL)
-    return COREAPI_OK;
-  req->memo = &c->memo;
-  req->memo_owner = plan->auth;
-  req->set_flags = COREAPI__HDR_AUTH;
-  rc = coreapi__auth_run_apply(plan->auth, req, err);
-  req->set_flags = 0;
-  req->memo = NULL;
-  return rc;
-}
-
-/* Send the chain's current hop: plan it, apply the authentication, send;
- * show the response to the authentications, and send once more if the
- * chosen one asks. */
-static coreapi_code send_hop(coreapi_client *c, const coreapi__chain *ch,
-                             const coreapi_request *base, coreapi_response **out,
-                             coreapi_error *err) {
-  coreapi__hop_policy pol = policy(c);
-  *out = NULL;
-  for (int attempt = 0;; attempt++) {
-    coreapi__hop_plan plan;
-    coreapi_response *resp = NULL;
-    int resend = 0;
-    coreapi_code rc = coreapi__hop_plan_make(ch, &pol, base, &plan, err);
-    if (rc != COREAPI_OK)
-      return rc;
-    if (attempt == 0 && pol.explain)
-      coreapi__debug_info(c, "%s", plan.why);
-    if (attempt == 0 && plan.settings_why[0] != '\0')
-      coreapi__debug_info(c, "%s", plan.settings_why);
-    plan.req->resent = attempt > 0;
-    rc = apply_auth(c, &plan, err);
-    if (rc == COREAPI_OK)
-      rc = coreapi__backend_perform(c, plan.req, plan.cookies, &plan.transport, &resp, err);
-    if (rc == COREAPI_OK)
-      rc = run_on_response(c, ch, plan.auth, plan.req, resp, &resend, err);
-    coreapi_request_free(plan.req);
-    if (rc != COREAPI_OK) {
-      coreapi_response_free(resp);
-      return rc;
-    }
-    if (resend && attempt == 0) {
-      coreapi__debug_info(c, "hop %u: %s authentication asked to send the request again",
-                          base->hop, coreapi_auth_name(plan.auth));
-      coreapi_response_free(resp);
-      continue;
-    }
-    *out = resp;
-    return COREAPI_OK;
-  }
-}
-
-/* Send req and follow its redirects. The chain's base request is req itself
- * until a redirect changes it: only then is it copied. */
+/* Send req and follow its redirects, hop by hop on the client's handle. */
 static coreapi_code send_chain(coreapi_client *c, const coreapi_request *req,
                                coreapi_response **out, coreapi_error *err) {
-  coreapi__hop_policy pol = policy(c);
-  coreapi__host_policy hp;
-  coreapi__chain ch;
-  const coreapi_request *base = req;
-  coreapi_request *owned = NULL; /* base once a redirect changed it */
-  coreapi_response *resp = NULL;
-  coreapi_code rc;
-  unsigned redirects = 0;
-
-  coreapi__host_policy_fill(c, &hp);
-  rc = coreapi__chain_start_hosts(&ch, &pol, &hp, req, err);
-  if (rc != COREAPI_OK)
-    return rc;
-  for (;;) {
-    int follow;
-    const char *location;
-    rc = send_hop(c, &ch, base, &resp, err);
-    if (rc != COREAPI_OK)
-      break;
-    location = coreapi_response_header(resp, "Location");
-    if (owned == NULL && coreapi__redirect_followed(resp->status, location, c->max_redirects)) {
-      if ((owned = coreapi__request_clone(req)) == NULL) {
-        rc = COREAPI__OOM(err);
-        break;
-      }
-      base = owned;
-    }
-    rc = coreapi__chain_next(&ch, &pol, owned, resp->status, location, c->max_redirects,
-                             &redirects, &follow, err);
-    if (rc != COREAPI_OK)
-      break;
-    if (!follow) {
-      resp->redirects = redirects;
-      *out = resp;
-      resp = NULL;
-      break;
-    }
-    coreapi__debug_info(c, "redirect %ld to %s", resp->status, base->url.url);
-    coreapi_response_free(resp);
-    resp = NULL;
+  coreapi__exchange x;
+  int done = 0;
+  coreapi_code rc = coreapi__exchange_start(&x, c, req, err);
+  while (rc == COREAPI_OK && !done) {
+    coreapi_response *resp = NULL;
+    rc = coreapi__exchange_plan(&x, err);
+    if (rc == COREAPI_OK)
+      rc = coreapi__backend_perform(&c->main, x.plan.req, x.plan.cookies, &x.plan.transport,
+                                    &resp, err);
+    if (rc == COREAPI_OK)
+      rc = coreapi__exchange_answer(&x, resp, &done, out, err);
   }
-  coreapi_response_free(resp);
-  coreapi_request_free(owned);
-  coreapi__chain_free(&ch);
+  coreapi__exchange_free(&x);
   return rc;
 }
 
@@ -446,12 +316,12 @@ coreapi_code coreapi_client_send_to(coreapi_client *c, const coreapi_request *re
   if (c == NULL || req == NULL || out == NULL)
     return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
                              "client, request and out must not be NULL");
-  c->sink = sink;
-  c->sink_data = userdata;
+  c->main.sink = sink;
+  c->main.sink_data = userdata;
   c->busy = 1;
   rc = send_chain(c, req, out, err);
-  c->sink = NULL;
-  c->sink_data = NULL;
+  c->main.sink = NULL;
+  c->main.sink_data = NULL;
   c->busy = 0;
   return rc;
 }
@@ -500,7 +370,7 @@ const coreapi_auth *coreapi_client_auth_for(const coreapi_client *c, const char 
   req = coreapi_request_new("GET", url, err);
   if (req == NULL)
     return NULL;
-  pol = policy(c);
+  coreapi__client_hop_policy(c, &pol);
   if (coreapi__chain_start(&ch, &pol, req, err) != COREAPI_OK) {
     coreapi_request_free(req);
     return NULL;

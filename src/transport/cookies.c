@@ -18,11 +18,11 @@
 /* The jar is a libcurl share object, attached to the easy handle only for
  * transfers whose hop allows cookies: detached, libcurl neither stores nor
  * sends any cookie. */
-void coreapi__client_use_jar(coreapi_client *c, int on) {
-  if (on == c->jar_attached)
+void coreapi__easy_use_jar(coreapi__easy *e, int on) {
+  if (on == e->jar_attached)
     return;
-  curl_easy_setopt(c->curl, CURLOPT_SHARE, on ? c->jar : NULL);
-  c->jar_attached = on;
+  curl_easy_setopt(e->curl, CURLOPT_SHARE, on ? e->client->jar : NULL);
+  e->jar_attached = on;
 }
 
 #define COOKIE_FILE_HEADER "# Netscape HTTP Cookie File\n# Written by libcoreapi.\n\n"
@@ -37,13 +37,13 @@ coreapi_code coreapi_client_save_cookies(coreapi_client *c, const char *path,
   coreapi_error_clear(err);
   if (c == NULL || path == NULL)
     return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "client and path must not be NULL");
-  was_attached = c->jar_attached;
-  coreapi__client_use_jar(c, 1);
-  if (curl_easy_getinfo(c->curl, CURLINFO_COOKIELIST, &list) != CURLE_OK) {
-    coreapi__client_use_jar(c, was_attached);
+  was_attached = c->main.jar_attached;
+  coreapi__easy_use_jar(&c->main, 1);
+  if (curl_easy_getinfo(c->main.curl, CURLINFO_COOKIELIST, &list) != CURLE_OK) {
+    coreapi__easy_use_jar(&c->main, was_attached);
     return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "could not read the cookie jar");
   }
-  coreapi__client_use_jar(c, was_attached);
+  coreapi__easy_use_jar(&c->main, was_attached);
   if (coreapi__buf_append(&text, COOKIE_FILE_HEADER, strlen(COOKIE_FILE_HEADER)) != 0)
     goto oom;
   for (struct curl_slist *l = list; l != NULL; l = l->next)
@@ -72,8 +72,8 @@ coreapi_code coreapi_client_load_cookies(coreapi_client *c, const char *path,
   f = fopen(path, "r");
   if (f == NULL)
     return coreapi_error_set(err, COREAPI_ERR_IO, "cannot read %s: %s", path, strerror(errno));
-  was_attached = c->jar_attached;
-  coreapi__client_use_jar(c, 1);
+  was_attached = c->main.jar_attached;
+  coreapi__easy_use_jar(&c->main, 1);
   while (fgets(line, sizeof(line), f) != NULL) {
     size_t n = strlen(line);
     if (n > 0 && line[n - 1] != '\n' && !feof(f)) {
@@ -88,7 +88,7 @@ coreapi_code coreapi_client_load_cookies(coreapi_client *c, const char *path,
       rc = coreapi_error_set(err, COREAPI_ERR_IO, "%s: not a Netscape cookie file line", path);
       break;
     }
-    if (curl_easy_setopt(c->curl, CURLOPT_COOKIELIST, line) != CURLE_OK) {
+    if (curl_easy_setopt(c->main.curl, CURLOPT_COOKIELIST, line) != CURLE_OK) {
       rc = coreapi_error_set(err, COREAPI_ERR_IO, "%s: libcurl refused a cookie line", path);
       break;
     }
@@ -97,7 +97,7 @@ coreapi_code coreapi_client_load_cookies(coreapi_client *c, const char *path,
   if (rc == COREAPI_OK && ferror(f))
     rc = coreapi_error_set(err, COREAPI_ERR_IO, "cannot read %s", path);
   fclose(f);
-  coreapi__client_use_jar(c, was_attached);
+  coreapi__easy_use_jar(&c->main, was_attached);
   return rc;
 }
 
@@ -107,14 +107,14 @@ coreapi_code coreapi_client_load_cookies(coreapi_client *c, const char *path,
 char *coreapi__jar_cookie(void *ctx, const coreapi_request *req, const char *name) {
   coreapi_client *c = ctx;
   struct curl_slist *list = NULL;
-  int was_attached = c->jar_attached;
+  int was_attached = c->main.jar_attached;
   coreapi__cookie_match best = {NULL, 0, 0, 0};
   long long now = (long long)time(NULL);
   char *found = NULL;
-  coreapi__client_use_jar(c, 1);
-  if (curl_easy_getinfo(c->curl, CURLINFO_COOKIELIST, &list) != CURLE_OK)
+  coreapi__easy_use_jar(&c->main, 1);
+  if (curl_easy_getinfo(c->main.curl, CURLINFO_COOKIELIST, &list) != CURLE_OK)
     list = NULL;
-  coreapi__client_use_jar(c, was_attached);
+  coreapi__easy_use_jar(&c->main, was_attached);
   for (struct curl_slist *l = list; l != NULL; l = l->next)
     if (l->data != NULL)
       coreapi__cookie_line_better(l->data, strlen(l->data), &req->url, name, now, &best);

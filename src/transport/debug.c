@@ -19,8 +19,9 @@ static int name_is(const char *line, size_t name_len, const char *name) {
   return strlen(name) == name_len && strncasecmp(line, name, name_len) == 0;
 }
 
-static int is_secret(const coreapi_client *c, const char *line, size_t name_len) {
-  const coreapi_request *req = c->current_req;
+static int is_secret(const coreapi__easy *e, const char *line, size_t name_len) {
+  const coreapi_client *c = e->client;
+  const coreapi_request *req = e->current_req;
   for (size_t i = 0; i < sizeof(always_secret) / sizeof(always_secret[0]); i++)
     if (name_is(line, name_len, always_secret[i]))
       return 1;
@@ -47,9 +48,9 @@ static const char *find(const char *p, const char *end, const char *key, size_t 
 
 /* Append the line [p, eol) to out with every occurrence of the API key
  * that is in the request's query (as encoded) replaced by "[redacted]". */
-static void redact_query_key(const coreapi_client *c, const char *p, const char *eol,
+static void redact_query_key(const coreapi__easy *e, const char *p, const char *eol,
                              coreapi__buf *out) {
-  const char *key = c->current_req ? c->current_req->auth_query_value : NULL;
+  const char *key = e->current_req ? e->current_req->auth_query_value : NULL;
   size_t n = key ? strlen(key) : 0;
   while (n > 0 && p < eol) {
     const char *hit = find(p, eol, key, n);
@@ -63,20 +64,20 @@ static void redact_query_key(const coreapi_client *c, const char *p, const char 
 }
 
 /* Append the header block at data to out, line by line, redacting. */
-static void redact_block(const coreapi_client *c, const char *data, size_t size,
+static void redact_block(const coreapi__easy *e, const char *data, size_t size,
                          coreapi__buf *out) {
   const char *p = data, *end = data + size;
   while (p < end) {
     const char *nl = memchr(p, '\n', (size_t)(end - p));
     const char *eol = nl ? nl + 1 : end;
     const char *colon = memchr(p, ':', (size_t)(eol - p));
-    if (colon != NULL && colon > p && is_secret(c, p, (size_t)(colon - p))) {
+    if (colon != NULL && colon > p && is_secret(e, p, (size_t)(colon - p))) {
       coreapi__buf_append(out, p, (size_t)(colon - p));
       coreapi__buf_append(out, ": [redacted]", 12);
       if (nl != NULL)
         coreapi__buf_append(out, eol[-2] == '\r' ? "\r\n" : "\n", eol[-2] == '\r' ? 2 : 1);
     } else {
-      redact_query_key(c, p, eol, out); /* the request line, Referer... */
+      redact_query_key(e, p, eol, out); /* the request line, Referer... */
     }
     p = eol;
   }
@@ -84,7 +85,8 @@ static void redact_block(const coreapi_client *c, const char *data, size_t size,
 
 int coreapi__debug_curl(CURL *curl, curl_infotype type, char *data, size_t size,
                         void *userp) {
-  coreapi_client *c = userp;
+  coreapi__easy *e = userp;
+  coreapi_client *c = e->client;
   coreapi__buf out = {0};
   coreapi_debug_type t;
   (void)curl;
@@ -96,7 +98,7 @@ int coreapi__debug_curl(CURL *curl, curl_infotype type, char *data, size_t size,
     t = COREAPI_DEBUG_HEADER_IN;
   else
     return 0; /* libcurl's chatter and bodies are not shown */
-  redact_block(c, data, size, &out);
+  redact_block(e, data, size, &out);
   if (out.data != NULL)
     c->debug(c->debug_data, t, out.data, out.len);
   coreapi__buf_free(&out);

@@ -50,7 +50,7 @@ static int copy_opt(const char *s, char **out) {
 
 /* The TLS settings changed: connections made before must not be reused. */
 static void tls_changed(coreapi_client *c) {
-  c->options_changed = 1;
+  c->options_epoch++;
   c->tls_epoch++;
 }
 

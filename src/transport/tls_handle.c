@@ -22,44 +22,41 @@
 
 #include "client_impl.h"
 
-coreapi_code coreapi__handle_finish(coreapi_client *c, coreapi_error *err) {
+coreapi_code coreapi__handle_finish(coreapi__easy *e, coreapi_error *err) {
+  (void)err;
   /* Turn the cookie engine on with the (in-memory) jar attached: an empty
    * "file" name, loaded at once. Then clear the file list: libcurl re-reads
    * it before every transfer, and with the jar detached that would give the
    * handle a private jar of its own, which would store and send cookies on
    * hops where cookies are not allowed. */
-  coreapi__client_use_jar(c, 1);
-  curl_easy_setopt(c->curl, CURLOPT_COOKIEFILE, "");
-  curl_easy_setopt(c->curl, CURLOPT_COOKIELIST, "RELOAD");
-  curl_easy_setopt(c->curl, CURLOPT_COOKIEFILE, NULL);
-  coreapi__client_use_jar(c, 0);
-  if ((c->resolve != NULL && curl_easy_setopt(c->curl, CURLOPT_RESOLVE, c->resolve) != CURLE_OK) ||
-      curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, c->progress ? 0L : 1L) != CURLE_OK ||
-      curl_easy_setopt(c->curl, CURLOPT_VERBOSE, c->debug ? 1L : 0L) != CURLE_OK)
-    return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "libcurl refused the client's settings");
-  c->options_changed = 1;
-  c->challenge_owner = 0;
-  c->pool_epoch = c->tls_epoch;
+  coreapi__easy_use_jar(e, 1);
+  curl_easy_setopt(e->curl, CURLOPT_COOKIEFILE, "");
+  curl_easy_setopt(e->curl, CURLOPT_COOKIELIST, "RELOAD");
+  curl_easy_setopt(e->curl, CURLOPT_COOKIEFILE, NULL);
+  coreapi__easy_use_jar(e, 0);
+  e->options_epoch = 0;
+  e->challenge_owner = 0;
+  e->pool_epoch = e->client->tls_epoch;
   return COREAPI_OK;
 }
 
-coreapi_code coreapi__handle_replace(coreapi_client *c, int *replaced, coreapi_error *err) {
+coreapi_code coreapi__handle_replace(coreapi__easy *e, int *replaced, coreapi_error *err) {
   CURL *fresh;
   *replaced = 0;
-  if (!c->handle_used || c->pool_epoch == c->tls_epoch) {
-    c->handle_used = 1;
-    c->pool_epoch = c->tls_epoch;
+  if (!e->handle_used || e->pool_epoch == e->client->tls_epoch || e->in_multi) {
+    e->handle_used = 1;
+    e->pool_epoch = e->client->tls_epoch;
     return COREAPI_OK;
   }
   if ((fresh = curl_easy_init()) == NULL)
     return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "could not initialise libcurl");
-  coreapi__client_use_jar(c, 0);
-  curl_easy_cleanup(c->curl); /* closes its connections, forgets its TLS sessions */
-  c->curl = fresh;
-  c->jar_attached = 0;
-  c->challenge_owner = UINT64_MAX; /* no option set yet (see backend.c) */
+  coreapi__easy_use_jar(e, 0);
+  curl_easy_cleanup(e->curl); /* closes its connections, forgets its TLS sessions */
+  e->curl = fresh;
+  e->jar_attached = 0;
+  e->challenge_owner = UINT64_MAX; /* no option set yet (see backend.c) */
   *replaced = 1;
-  coreapi__debug_info(c, "TLS settings changed: no connection made before is used again");
+  coreapi__debug_info(e->client, "TLS settings changed: no connection made before is used again");
   return COREAPI_OK;
 }
 
@@ -69,22 +66,23 @@ static int same(const coreapi__transport *a, const coreapi__transport *b) {
          a->key == b->key && a->ca == b->ca && a->verify == b->verify;
 }
 
-void coreapi__transport_set(coreapi_client *c, const coreapi__transport *t) {
+void coreapi__transport_set(coreapi__easy *e, const coreapi__transport *t) {
+  const coreapi_client *c = e->client;
   /* They stay on the handle between transfers: set again only when they
    * differ or a setter changed them (libcurl copies the strings on every
    * set, and the pointers may have been reused). */
-  if (!c->options_changed && same(&c->applied, t))
+  if (e->options_epoch == c->options_epoch && same(&e->applied, t))
     return;
-  c->options_changed = 0;
-  c->applied = *t;
-  curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, t->timeout_ms);
-  curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, t->verify ? 1L : 0L);
-  curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST, t->verify ? 2L : 0L);
+  e->options_epoch = c->options_epoch;
+  e->applied = *t;
+  curl_easy_setopt(e->curl, CURLOPT_TIMEOUT_MS, t->timeout_ms);
+  curl_easy_setopt(e->curl, CURLOPT_SSL_VERIFYPEER, t->verify ? 1L : 0L);
+  curl_easy_setopt(e->curl, CURLOPT_SSL_VERIFYHOST, t->verify ? 2L : 0L);
   /* A CA file replaces every system CA (the directory too); without one,
    * libcurl's own settings. */
-  curl_easy_setopt(c->curl, CURLOPT_CAINFO, t->ca ? t->ca : c->default_cainfo);
-  curl_easy_setopt(c->curl, CURLOPT_CAPATH, t->ca ? NULL : c->default_capath);
-  curl_easy_setopt(c->curl, CURLOPT_PROXY, t->proxy); /* NULL: libcurl reads the environment */
-  curl_easy_setopt(c->curl, CURLOPT_SSLCERT, t->cert);
-  curl_easy_setopt(c->curl, CURLOPT_SSLKEY, t->key);
+  curl_easy_setopt(e->curl, CURLOPT_CAINFO, t->ca ? t->ca : c->default_cainfo);
+  curl_easy_setopt(e->curl, CURLOPT_CAPATH, t->ca ? NULL : c->default_capath);
+  curl_easy_setopt(e->curl, CURLOPT_PROXY, t->proxy); /* NULL: libcurl reads the environment */
+  curl_easy_setopt(e->curl, CURLOPT_SSLCERT, t->cert);
+  curl_easy_setopt(e->curl, CURLOPT_SSLKEY, t->key);
 }

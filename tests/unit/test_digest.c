@@ -200,14 +200,16 @@ static void test_redaction(void) {
   REQUIRE(c != NULL && a != NULL);
   REQUIRE(coreapi_client_set_debug(c, on_debug, &s, fresh()) == COREAPI_OK);
   REQUIRE(coreapi_auth_apply(a, req, NULL, fresh()) == COREAPI_OK);
-  c->current_req = req; /* as during the transfer */
-  coreapi__debug_curl(c->curl, CURLINFO_HEADER_OUT, (char *)first_request,
-                      sizeof first_request - 1, c);
-  coreapi__debug_curl(c->curl, CURLINFO_HEADER_IN, (char *)challenge, sizeof challenge - 1, c);
-  coreapi__debug_curl(c->curl, CURLINFO_HEADER_OUT, (char *)answer, sizeof answer - 1, c);
-  coreapi__debug_curl(c->curl, CURLINFO_TEXT, (char *)"Server auth using Digest with user 'alice'\n",
-                      43, c);
-  c->current_req = NULL;
+  c->main.current_req = req; /* as during the transfer */
+  coreapi__debug_curl(c->main.curl, CURLINFO_HEADER_OUT, (char *)first_request,
+                      sizeof first_request - 1, &c->main);
+  coreapi__debug_curl(c->main.curl, CURLINFO_HEADER_IN, (char *)challenge, sizeof challenge - 1,
+                      &c->main);
+  coreapi__debug_curl(c->main.curl, CURLINFO_HEADER_OUT, (char *)answer, sizeof answer - 1,
+                      &c->main);
+  coreapi__debug_curl(c->main.curl, CURLINFO_TEXT,
+                      (char *)"Server auth using Digest with user 'alice'\n", 43, &c->main);
+  c->main.current_req = NULL;
   CHECK(strstr(s.text, "1|GET /digest-md5/ HTTP/1.1\r\nHost: api.example.com\r\nAccept") != NULL);
   CHECK(strstr(s.text, "2|WWW-Authenticate: Digest realm=\"r\", nonce=\"abc\"") != NULL);
   CHECK(strstr(s.text, "\r\nAuthorization: [redacted]\r\n") != NULL);
