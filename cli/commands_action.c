@@ -77,6 +77,12 @@ static const char action_help[] =
     "  --max-pages N               with --all: fetch at most N pages (default\n"
     "                              100); when more remain, print what was\n"
     "                              fetched, warn, exit 0\n"
+    "  --parallel N                with --all: when the first page says how\n"
+    "                              many items there are and numbers its pages\n"
+    "                              (DRF page-number, limit-offset), fetch the\n"
+    "                              others N at a time (default 4; 1: one by\n"
+    "                              one); each must link the next one foretold,\n"
+    "                              else the rest are followed one by one\n"
     "  --debug                     display the request/response\n"
     "  --help                      show this message and exit\n";
 
@@ -277,6 +283,7 @@ typedef struct action_args {
   coreapi_action_options aopts;
   int all;         /* --all: follow the next pages (paginate.c) */
   long max_pages;  /* --max-pages N; 0 when not given */
+  long parallel;   /* --parallel N; 0 when not given */
 } action_args;
 
 /* Where p's value comes from (the rules at the top): "@@x" is "@x", "@-"
@@ -328,18 +335,19 @@ static int parse_pair(action_args *a, int kind, int argc, char **argv, int *i) {
   return value_source(a, p, opt);
 }
 
-/* "--max-pages N" at argv[*i] into a->max_pages: a whole number from 1 to
- * CLI_PAGES_MAX. CLI_OK or a usage error. */
-static int parse_max_pages(action_args *a, int argc, char **argv, int *i) {
+/* "OPT N" at argv[*i] into *out: a whole number from 1 to max (what: what
+ * it counts). CLI_OK or a usage error. */
+static int parse_count(const char *opt, const char *what, long max, int argc, char **argv,
+                       int *i, long *out) {
   char *end;
   long n;
   if (*i + 1 >= argc)
-    return cli_usage("action", "--max-pages needs a number of pages");
+    return cli_usage("action", "%s needs a number of %s", opt, what);
   n = strtol(argv[++*i], &end, 10);
-  if (end == argv[*i] || *end != '\0' || n < 1 || n > CLI_PAGES_MAX)
-    return cli_usage("action", "--max-pages: '%s' is not a number of pages (1 to %ld)",
-                     argv[*i], CLI_PAGES_MAX);
-  a->max_pages = n;
+  if (end == argv[*i] || *end != '\0' || n < 1 || n > max)
+    return cli_usage("action", "%s: '%s' is not a number of %s (1 to %ld)", opt, argv[*i], what,
+                     max);
+  *out = n;
   return CLI_OK;
 }
 
@@ -376,7 +384,12 @@ static int parse_action(cli_options *opts, action_args *a, int argc, char **argv
     } else if (!strcmp(arg, "--all")) {
       a->all = 1;
     } else if (!strcmp(arg, "--max-pages")) {
-      if ((code = parse_max_pages(a, argc, argv, &i)) != CLI_OK)
+      if ((code = parse_count(arg, "pages", CLI_PAGES_MAX, argc, argv, &i, &a->max_pages)) !=
+          CLI_OK)
+        return code;
+    } else if (!strcmp(arg, "--parallel")) {
+      if ((code = parse_count(arg, "requests", CLI_PARALLEL_MAX, argc, argv, &i,
+                              &a->parallel)) != CLI_OK)
         return code;
     } else if (arg[0] == '-' && arg[1] != '\0' && strcmp(arg, "--") != 0) {
       return cli_usage("action", "no such option: %s", arg);
@@ -389,10 +402,12 @@ static int parse_action(cli_options *opts, action_args *a, int argc, char **argv
   }
   if (a->npath == 0)
     return cli_usage("action", "Missing PATH to a link in the document.");
-  if (a->max_pages != 0 && !a->all)
-    return cli_usage("action", "--max-pages goes with --all");
+  if ((a->max_pages != 0 || a->parallel != 0) && !a->all)
+    return cli_usage("action", "%s goes with --all", a->max_pages ? "--max-pages" : "--parallel");
   if (a->max_pages == 0)
     a->max_pages = CLI_PAGES_DEFAULT;
+  if (a->parallel == 0)
+    a->parallel = CLI_PARALLEL_DEFAULT;
   return CLI_OK;
 }
 
@@ -413,7 +428,8 @@ static int run_action(cli_options *opts, const coreapi_node *doc, action_args *a
     if (rc != COREAPI_OK)
       code = cli_report(opts, &result, &err);
     else if (a->all)
-      code = cli_paginate(opts, cc.client, &result, a->max_pages, &merged);
+      code = cli_paginate(opts, cc.client, &result, a->max_pages,
+                          (unsigned)a->parallel, &merged);
     cli_client_close(opts, &cc); /* a jar not saved: exit 4 at the end (cli_state_exit_code) */
     if (rc == COREAPI_OK && code == CLI_OK && merged != NULL) {
       code = cli_print_node(opts, merged, 0);

@@ -32,12 +32,11 @@ static const char *const command_names[] = {
     "credentials", "headers", "bookmarks", "history", "codecs", "completion", NULL};
 static const char *const action_options[] = {
     "--param", "--string", "--data", "--file", "--action", "--encoding", "--transform",
-    "--no-validate", "--all", "--max-pages", "--debug", "--help", NULL};
+    "--no-validate", "--all", "--max-pages", "--parallel", "--debug", "--help", NULL};
 /* action's options that take the next word (the field ones first). */
-static const char *const action_valued[] = {"-p", "--param", "-s", "--string", "-d", "--data",
-                                            "-f", "--file", "-a", "--action", "-e",
-                                            "--encoding", "-t", "--transform", "--max-pages",
-                                            NULL};
+static const char *const action_valued[] = {
+    "-p", "--param", "-s", "--string", "-d", "--data", "-f", "--file", "-a", "--action", "-e",
+    "--encoding", "-t", "--transform", "--max-pages", "--parallel", NULL};
 
 static int in_list(const char *const *list, const char *w) {
   for (; *list != NULL; list++)

@@ -11,7 +11,10 @@
  *     coreapi_result.next_link.
  * Pages after the first are fetched with coreapi_client_get on the action's
  * client, so each goes under the same credential rules as any URL: a next
- * page on another host gets only the credentials scoped to that host.
+ * page on another host gets only the credentials scoped to that host. When
+ * the first page foretells the URLs of the others (page_urls.c), they are
+ * fetched at once with coreapi_client_get_many, and taken while each page
+ * links the next one foretold.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -130,29 +133,111 @@ typedef struct walk {
   coreapi_array_builder *items;
 } walk;
 
+/* Take page number w->pages (its result, fetched), add its items, and set
+ * *next to the page after it (see next_page). An exit code (said). */
+static int take_page(walk *w, const coreapi_result *page, char **next) {
+  const coreapi_node *items;
+  int is_object = 0, code;
+  *next = NULL;
+  items = page_items(page, &is_object);
+  if (items == NULL || is_object != w->is_object) {
+    cli_error("page %zu is not a page like the first (%s)", w->pages,
+              w->is_object ? "an object with a \"results\" array" : "an array");
+    code = CLI_OTHER;
+  } else if ((code = visited_add(&w->seen, page->url) ? CLI_OTHER : CLI_OK) == CLI_OK &&
+             (code = append_items(w->items, items)) == CLI_OK) {
+    code = next_page(page, w->pages, next);
+  }
+  return code;
+}
+
 /* Fetch page w->pages + 1 at url, add its items, and set *next to the page
  * after it (see next_page). An exit code (said). */
 static int fetch_page(walk *w, const char *url, char **next) {
   coreapi_result page;
   coreapi_error err;
-  const coreapi_node *items;
-  int is_object = 0, code;
-  size_t n = ++w->pages;
-  if (coreapi_client_get(w->client, url, NULL, &page, &err) != COREAPI_OK) {
+  int code;
+  ++w->pages;
+  *next = NULL;
+  if (coreapi_client_get(w->client, url, NULL, &page, &err) != COREAPI_OK)
     code = cli_report(w->opts, &page, &err);
-    coreapi_result_clear(&page);
-    return code;
-  }
-  items = page_items(&page, &is_object);
-  if (items == NULL || is_object != w->is_object) {
-    cli_error("page %zu is not a page like the first (%s)", n,
-              w->is_object ? "an object with a \"results\" array" : "an array");
-    code = CLI_OTHER;
-  } else if ((code = visited_add(&w->seen, page.url) ? CLI_OTHER : CLI_OK) == CLI_OK &&
-             (code = append_items(w->items, items)) == CLI_OK) {
-    code = next_page(&page, n, next);
-  }
+  else
+    code = take_page(w, &page, next);
   coreapi_result_clear(&page);
+  return code;
+}
+
+/* url is about to be fetched as page w->pages + 1: CLI_OK, or CLI_OTHER
+ * (said) when it was fetched before (the pages loop) or out of memory. */
+static int visit(walk *w, const char *url) {
+  if (visited_has(&w->seen, url)) {
+    cli_error("page %zu: %s was fetched before: the pages loop", w->pages + 1, url);
+    return CLI_OTHER;
+  }
+  return visited_add(&w->seen, url) != 0 ? CLI_OTHER : CLI_OK;
+}
+
+/* Release what fetch_ahead holds. */
+static void ahead_free(char **urls, coreapi_result *results, coreapi_error *errors, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    free(urls[i]);
+    if (results != NULL)
+      coreapi_result_clear(&results[i]);
+  }
+  free(urls);
+  free(results);
+  free(errors);
+}
+
+/* Take the pages fetched ahead in order, while each is the page the one
+ * before links (*next; replaced by the page after the last taken, NULL at
+ * the end). An exit code (said). */
+static int take_ahead(walk *w, char **urls, coreapi_result *results, coreapi_error *errors,
+                      size_t n, char **next) {
+  int code = CLI_OK;
+  for (size_t i = 0; i < n && code == CLI_OK && *next != NULL; i++) {
+    char *after = NULL;
+    if (strcmp(urls[i], *next) != 0 || (results[i].url == NULL && errors[i].code == COREAPI_OK))
+      break; /* not the page linked, or not fetched: walk on from *next */
+    if ((code = visit(w, *next)) != CLI_OK)
+      return code;
+    w->pages++;
+    if (errors[i].code != COREAPI_OK)
+      code = cli_report(w->opts, &results[i], &errors[i]);
+    else
+      code = take_page(w, &results[i], &after);
+    free(*next);
+    *next = after;
+  }
+  return code;
+}
+
+/* When the first page foretells the URLs of the pages after it
+ * (cli_page_urls: counted page-number and limit-offset pages), fetch them
+ * at once, at most jobs in flight, and take those the pages really link;
+ * *next is then where the walk goes on one page at a time. An exit code
+ * (said). */
+static int fetch_ahead(walk *w, const coreapi_node *first, char **next, long max_pages,
+                       unsigned jobs) {
+  char **urls = NULL;
+  size_t n = 0;
+  coreapi_result *results = NULL;
+  coreapi_error *errors = NULL, err;
+  int code = CLI_OK;
+  if (jobs <= 1 || *next == NULL || (size_t)max_pages <= w->pages)
+    return CLI_OK;
+  if (cli_page_urls(first, *next, (size_t)max_pages - w->pages, &urls, &n) != 0 ||
+      (n > 0 && ((results = calloc(n, sizeof(*results))) == NULL ||
+                 (errors = calloc(n, sizeof(*errors))) == NULL))) {
+    cli_error("out of memory");
+    code = CLI_OTHER;
+  } else if (n > 0) {
+    /* Each page's own error is in errors; taken in order below. */
+    (void)coreapi_client_get_many(w->client, (const char *const *)urls, n, NULL, jobs, results,
+                                  errors, &err);
+    code = take_ahead(w, urls, results, errors, n, next);
+  }
+  ahead_free(urls, results, errors, n);
   return code;
 }
 
@@ -164,12 +249,7 @@ static int follow(walk *w, char *next, long max_pages) {
     next = NULL;
     if (w->pages >= (size_t)max_pages) {
       cli_error("stopped after %zu pages; more remain (--max-pages)", w->pages);
-    } else if (visited_has(&w->seen, url)) {
-      cli_error("page %zu: %s was fetched before: the pages loop", w->pages + 1, url);
-      code = CLI_OTHER;
-    } else if (visited_add(&w->seen, url) != 0) {
-      code = CLI_OTHER;
-    } else {
+    } else if ((code = visit(w, url)) == CLI_OK) {
       code = fetch_page(w, url, &next);
     }
     free(url);
@@ -179,7 +259,7 @@ static int follow(walk *w, char *next, long max_pages) {
 }
 
 int cli_paginate(const cli_options *opts, coreapi_client *client, const coreapi_result *first,
-                 long max_pages, coreapi_node **merged) {
+                 long max_pages, unsigned jobs, coreapi_node **merged) {
   walk w;
   coreapi_error err;
   char *next = NULL;
@@ -200,7 +280,11 @@ int cli_paginate(const cli_options *opts, coreapi_client *client, const coreapi_
   if (code == CLI_OK)
     code = next_page(first, 1, &next);
   if (code == CLI_OK)
+    code = fetch_ahead(&w, first->node, &next, max_pages, jobs);
+  if (code == CLI_OK)
     code = follow(&w, next, max_pages);
+  else
+    free(next);
   visited_free(&w.seen);
   if (code != CLI_OK) {
     coreapi_array_builder_free(w.items);

@@ -76,6 +76,23 @@ COREAPI_EXTERN coreapi_code coreapi_client_get(coreapi_client *client, const cha
                                                const char *format, coreapi_result *result,
                                                coreapi_error *err);
 
+/* coreapi_client_get of each of n URLs, many at once: a batch
+ * (coreapi/batch.h) with at most max_in_flight requests in flight (1 to
+ * COREAPI_BATCH_MAX_IN_FLIGHT), each under the rules of a request sent alone
+ * (the credentials of its own host, redirects planned hop by hop).
+ * results[i] gets what coreapi_client_get(client, urls[i], format, ...)
+ * would give, and errors[i] (errors may be NULL; else an array of n) its
+ * error, code COREAPI_OK when it succeeded. Returns OK when every GET did,
+ * else the code of the first that failed in the order given, with err
+ * saying which and why. ERR_INVALID_ARGUMENT, nothing sent, for NULL
+ * arguments, a NULL URL, an unknown format or max_in_flight out of range.
+ * The caller clears every result, whatever the return. */
+COREAPI_EXTERN coreapi_code coreapi_client_get_many(coreapi_client *client,
+                                                    const char *const *urls, size_t n,
+                                                    const char *format, unsigned max_in_flight,
+                                                    coreapi_result *results,
+                                                    coreapi_error *errors, coreapi_error *err);
+
 /* coreapi_client_get of the document's URL. */
 COREAPI_EXTERN coreapi_code coreapi_client_reload(coreapi_client *client,
                                                   const coreapi_node *document,
