@@ -152,13 +152,16 @@ static char *swagger_base(const coreapi_node *root, const coreapi_node *op,
 
 /* base + path: one '/' between them. */
 static char *join_path(const char *base, const char *path) {
-  size_t b = strlen(base), n;
+  size_t b = strlen(base), p = strlen(path), slash;
   char *out;
   while (b > 0 && base[b - 1] == '/')
     b--;
-  n = b + strlen(path) + 2;
-  if ((out = malloc(n)) != NULL)
-    snprintf(out, n, "%.*s%s%s", (int)b, base, path[0] == '/' ? "" : "/", path);
+  slash = path[0] != '/';
+  if ((out = malloc(b + slash + p + 1)) != NULL) {
+    memcpy(out, base, b);
+    out[b] = '/'; /* overwritten by the path's own when it has one */
+    memcpy(out + b + slash, path, p + 1);
+  }
   return out;
 }
 
@@ -174,13 +177,13 @@ typedef struct op_entry {
 typedef struct op_list {
   op_entry *items;
   size_t count, cap;
-  coreapi_node *root_security; /* a copy of the description's "security", once made */
+  coreapi__oas_kept kept;      /* copies of security requirements */
   coreapi__oas_keys keys;      /* the keys taken in each group, and the groups */
   join_memo base;              /* oas3_base's last */
 } op_list;
 
 static void op_list_free(op_list *l) {
-  coreapi_node_free(l->root_security);
+  coreapi__oas_kept_free(&l->kept);
   for (size_t i = 0; i < l->count; i++) {
     free(l->items[i].key);
     coreapi_node_free(l->items[i].link);
@@ -201,9 +204,10 @@ static char *op_key(op_list *l, const char *group, const char *id, const char *m
   if (key == NULL)
     return NULL;
   if (id != NULL && id[0] != '\0') {
-    snprintf(key, n, "%s", id);
+    memcpy(key, id, strlen(id) + 1);
   } else {
-    o = (size_t)snprintf(key, n, "%s", method);
+    o = strlen(method);
+    memcpy(key, method, o);
     for (p = (char *)path; *p; p++) {
       int alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
       if (alnum)
@@ -233,12 +237,11 @@ static op_entry *op_push(op_list *l) {
 
 /* The plain data from the description that the link keeps (field enums,
  * its security requirement) as copies of its own (document/copy.c): the
- * description's nodes live in the parse's slab, which a kept node would
- * keep whole. The description's requirement is copied once for all links.
- * Release them with release_copies. */
-static coreapi_code keep_copies(op_list *l, const coreapi_node *root, coreapi_link_spec *spec,
-                                coreapi_field_spec *fields, coreapi_error *err) {
-  const coreapi_node *shared = coreapi__oas_get(root, "security", 8);
+ * description's nodes live in the parse's slab or arena. Requirements the
+ * same as one copied before share its copy. Release them with
+ * release_copies. */
+static coreapi_code keep_copies(op_list *l, coreapi_link_spec *spec, coreapi_field_spec *fields,
+                                coreapi_error *err) {
   for (size_t i = 0; i < spec->field_count; i++)
     if (fields[i].schema_enum != NULL &&
         (fields[i].schema_enum = coreapi__node_copy(fields[i].schema_enum)) == NULL) {
@@ -247,16 +250,9 @@ static coreapi_code keep_copies(op_list *l, const coreapi_node *root, coreapi_li
       spec->field_count = 0;
       return COREAPI__OOM(err);
     }
-  if (spec->security != NULL && spec->security == shared) {
-    if (l->root_security == NULL && (l->root_security = coreapi__node_copy(shared)) == NULL) {
-      spec->security = NULL;
-      return COREAPI__OOM(err);
-    }
-    spec->security = coreapi_node_ref(l->root_security);
-  } else if (spec->security != NULL &&
-             (spec->security = coreapi__node_copy(spec->security)) == NULL) {
+  if (spec->security != NULL &&
+      (spec->security = coreapi__oas_security_copy(&l->kept, spec->security)) == NULL)
     return COREAPI__OOM(err);
-  }
   return COREAPI_OK;
 }
 
@@ -309,7 +305,7 @@ static coreapi_code add_operation(const coreapi_node *root, const char *base_url
     rc = err->code;
   }
   if (rc == COREAPI_OK) {
-    rc = keep_copies(l, root, &spec, fields, err);
+    rc = keep_copies(l, &spec, fields, err);
   } else { /* nothing copied to release */
     spec.field_count = 0;
     spec.security = NULL;
@@ -325,7 +321,7 @@ static coreapi_code add_operation(const coreapi_node *root, const char *base_url
     e->group = group;
     e->method = method;
     e->path = path;
-    e->link = coreapi_link_new(&spec, err);
+    e->link = coreapi__link_new_trusted(&spec, err); /* the tree's strings are UTF-8 */
     if (e->link == NULL ||
         (group != NULL && coreapi__oas_group_number(&l->keys, group, &e->group_no) != 0) ||
         (id != NULL && id[0] != '\0' && (e->key = op_key(l, group, id, method, path)) == NULL))
@@ -558,17 +554,23 @@ static int looks_like_json(const char *data, size_t len) {
 
 coreapi_node *coreapi__openapi_decode_limited(const char *data, size_t len, const char *base_url,
                                               size_t max_decoded, coreapi_error *err) {
-  coreapi_node *root, *doc;
+  coreapi_node *root, *doc = NULL;
+  coreapi__arena *arena = NULL;
   coreapi_error_clear(err);
-  /* JSON is YAML too, but read by the JSON parser, whose errors say JSON. */
-  if (data != NULL && !looks_like_json(data, len))
+  /* JSON is YAML too, but read by the JSON parser, whose errors say JSON.
+   * The YAML tree is made in an arena, dropped whole once the Document
+   * (which keeps copies of what it needs) is made. */
+  if (data != NULL && !looks_like_json(data, len)) {
+    arena = coreapi__arena_open();
     root = coreapi__yaml_parse(data, len, max_decoded, err);
-  else
+    coreapi__arena_close(arena);
+  } else {
     root = coreapi__json_decode_tree(data, len, NULL, 1, max_decoded, err);
-  if (root == NULL)
-    return NULL;
-  doc = coreapi__openapi_document(root, base_url, err);
+  }
+  if (root != NULL)
+    doc = coreapi__openapi_document(root, base_url, err);
   coreapi_node_free(root);
+  coreapi__arena_free(arena);
   return doc;
 }
 

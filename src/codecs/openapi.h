@@ -68,6 +68,21 @@ const coreapi_node *coreapi__oas_security(const coreapi_node *root, const coreap
                                           const char *method, const char *path,
                                           coreapi_error *err);
 
+/* The copies of security requirements a description's links keep
+ * (openapi_security.c): one for all the same (coreapi__node_same). All
+ * zeros: none yet. */
+#define COREAPI__OAS_KEPT 4
+typedef struct coreapi__oas_kept {
+  const coreapi_node *from[COREAPI__OAS_KEPT]; /* in the description */
+  coreapi_node *copy[COREAPI__OAS_KEPT];       /* references */
+  unsigned next;                               /* the place the next new one takes */
+} coreapi__oas_kept;
+/* A copy of requirement security (a new reference), outside the parse's
+ * slab or arena: the copy made before of one the same, else a new one;
+ * NULL on ENOMEM. */
+coreapi_node *coreapi__oas_security_copy(coreapi__oas_kept *k, const coreapi_node *security);
+void coreapi__oas_kept_free(coreapi__oas_kept *k);
+
 /* coreapi_openapi_decode with a limit on the decoded size (0: none). */
 coreapi_node *coreapi__openapi_decode_limited(const char *data, size_t len, const char *base_url,
                                               size_t max_decoded, coreapi_error *err);

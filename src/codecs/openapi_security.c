@@ -198,3 +198,23 @@ const coreapi_node *coreapi__oas_security(const coreapi_node *root, const coreap
   }
   return security;
 }
+
+coreapi_node *coreapi__oas_security_copy(coreapi__oas_kept *k, const coreapi_node *security) {
+  coreapi_node *copy;
+  for (unsigned i = 0; i < COREAPI__OAS_KEPT; i++)
+    if (k->from[i] != NULL && coreapi__node_same(k->from[i], security))
+      return coreapi_node_ref(k->copy[i]);
+  if ((copy = coreapi__node_copy(security)) == NULL)
+    return NULL;
+  coreapi_node_free(k->copy[k->next]);
+  k->from[k->next] = security;
+  k->copy[k->next] = coreapi_node_ref(copy);
+  k->next = (k->next + 1) % COREAPI__OAS_KEPT;
+  return copy;
+}
+
+void coreapi__oas_kept_free(coreapi__oas_kept *k) {
+  for (unsigned i = 0; i < COREAPI__OAS_KEPT; i++)
+    coreapi_node_free(k->copy[i]);
+  memset(k, 0, sizeof(*k));
+}

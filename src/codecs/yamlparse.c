@@ -45,6 +45,7 @@ typedef struct slot {
 typedef struct frame {
   size_t base, key_base; /* the pending stack's and the keys' heights when it opened */
   int is_map;
+  int merges; /* a mapping: a merge key is among its keys */
   char *anchor; /* owned, or NULL */
   yaml_mark_t mark;
 } frame;
@@ -147,6 +148,7 @@ static int push_key(parser *p, const char *text, size_t n, const yaml_mark_t *at
     memcpy(p->keys + p->keys_len, text, n);
   p->keys[p->keys_len + n] = '\0';
   *s = (slot){NULL, 0, p->keys_len, n, *at, merge};
+  p->frames[p->depth].merges |= merge;
   p->keys_len += n + 1;
   return 1;
 }
@@ -234,13 +236,15 @@ static int on_scalar(parser *p, const yaml_event_t *ev) {
   }
   if ((!is_key || name != NULL) && (v = scalar_node(p, s, n, k, !is_key, at, &size)) == NULL)
     return NOMEM(p, at);
-  if (name != NULL && (key = v->type == COREAPI_NODE_STRING ? coreapi_node_ref(v)
+  if (name == NULL) /* most: no anchor */
+    return is_key ? push_key(p, s, n, at, merge) : push(p, v, size, at);
+  if ((key = v->type == COREAPI_NODE_STRING ? coreapi_node_ref(v)
                              : n == 0 ? coreapi__shared_empty_string()
                                       : coreapi__string_new_trusted(s, n)) == NULL) {
     coreapi_node_free(v);
     return NOMEM(p, at);
   }
-  ok = name == NULL || anchor_put(p, name, v, key, size, at);
+  ok = anchor_put(p, name, v, key, size, at);
   coreapi_node_free(key);
   if (is_key || !ok) {
     coreapi_node_free(v);
@@ -274,7 +278,8 @@ static int on_open(parser *p, const yaml_event_t *ev, int is_map) {
   if (p->depth == MAX_DEPTH)
     return fail(p, COREAPI_ERR_PARSE, &ev->start_mark, "maximum nesting depth exceeded");
   f = &p->frames[++p->depth];
-  *f = (frame){p->len, p->keys_len, is_map, name != NULL ? strdup(name) : NULL, ev->start_mark};
+  *f = (frame){p->len, p->keys_len, is_map, 0, name != NULL ? strdup(name) : NULL,
+               ev->start_mark};
   /* The anchor is defined from here on, but not to be used until it closes. */
   return name == NULL || (f->anchor != NULL ? anchor_put(p, name, NULL, NULL, 0, &f->mark)
                                             : NOMEM(p, &f->mark));
@@ -291,9 +296,8 @@ static coreapi_node *close_seq(parser *p, const frame *f, size_t *size) {
     return NULL;
   items = coreapi__array_items(a);
   for (size_t i = 0; i < n; i++) {
-    slot *s = &p->pending[f->base + i];
-    items[i] = s->node;
-    s->node = NULL;
+    const slot *s = &p->pending[f->base + i];
+    items[i] = s->node; /* taken: on_close drops the slots */
     *size = add_sat(*size, s->size);
   }
   return a;
@@ -375,11 +379,11 @@ static int merge_sources(parser *p, slot *v, coreapi_node ***items, size_t *n) {
 /* Frame f's entries in document order, merged ones where their << is, in
  * p->records (*count); what the values stand for added to *size. */
 static int gather(parser *p, const frame *f, size_t *count, size_t *size) {
-  size_t pairs = (p->len - f->base) / 2, n = 0, m = 0;
+  size_t pairs = (p->len - f->base) / 2, n = pairs, m = 0;
   uint32_t prio = 0;
   coreapi_node **items;
   record *r = NULL;
-  for (int pass = 0; pass < 2; pass++) {
+  for (int pass = f->merges ? 0 : 1; pass < 2; pass++) { /* 0: count what merges bring */
     if (pass == 1 && !records_room(p, n, &f->mark))
       return 0;
     r = pass == 1 ? p->records : NULL;
@@ -423,12 +427,12 @@ static coreapi_node *make_map(parser *p, const frame *f, size_t n, size_t kept,
     if (r[i].value != NULL) {
       if (by_key != NULL)
         by_key[r[i].rank] = m->count;
-      coreapi__map_push(m, &blob, r[i].key, r[i].len,
-                        r[i].prio == 0 ? r[i].value : coreapi_node_ref(r[i].value));
+      coreapi__map_push_data(m, &blob, r[i].key, r[i].len,
+                             r[i].prio == 0 ? r[i].value : coreapi_node_ref(r[i].value));
     }
-  for (size_t i = f->base; i < p->len; i += 2)
+  for (size_t i = f->base; f->merges && i < p->len; i += 2)
     if (!p->pending[i].merge)
-      p->pending[i + 1].node = NULL; /* taken */
+      p->pending[i + 1].node = NULL; /* taken (on_close frees the rest) */
   if (by_key != NULL)
     memcpy(coreapi__map_order(m), by_key, kept * sizeof(*by_key));
   m->data_count = m->count;
@@ -471,6 +475,12 @@ static int on_close(parser *p, const yaml_event_t *ev) {
   size_t size = 0;
   coreapi_node *v = f->is_map ? close_map(p, f, &size) : close_seq(p, f, &size);
   int ok = v != NULL || NOMEM(p, &ev->start_mark);
+  if (v != NULL) { /* it took its children: what is left is the merge keys' values */
+    while (f->merges && p->len > f->base)
+      coreapi_node_free(p->pending[--p->len].node); /* a key's is NULL, a taken value's too */
+    p->len = f->base;
+    p->keys_len = f->key_base;
+  }
   if (ok && f->anchor != NULL)
     ok = anchor_put(p, f->anchor, v, NULL, size, &f->mark);
   free(f->anchor);
@@ -478,9 +488,6 @@ static int on_close(parser *p, const yaml_event_t *ev) {
     coreapi_node_free(v);
     return 0;
   }
-  while (p->len > f->base)
-    coreapi_node_free(p->pending[--p->len].node); /* a key's is NULL */
-  p->keys_len = f->key_base;
   return push(p, v, size, &f->mark);
 }
 

@@ -41,7 +41,7 @@ static int one_of(const char *s, size_t n, const char *const *words) {
   return 0;
 }
 
-coreapi__yaml_kind coreapi__yaml_kind_of(const char *tag, int plain) {
+coreapi__yaml_kind coreapi__yaml_kind_of_tag(const char *tag, int plain) {
   if (tag != NULL && strncmp(tag, TAG_PREFIX, sizeof(TAG_PREFIX) - 1) == 0)
     for (int k = STR; k <= FLOAT; k++)
       if (strcmp(tag + sizeof(TAG_PREFIX) - 1, kind_names[k]) == 0)

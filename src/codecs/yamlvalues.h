@@ -25,7 +25,12 @@ typedef enum coreapi__yaml_kind {
 /* The kind a scalar's tag (may be NULL) and style (plain: 1) ask for:
  * quoted and block scalars, and the non-specific tag "!", are Strings;
  * tags other than the five are not looked at. */
-coreapi__yaml_kind coreapi__yaml_kind_of(const char *tag, int plain);
+coreapi__yaml_kind coreapi__yaml_kind_of_tag(const char *tag, int plain);
+static inline coreapi__yaml_kind coreapi__yaml_kind_of(const char *tag, int plain) {
+  return tag != NULL ? coreapi__yaml_kind_of_tag(tag, plain)
+         : plain     ? COREAPI__YAML_ANY
+                     : COREAPI__YAML_STR;
+}
 
 /* A scalar's value: its type (null, boolean, integer, real or string) and,
  * for the numbers and booleans, the value. */

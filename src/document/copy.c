@@ -54,8 +54,9 @@ static coreapi_node *copy_object(const map_node *m) {
 coreapi_node *coreapi__node_copy(const coreapi_node *n) {
   if (n == NULL)
     return NULL;
-  if (atomic_load_explicit(&n->refs, memory_order_relaxed) >= COREAPI__IMMORTAL)
-    return (coreapi_node *)n; /* shared: nothing to keep */
+  if (atomic_load_explicit(&n->refs, memory_order_relaxed) >= COREAPI__IMMORTAL &&
+      !(n->flags & COREAPI__NODE_ARENA))
+    return (coreapi_node *)n; /* shared: nothing to keep (an arena's node is copied) */
   switch (n->type) {
     case COREAPI_NODE_STRING:
       return coreapi__string_new_trusted(AS_STRING(n)->data, AS_STRING(n)->len);

@@ -8,6 +8,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../text/text.h"
 #include "coreapi/document.h"
@@ -21,6 +22,7 @@ struct coreapi_node {
 };
 
 #define COREAPI__NODE_SLAB 1u /* allocated in a slab chunk, not by malloc */
+#define COREAPI__NODE_ARENA 4u /* allocated in an arena (slab.c): immortal till it goes */
 
 typedef struct string_node {
   coreapi_node base;
@@ -177,6 +179,23 @@ void coreapi__slab_close(void);
 void *coreapi__slab_alloc(size_t size, uint16_t *slot);
 void coreapi__slab_free(void *p, uint16_t slot);
 
+/* Arenas (slab.c), for a tree made to be read and dropped whole (an
+ * OpenAPI description's, while its Document is made): while one is open
+ * on a thread (it takes precedence over slabs; opens nest), every node
+ * made there is cut from it, COREAPI__NODE_ARENA in its flags, its count
+ * COREAPI__IMMORTAL (coreapi_node_ref and coreapi_node_free do nothing;
+ * coreapi__node_copy copies it). coreapi__arena_close stops making nodes
+ * there; coreapi__arena_free (closing it first if open) drops every node
+ * at once: nothing may hold one after (copy what is kept). NULL on
+ * ENOMEM (then nodes are made as usual), and a NULL arena does nothing. */
+typedef struct coreapi__arena coreapi__arena;
+coreapi__arena *coreapi__arena_open(void);
+void coreapi__arena_close(coreapi__arena *a);
+void coreapi__arena_free(coreapi__arena *a);
+/* size bytes (8-aligned) from the arena open on this thread, *arena set
+ * to 1; or NULL: *arena 0, none open; *arena 1, out of memory. */
+void *coreapi__arena_alloc(size_t size, int *arena);
+
 /* A reference count at or above this marks a shared node (shared.c): never
  * counted, never freed. */
 #define COREAPI__IMMORTAL 0x40000000u
@@ -225,6 +244,20 @@ char *coreapi__map_blob(const map_node *m);
 void coreapi__map_push(map_node *m, char **blob, const char *key, size_t key_len,
                        coreapi_node *value);
 int coreapi__map_seal(map_node *m);
+/* coreapi__map_push of plain data (a value that is no Link), inline, the
+ * value not read (its node may be far away in memory). */
+static inline void coreapi__map_push_data(map_node *m, char **blob, const char *key,
+                                          size_t key_len, coreapi_node *value) {
+  map_entry *e = &m->entries[m->count++];
+  if (key_len > 0)
+    memcpy(*blob, key, key_len);
+  (*blob)[key_len] = '\0';
+  e->key = *blob;
+  e->key_len = (uint32_t)key_len;
+  e->value = value;
+  e->is_link = 0;
+  *blob += key_len + 1;
+}
 const map_entry *coreapi__map_duplicate(const map_node *m);
 /* Set a map's attributes (copied into one owned block; NULL counts as "")
  * and a Document's security schemes (owned, may be NULL; released on
@@ -249,6 +282,16 @@ size_t coreapi__array_bytes(size_t n);
 /* A deep copy of plain data (copy.c; new reference), or NULL on ENOMEM.
  * Shared nodes and nodes that are not plain data come back as themselves. */
 coreapi_node *coreapi__node_copy(const coreapi_node *n);
+
+/* coreapi_link_new for decoders, whose strings were checked when parsed:
+ * only the URL (which holds the caller's base URL) is checked to be UTF-8;
+ * the rest as coreapi_link_new does (the same errors). */
+coreapi_node *coreapi__link_new_trusted(const coreapi_link_spec *spec, coreapi_error *err);
+
+/* Are a and b plain data that coreapi__node_copy copies alike: the same
+ * types, values bit for bit (1 is not 1.0), Objects' keys in the same
+ * insertion order? Other nodes only when a == b. */
+int coreapi__node_same(const coreapi_node *a, const coreapi_node *b);
 
 /* A String node without checking UTF-8 (the caller guarantees it). */
 coreapi_node *coreapi__string_new_trusted(const char *s, size_t len);

@@ -1,7 +1,8 @@
 /*
  * document/equal.c - deep equality of nodes, as Python's == compares the
  * reference's documents: maps by their keys whatever the order, numbers
- * across int and float exactly, files only by identity.
+ * across int and float exactly, files only by identity; and sameness of
+ * plain data, for sharing one copy (coreapi__node_same).
  */
 #include <string.h>
 
@@ -95,4 +96,44 @@ int coreapi_node_equal(const coreapi_node *a, const coreapi_node *b) {
       return 0; /* distinct files are distinct, even with the same name */
   }
   return 0;
+}
+
+int coreapi__node_same(const coreapi_node *a, const coreapi_node *b) {
+  if (a == b)
+    return 1;
+  if (a == NULL || b == NULL || a->type != b->type)
+    return 0;
+  switch (a->type) {
+    case COREAPI_NODE_OBJECT: {
+      const map_node *ma = AS_MAP(a), *mb = AS_MAP(b);
+      if (ma->count != mb->count)
+        return 0;
+      for (size_t i = 0; i < ma->count; i++) /* in insertion order */
+        if (ma->entries[i].key_len != mb->entries[i].key_len ||
+            memcmp(ma->entries[i].key, mb->entries[i].key, ma->entries[i].key_len) != 0 ||
+            !coreapi__node_same(ma->entries[i].value, mb->entries[i].value))
+          return 0;
+      return 1;
+    }
+    case COREAPI_NODE_ARRAY:
+      if (coreapi__array_count(a) != coreapi__array_count(b))
+        return 0;
+      for (size_t i = 0; i < coreapi__array_count(a); i++)
+        if (!coreapi__node_same(coreapi__array_items(a)[i], coreapi__array_items(b)[i]))
+          return 0;
+      return 1;
+    case COREAPI_NODE_STRING:
+      return AS_STRING(a)->len == AS_STRING(b)->len &&
+             memcmp(AS_STRING(a)->data, AS_STRING(b)->data, AS_STRING(a)->len) == 0;
+    case COREAPI_NODE_INTEGER:
+      return AS_NUMBER(a)->v.i == AS_NUMBER(b)->v.i;
+    case COREAPI_NODE_REAL: /* bit for bit: 0.0 is not -0.0, a NaN is itself */
+      return memcmp(&AS_NUMBER(a)->v.r, &AS_NUMBER(b)->v.r, sizeof(double)) == 0;
+    case COREAPI_NODE_BOOLEAN:
+      return AS_NUMBER(a)->v.b == AS_NUMBER(b)->v.b;
+    case COREAPI_NODE_NULL:
+      return 1;
+    default: /* not plain data: only itself */
+      return 0;
+  }
 }

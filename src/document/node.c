@@ -11,8 +11,19 @@
 
 coreapi_node *coreapi__node_alloc(size_t size, coreapi_node_type type) {
   uint16_t slot = 0;
-  coreapi_node *n = coreapi__slab_alloc(size, &slot);
+  int arena = 0;
+  coreapi_node *n = coreapi__arena_alloc(size, &arena);
   uint8_t flags = COREAPI__NODE_SLAB;
+  if (arena) {
+    if (n == NULL)
+      return NULL; /* out of memory: no node outside the arena in its tree */
+    atomic_init(&n->refs, COREAPI__IMMORTAL); /* till the arena goes */
+    n->type = (uint8_t)type;
+    n->flags = COREAPI__NODE_ARENA;
+    n->slab_slot = 0;
+    return n;
+  }
+  n = coreapi__slab_alloc(size, &slot);
   if (n == NULL) {
     n = malloc(size);
     flags = 0;
@@ -27,8 +38,8 @@ coreapi_node *coreapi__node_alloc(size_t size, coreapi_node_type type) {
 }
 
 void coreapi__node_dealloc(coreapi_node *n) {
-  if (n == NULL)
-    return;
+  if (n == NULL || (n->flags & COREAPI__NODE_ARENA))
+    return; /* an arena's memory goes with the arena */
   if (n->flags & COREAPI__NODE_SLAB)
     coreapi__slab_free(n, n->slab_slot);
   else

@@ -11,8 +11,15 @@
  * while it is the chunk being cut, and is freed when the count reaches
  * zero. Counts are atomic: a document's nodes may be freed by any thread.
  *
+ * An arena (coreapi__arena_open) is for a tree that is dropped whole: while
+ * one is open on a thread every node it allocates, of any size, is cut
+ * from the arena's blocks, immortal (its count at COREAPI__IMMORTAL, so
+ * that references cost no atomic and freeing it does nothing), until
+ * coreapi__arena_free releases all the blocks at once.
+ *
  * Under AddressSanitizer each node carries its size before it, and a freed
- * node is poisoned, so that a use after free is still reported.
+ * node is poisoned, so that a use after free is still reported; an
+ * arena's blocks are poisoned but for the nodes cut, and freed whole.
  */
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -45,9 +52,23 @@ typedef struct chunk {
   _Alignas(8) char data[];
 } chunk;
 
+/* A block of an arena: a chunk's size, or one big node's. */
+typedef struct block {
+  struct block *next;
+  size_t used, size; /* bytes cut and allocated, this header included */
+  _Alignas(8) char data[];
+} block;
+
+struct coreapi__arena {
+  block *blocks; /* all of them */
+  block *cur;    /* the chunk being cut */
+  coreapi__arena *outer; /* the arena open before this one, or NULL */
+};
+
 static _Thread_local struct {
   unsigned depth; /* opens not closed yet */
   chunk *cur;
+  coreapi__arena *arena; /* the open arena, or NULL */
 } slab;
 
 static void chunk_release(chunk *c) {
@@ -109,4 +130,66 @@ void coreapi__slab_free(void *p, uint16_t slot) {
   ASAN_POISON_MEMORY_REGION(start, *(size_t *)start);
 #endif
   chunk_release(c);
+}
+
+/* --- arenas --------------------------------------------------------------- */
+
+coreapi__arena *coreapi__arena_open(void) {
+  coreapi__arena *a = calloc(1, sizeof(*a));
+  if (a != NULL) {
+    a->outer = slab.arena;
+    slab.arena = a;
+  }
+  return a;
+}
+
+void coreapi__arena_close(coreapi__arena *a) {
+  if (a != NULL && slab.arena == a)
+    slab.arena = a->outer;
+}
+
+void coreapi__arena_free(coreapi__arena *a) {
+  if (a == NULL)
+    return;
+  coreapi__arena_close(a);
+  for (block *b = a->blocks, *next; b != NULL; b = next) {
+    next = b->next;
+    ASAN_UNPOISON_MEMORY_REGION(b, b->size);
+    free(b);
+  }
+  free(a);
+}
+
+/* A new block of a, of size bytes (a chunk's, or a big node's). */
+static block *block_new(coreapi__arena *a, size_t size) {
+  block *b = malloc(size);
+  if (b == NULL)
+    return NULL;
+  b->used = sizeof(block);
+  b->size = size;
+  b->next = a->blocks;
+  a->blocks = b;
+  ASAN_POISON_MEMORY_REGION(b->data, size - sizeof(block));
+  return b;
+}
+
+void *coreapi__arena_alloc(size_t size, int *arena) {
+  coreapi__arena *a = slab.arena;
+  size_t need = (size + 7) & ~(size_t)7;
+  block *b;
+  char *p;
+  *arena = a != NULL;
+  if (a == NULL || size > SIZE_MAX - sizeof(block) - 8)
+    return NULL;
+  b = a->cur;
+  if (need > CHUNK_SIZE / 4)
+    b = block_new(a, sizeof(block) + need);
+  else if (b == NULL || b->used + need > CHUNK_SIZE)
+    b = a->cur = block_new(a, CHUNK_SIZE);
+  if (b == NULL)
+    return NULL;
+  p = (char *)b + b->used;
+  b->used += need;
+  ASAN_UNPOISON_MEMORY_REGION(p, need);
+  return p;
 }
