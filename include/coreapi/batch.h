@@ -26,7 +26,14 @@
  * Results: each request's response (or error) is kept in the batch by its
  * index (0, 1, ... in the order added) until taken (coreapi_batch_take) or
  * the batch is freed; the done callback is told of each as it completes and
- * may take it then, so that memory stays bounded however many are sent.
+ * may take it then: once its response is taken, a request leaves nothing in
+ * the batch but one pointer (a failed one keeps its error), so memory stays
+ * flat however many are sent through one batch.
+ *
+ * Connections: the batch keeps its own (a libcurl multi handle's pool, not
+ * the client's easy handle's), across runs of the same batch, until the
+ * client's TLS settings, resolve list or debug callback change; a new batch
+ * connects afresh.
  *
  * Thread rules: a batch and its client are used by one thread at a time,
  * and every callback runs on the thread that drives the batch. From
@@ -36,7 +43,8 @@
  * may run in parallel threads. One batch per client at a time.
  *
  * Requests are borrowed: each must stay unchanged and alive until it has
- * completed (its done callback has run).
+ * completed (its done callback has run). One request may be added many
+ * times (each is sent on its own).
  */
 #ifndef COREAPI_BATCH_H
 #define COREAPI_BATCH_H

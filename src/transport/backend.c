@@ -207,10 +207,7 @@ coreapi_code coreapi__backend_init(coreapi__easy *e, coreapi_error *err) {
       curl_easy_setopt(e->curl, CURLOPT_XFERINFODATA, e) != CURLE_OK ||
       curl_easy_setopt(e->curl, CURLOPT_DEBUGFUNCTION, coreapi__debug_curl) != CURLE_OK ||
       curl_easy_setopt(e->curl, CURLOPT_DEBUGDATA, e) != CURLE_OK ||
-      curl_easy_setopt(e->curl, CURLOPT_PRIVATE, e) != CURLE_OK ||
-      /* In a batch, a request to an origin that a connection is being
-       * made to waits for it, to be multiplexed there if it is HTTP/2. */
-      (e->in_multi && curl_easy_setopt(e->curl, CURLOPT_PIPEWAIT, 1L) != CURLE_OK))
+      curl_easy_setopt(e->curl, CURLOPT_PRIVATE, e) != CURLE_OK)
     return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "libcurl lacks a required feature");
   /* The client's settings that go on every handle. */
   if ((c->resolve != NULL && curl_easy_setopt(e->curl, CURLOPT_RESOLVE, c->resolve) != CURLE_OK) ||
@@ -528,6 +525,11 @@ static coreapi_code set_transfer(coreapi__easy *e, const coreapi_request *req, i
   }
   if (rc == COREAPI_OK)
     set_transfer_options(e, url, own, e->headers, t);
+  /* In a batch, an https request to an origin that a connection is being
+   * made to waits for it, to be multiplexed there if it is HTTP/2 (which
+   * libcurl speaks over TLS only: a plain http request never waits). */
+  if (rc == COREAPI_OK && e->in_multi)
+    curl_easy_setopt(e->curl, CURLOPT_PIPEWAIT, strcmp(req->url.scheme, "https") == 0 ? 1L : 0L);
   return rc;
 }
 
