@@ -56,7 +56,8 @@ coreapi__header *coreapi__headers_find(coreapi__headers *h, const char *name) {
 
 static int headers_push(coreapi__headers *h, char *name, char *value, unsigned flags) {
   if (h->count == h->cap) {
-    size_t cap = h->cap ? h->cap * 2 : 8;
+    /* A response's (pooled) lines are often more than 8. */
+    size_t cap = h->cap ? h->cap * 2 : flags & COREAPI__HDR_POOLED ? 16 : 8;
     coreapi__header *items = realloc(h->items, cap * sizeof(*items));
     if (items == NULL)
       return -1;
@@ -76,8 +77,46 @@ void coreapi__header_release(coreapi__header *h) {
   } else {
     coreapi__free_secret(h->value);
   }
-  free(h->name);
+  if (!(h->flags & COREAPI__HDR_POOLED))
+    free(h->name); /* a pooled one goes with the list's pool */
   h->name = h->value = NULL;
+}
+
+struct coreapi__header_block {
+  coreapi__header_block *next;
+  size_t used, cap;
+  char data[];
+};
+
+#define POOL_BLOCK 1024u
+
+int coreapi__headers_add_pooled(coreapi__headers *h, const char *name, size_t name_len,
+                                const char *value, size_t value_len) {
+  coreapi__header_block *b = h->pool;
+  size_t need = name_len + value_len + 2;
+  char *s;
+  if (need < name_len || need < value_len)
+    return -1;
+  if (b == NULL || b->cap - b->used < need) {
+    size_t cap = need > POOL_BLOCK ? need : POOL_BLOCK;
+    if ((b = malloc(sizeof(*b) + cap)) == NULL)
+      return -1;
+    b->next = h->pool;
+    b->used = 0;
+    b->cap = cap;
+    h->pool = b;
+  }
+  s = b->data + b->used;
+  memcpy(s, name, name_len);
+  s[name_len] = '\0';
+  memcpy(s + name_len + 1, value, value_len);
+  s[name_len + 1 + value_len] = '\0';
+  if (headers_push(h, s, s + name_len + 1, COREAPI__HDR_PACKED | COREAPI__HDR_POOLED) != 0) {
+    coreapi__wipe(s, need);
+    return -1;
+  }
+  b->used += need;
+  return 0;
 }
 
 /* Give h the value v (owned), wiping the old one. */
@@ -177,7 +216,7 @@ int coreapi__headers_copy(coreapi__headers *dst, const coreapi__headers *src) {
   for (size_t i = 0; i < src->count; i++) {
     const coreapi__header *x = &src->items[i];
     if (headers_push_packed(dst, x->name, strlen(x->name), x->value, strlen(x->value),
-                            x->flags & ~COREAPI__HDR_PACKED) != 0) {
+                            x->flags & ~(COREAPI__HDR_PACKED | COREAPI__HDR_POOLED)) != 0) {
       /* Undo the partial copy: dst is as it was. */
       while (dst->count > start) {
         dst->count--;
@@ -193,9 +232,17 @@ void coreapi__headers_free(coreapi__headers *h) {
   if (h == NULL)
     return;
   for (size_t i = 0; i < h->count; i++) {
-    coreapi__header_release(&h->items[i]);
+    unsigned in_pool = COREAPI__HDR_POOLED | COREAPI__HDR_PACKED;
+    if ((h->items[i].flags & in_pool) != in_pool) /* else wiped with the pool below */
+      coreapi__header_release(&h->items[i]);
   }
   free(h->items);
   h->items = NULL;
   h->count = h->cap = 0;
+  while (h->pool != NULL) { /* names and values, wiped */
+    coreapi__header_block *next = h->pool->next;
+    coreapi__wipe(h->pool->data, h->pool->used);
+    free(h->pool);
+    h->pool = next;
+  }
 }

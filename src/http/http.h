@@ -25,11 +25,16 @@ typedef struct coreapi__header {
 #define COREAPI__HDR_SECRET 1u /* value is redacted in debug output */
 #define COREAPI__HDR_AUTH 2u   /* set by an authentication for this hop */
 #define COREAPI__HDR_PACKED 4u /* value lives in the name's allocation */
+#define COREAPI__HDR_POOLED 8u /* the name's allocation is the list's pool */
+
+/* A block of a header list's pool (coreapi__headers_add_pooled). */
+typedef struct coreapi__header_block coreapi__header_block;
 
 typedef struct coreapi__headers {
   coreapi__header *items;
   size_t count;
   size_t cap;
+  coreapi__header_block *pool; /* the strings of pooled headers, freed with the list */
 } coreapi__headers;
 
 /* Validate a header name (token) and value (no CR, LF, NUL or other controls
@@ -51,6 +56,11 @@ int coreapi__headers_extend_last(coreapi__headers *h, const char *value, size_t 
 size_t coreapi__headers_remove(coreapi__headers *h, const char *name);
 int coreapi__headers_copy(coreapi__headers *dst, const coreapi__headers *src);
 void coreapi__headers_free(coreapi__headers *h); /* values wiped */
+/* coreapi__headers_add with name and value in the list's pool: blocks of a
+ * KiB or more, so that the many lines of a response take an allocation or
+ * two rather than one each. 0 or -1 (out of memory). */
+int coreapi__headers_add_pooled(coreapi__headers *h, const char *name, size_t name_len,
+                                const char *value, size_t value_len);
 
 /* --- url.c: URLs through libcurl's URL API ------------------------------- */
 

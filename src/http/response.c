@@ -8,14 +8,8 @@
 #include "http.h"
 
 coreapi_response *coreapi__response_new(void) {
-  coreapi_response *resp = calloc(1, sizeof(*resp));
-  if (resp == NULL)
-    return NULL;
-  if (coreapi__buf_append(&resp->body, "", 0) != 0) {
-    free(resp);
-    return NULL;
-  }
-  return resp;
+  /* The body's buffer comes with its first byte (an empty body is ""). */
+  return calloc(1, sizeof(coreapi_response));
 }
 
 void coreapi_response_free(coreapi_response *resp) {
@@ -178,5 +172,5 @@ int coreapi_response_cookie_at(const coreapi_response *resp, size_t i, const cha
 const char *coreapi_response_body(const coreapi_response *resp, size_t *len) {
   if (len)
     *len = resp ? resp->body.len : 0;
-  return resp ? resp->body.data : NULL;
+  return resp ? resp->body.data ? resp->body.data : "" : NULL;
 }

@@ -159,7 +159,7 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp) {
         e->header_error = 1;
       break;
     case COREAPI__LINE_FIELD:
-      if (coreapi__headers_add(&r->headers, line.name, line.name_len, line.value,
+      if (coreapi__headers_add_pooled(&r->headers, line.name, line.name_len, line.value,
                                line.value_len) != 0)
         e->header_error = 1;
       break;
