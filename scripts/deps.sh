@@ -20,7 +20,7 @@ test=(clang libclang-rt-14-dev python3 python3-django python3-djangorestframewor
       openssl python3-coreapi python3-djangorestframework-spectacular python3-uritemplate
       python3-yaml python3-fastapi python3-uvicorn python3-django-oauth-toolkit apache2-bin
       git procps)
-bench=(python3-coreapi valgrind golang-go python3-httpx)  # valgrind: bench/instructions.sh; go, httpx: bench/parallel
+bench=(python3-coreapi valgrind golang-go python3-httpx python3-h2)  # valgrind: bench/instructions.sh; go, httpx (h2: its HTTP/2): bench/parallel
 # The demo runs the example API alone (servers.py --django): no nginx, no
 # Apache, no compilers beyond the build's.
 demo=(python3 python3-django python3-djangorestframework)

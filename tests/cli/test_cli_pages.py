@@ -284,5 +284,89 @@ r = ok(cli('action', 'plain', '--all'), 'an object that is not a page, --all')
 check(r.out == plain.out and (r.json() or {}).get('method') == 'GET' and r.err == '',
       'not a page: printed as without --all', repr(r))
 
+# --- pages fetched ahead: counted pages (the redirect server's /counted) -------
+# A counted page-number or limit-offset first page foretells the others'
+# URLs: they are fetched --parallel N at a time, each taken only when the
+# page before links it. Whatever the server does, the output must be what
+# one page at a time gives.
+fresh('counted')
+CDOC = os.path.join(TMP, 'counted.json')
+with open(CDOC, 'w') as f:
+    json.dump({
+        '_type': 'document',
+        '_meta': {'url': RAPI + '/', 'title': 'Counted pages'},
+        'numbers': link(RAPI + '/counted?last=7&size=2'),
+        'named': link(RAPI + '/counted?last=5&size=3&param=p'),
+        'offsets': link(RAPI + '/counted?last=6&size=2&param=offset&offset=0'),
+        'lying': link(RAPI + '/counted?last=7&size=2&lie=3'),
+        'slow': link(RAPI + '/counted?last=9&size=1&ms=150&key=pages'),
+        'far': link(RAPI + '/counted?last=4&size=1&host=' + OTHER),
+    }, f)
+ok(cli('load', CDOC), 'load the counted pages document')
+ok(cli('credentials', 'add', 'api.test', '--token', 'pages-secret-token', '--scheme', 'Token'),
+   'a token for api.test only (counted pages)')
+
+
+def pages_of(r):
+    value = r.json()
+    return [x['page'] for x in value] if isinstance(value, list) else None
+
+
+def peak(key):
+    url = 'http://127.0.0.1:%s/__peak?key=%s&reset=1' % (RP, key)
+    with urllib.request.urlopen(url) as resp:
+        return json.loads(resp.read())
+
+
+for name, expect in (('numbers', [p for p in range(1, 8) for _ in (1, 2)]),
+                     ('named', [p for p in range(1, 6) for _ in (1, 2, 3)]),
+                     ('offsets', [p for p in range(1, 7) for _ in (1, 2)]),
+                     ('lying', [p for p in (1, 2, 3, 5, 6, 7) for _ in (1, 2)])):
+    redirect_clear()
+    ahead = ok(cli('action', name, '--all'), '%s: --all (pages ahead)' % name)
+    seen_ahead = fetched()
+    redirect_clear()
+    one = ok(cli('action', name, '--all', '--parallel', '1'), '%s: --all --parallel 1' % name)
+    seen_one = fetched()
+    check(pages_of(ahead) == expect and ahead.out == one.out and ahead.err == one.err == '',
+          '%s: the same pages as one at a time, in order' % name,
+          'ahead %r\none %r' % (pages_of(ahead), pages_of(one)))
+    check(sorted(p for _, p, _ in seen_one) == sorted(p for _, p, _ in seen_ahead)
+          if name != 'lying' else set(p for _, p, _ in seen_one) <= set(p for _, p, _ in seen_ahead),
+          '%s: the pages fetched ahead are those linked (lying: a superset)' % name,
+          'ahead %s\none %s' % (seen_ahead, seen_one))
+    check(all(a == 'auth=1' for _, _, a in seen_ahead),
+          '%s: the token on every page of its host' % name, str(seen_ahead))
+
+peak('pages')
+ok(cli('action', 'slow', '--all', '--parallel', '1'), 'slow pages, one at a time')
+one = peak('pages')
+r = ok(cli('action', 'slow', '--all', '--parallel', '4'), 'slow pages, four at a time')
+four = peak('pages')
+check(pages_of(r) == list(range(1, 10)), 'slow pages: nine pages in order', r.out)
+check(one['peak'] == 1 and one['total'] == 9, '--parallel 1: one page at a time', str(one))
+check(2 <= four['peak'] <= 4 and four['total'] == 9,
+      '--parallel 4: pages 2 to 9 fetched at most four at a time, each once', str(four))
+
+redirect_clear()
+r = ok(cli('action', 'numbers', '--all', '--max-pages', '3'), 'pages ahead with --max-pages 3')
+check(pages_of(r) == [1, 1, 2, 2, 3, 3] and r.err == WARNING % 3,
+      'pages ahead, --max-pages 3: three pages and the warning', repr(r))
+check(len(fetched()) == 3, 'pages ahead, --max-pages 3: no page past the third fetched',
+      str(fetched()))
+
+redirect_clear()
+r = ok(cli('action', 'far', '--all'), 'pages ahead on another host')
+got = fetched()
+check(pages_of(r) == [1, 2, 3, 4], 'another host, ahead: four pages', r.out)
+check([h for h, _, _ in got] == ['api.test:%s' % RP] + [OTHER] * 3 and
+      [a for _, _, a in got] == ['auth=1'] + ['auth=0'] * 3,
+      'another host, ahead: the token of api.test never sent to other.test', str(got))
+r = cli('action', 'numbers', '--parallel', '2')
+check(r.rc == 2 and '--parallel goes with --all' in r.err, '--parallel without --all: usage',
+      repr(r))
+r = cli('action', 'numbers', '--all', '--parallel', '0')
+check(r.rc == 2 and 'not a number of requests' in r.err, '--parallel 0: usage', repr(r))
+
 print('test_cli_pages: %d checks, %d failed' % (checks, failures))
 sys.exit(1 if failures else 0)

@@ -11,7 +11,7 @@ Normally started by tests/integration/servers.py --redirect:
 Clients reach it under several host names (api.test, other.test, evil.test,
 all mapped to 127.0.0.1 by the client), so the Host header is recorded.
 
-Every request except /__log and /__clear is recorded in one shared log;
+Every request except /__log, /__clear and /__peak is recorded in one shared log;
 GET /__log returns it as text/plain, one line per request:
 
   <kind> <METHOD> <host> <path> auth=<0|1> csrf=<0|1> cookie=<c|-> \\
@@ -70,6 +70,35 @@ Behaviour by path (any method):
                               relative reference or null, "results": [...]}.
                               loop=1: the last page's next is page 1 again;
                               fail=F: page F answers 500 {"detail": ...}
+  /counted?page=K&last=N&size=S&param=P&ms=M&key=K&lie=J&host=H
+                           -> page K of N, Django REST framework style:
+                              200 {"count": N*S, "next": URL|null,
+                              "previous": URL|null, "results": S items
+                              {"page": K, "item": i}}; URLs absolute (on
+                              host H, else the Host asked), the query
+                              sorted as DRF writes it. The page is named by
+                              P (default page; P=offset: limit=S&offset=..
+                              as LimitOffsetPagination). ms=M: answer after
+                              M ms, counted under key K as /slow counts;
+                              lie=J: page J's next skips a page. A page out
+                              of range: 404 {"detail": "Invalid page."}
+  /slow?ms=N&key=K&to=URL  -> waits N ms (at most 30000), then 200
+                              application/json {"ok": true, "ms": N}, or
+                              with to=URL a 302 to URL instead; with
+                              key=K the requests of key K being handled at
+                              the same moment are counted (from the moment
+                              the request has been read to the response)
+  /need-auth?value=V       -> 200 application/json {"ok": true} when the
+                              Authorization header is exactly V, else 401
+                              (WWW-Authenticate: Bearer realm="test") with
+                              {"ok": false}
+  /peer                    -> 200 application/json {"port": the client's
+                              TCP port}: which connection a request came on
+  /__peak?key=K[&reset=1]  -> (not logged) 200 application/json {"peak": the
+                              most /slow requests of key K handled at once,
+                              "total": how many arrived, "current": how many
+                              are being handled}; reset=1 forgets key K
+                              after answering
   anything else            -> 200 application/json {"ok": true, "path": ...}
 """
 import argparse
@@ -112,6 +141,35 @@ class RequestLog:
 
 
 LOG = RequestLog()
+
+
+class Concurrency:
+    """How many /slow requests of each key are handled at once."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._keys = {}  # key -> [current, peak, total]
+
+    def enter(self, key):
+        with self._lock:
+            c = self._keys.setdefault(key, [0, 0, 0])
+            c[0] += 1
+            c[1] = max(c[1], c[0])
+            c[2] += 1
+
+    def leave(self, key):
+        with self._lock:
+            self._keys[key][0] -= 1
+
+    def report(self, key, reset):
+        with self._lock:
+            current, peak, total = self._keys.get(key, [0, 0, 0])
+            if reset:
+                self._keys.pop(key, None)
+        return {'peak': peak, 'total': total, 'current': current}
+
+
+CONCURRENCY = Concurrency()
 
 _WS = re.compile(r'\s+')
 
@@ -256,6 +314,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             LOG.clear()
             self._send(200, b'')
             return
+        if path_only == '/__peak':
+            params = _query(self.path)
+            report = CONCURRENCY.report(params.get('key', ''), params.get('reset') == '1')
+            self._send(200, json.dumps(report).encode(), content_type='application/json')
+            return
 
         h = self.headers
         LOG.add(' '.join([
@@ -307,6 +370,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._big_header(params)
         elif path_only == '/pages' or path_only.endswith('/pages'):
             self._pages(params, path_only)
+        elif path_only == '/slow':
+            self._slow(params)
+        elif path_only == '/counted':
+            self._counted(params)
+        elif path_only == '/peer':
+            self._send(200, json.dumps({'port': self.client_address[1]}).encode(),
+                       content_type='application/json')
+        elif path_only == '/need-auth':
+            ok = self.headers.get('Authorization') == params.get('value')
+            self._send(200 if ok else 401, json.dumps({'ok': ok}).encode(),
+                       content_type='application/json',
+                       headers=[] if ok else [('WWW-Authenticate', 'Bearer realm="test"')])
         else:
             self._send(200, json.dumps({'ok': True, 'path': self.path}).encode(),
                        content_type='application/json')
@@ -330,6 +405,75 @@ class Handler(http.server.BaseHTTPRequestHandler):
             'cookie_headers': len(self.headers.get_all('Cookie') or []),
             'body': body.decode('latin-1'),
         }).encode(), content_type='application/json')
+
+    def _counted(self, params):
+        """Django REST framework's counted pages (see the docstring)."""
+        try:
+            size = int(params.get('size', '2'))
+            last = int(params.get('last', '3'))
+            ms = min(int(params.get('ms', '0')), 5000)
+            lie = int(params.get('lie', '0'))
+            if params.get('param') == 'offset':
+                offset = int(params.get('offset', '0'))
+                page = offset // size + 1 if offset % size == 0 else 0
+            else:
+                page = int(params.get(params.get('param') or 'page', '1'))
+        except ValueError:
+            size = page = 0
+        if not 1 <= size <= 100 or not 1 <= page <= last <= 1000:
+            self._send(404, json.dumps({'detail': 'Invalid page.'}).encode(),
+                       content_type='application/json')
+            return
+        key = params.get('key')
+        if key:
+            CONCURRENCY.enter(key)
+        try:
+            time.sleep(ms / 1000.0)
+        finally:
+            if key:
+                CONCURRENCY.leave(key)
+
+        def url(k):
+            if k is None:
+                return None
+            name = params.get('param') or 'page'
+            rest = {n: v for n, v in params.items() if n not in (name, 'limit', 'offset')}
+            if name == 'offset':
+                rest.update(limit=str(size), offset=str((k - 1) * size))
+            elif k > 1:
+                rest[name] = str(k)
+            host = params.get('host') or self.headers.get('Host')
+            # Sorted, as DRF's replace_query_param writes the query.
+            return 'http://%s/counted?%s' % (host, urllib.parse.urlencode(sorted(rest.items())))
+        nxt = page + 1 if page < last else None
+        if nxt is not None and page == lie:
+            nxt = nxt + 1 if nxt < last else None  # page "lie" skips the one after it
+        body = {'count': size * last, 'next': url(nxt), 'previous': url(page - 1 or None),
+                'results': [{'page': page, 'item': i} for i in range(1, size + 1)]}
+        self._send(200, json.dumps(body).encode(), content_type='application/json')
+
+    def _slow(self, params):
+        """Answer after ms milliseconds, counting the requests of a key."""
+        try:
+            ms = int(params.get('ms', '0'))
+        except ValueError:
+            ms = -1
+        if not 0 <= ms <= 30000:
+            self._send(400, b'need ms=0..30000\n')
+            return
+        key = params.get('key')
+        if key:
+            CONCURRENCY.enter(key)
+        try:
+            time.sleep(ms / 1000.0)
+        finally:
+            if key:
+                CONCURRENCY.leave(key)
+        if 'to' in params:
+            self._send(302, b'', headers=[('Location', params['to'])])
+            return
+        self._send(200, json.dumps({'ok': True, 'ms': ms}).encode(),
+                   content_type='application/json')
 
     def _pages(self, params, path_only):
         """A list split into pages, the next one in Link headers or the body

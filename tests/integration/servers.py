@@ -525,7 +525,7 @@ http {{
     }}
 
     server {{
-        listen 127.0.0.1:{port} ssl;
+        listen 127.0.0.1:{port} ssl http2;
         server_name _;
 
         ssl_certificate {cert};

@@ -28,15 +28,16 @@ static coreapi_client *client(void) {
     fprintf(stderr, "test_get_many: no client or no COREAPI_TEST_DJANGO_PORT\n");
     exit(1);
   }
+  coreapi_auth *basic;
   snprintf(resolve, sizeof(resolve), "api.test:%s:127.0.0.1", port);
+  basic = coreapi_auth_basic_new(getenv("COREAPI_TEST_USER"), getenv("COREAPI_TEST_PASSWORD"),
+                                 "api.test", &err);
   if (coreapi_client_add_resolve(c, resolve, &err) != COREAPI_OK ||
-      coreapi_client_add_auth(c, coreapi_auth_basic_new(getenv("COREAPI_TEST_USER"),
-                                                        getenv("COREAPI_TEST_PASSWORD"),
-                                                        "api.test", &err),
-                              &err) != COREAPI_OK) {
+      coreapi_client_add_auth(c, basic, &err) != COREAPI_OK) {
     fprintf(stderr, "test_get_many: %s\n", err.text);
     exit(1);
   }
+  coreapi_auth_free(basic); /* the client holds its own reference */
   return c;
 }
 

@@ -27,6 +27,16 @@
  * the downgrade, the cookie jar attached only where cookies are allowed (and
  * the CSRF header from it), another port, relative Locations and the final
  * response's URL.
+ *
+ * With the argument "batch" (CTest integration.test_redirects_batch) every
+ * case's request goes through a coreapi_batch of the case's client
+ * (coreapi/batch.h) instead of coreapi_client_request, so every case holds
+ * for the parallel path too. A request none of whose hops sets a cookie is
+ * sent BATCH_COPIES times in one batch (the copies then cannot depend on
+ * each other's order: they read the same cookie jar): each copy's response
+ * must equal the first's, and the server's log must be BATCH_COPIES
+ * interleaved copies of the one chain the case expects (checked, then
+ * reduced to one copy for the case's checks).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -34,6 +44,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "coreapi/batch.h"
 #include "coreapi/coreapi.h"
 
 /* Setup and harness plumbing that the rest cannot do without: stops the test
@@ -228,9 +239,95 @@ static coreapi_auth *session(const char *domain) {
   return a;
 }
 
+/* ------------------------------------------------------------------------- */
+/* Batch mode                                                                  */
+
+static int batch_mode;          /* argv[1] == "batch" */
+static size_t batch_copies = 1; /* copies of the last request sent, per batch */
+#define BATCH_COPIES 3
+
+typedef struct batch_seen {
+  size_t calls[BATCH_COPIES];
+  size_t bad; /* calls with an unknown index, or resp and err disagreeing */
+} batch_seen;
+
+static void on_batch_done(void *userdata, coreapi_batch *b, size_t index,
+                          const coreapi_response *resp, const coreapi_error *err) {
+  batch_seen *seen = userdata;
+  (void)b;
+  if (index >= BATCH_COPIES || err == NULL || (resp != NULL) != (err->code == COREAPI_OK))
+    seen->bad++;
+  else
+    seen->calls[index]++;
+}
+
+/* Copy i (i > 0) must have had the same response as copy 0. */
+static void same_response(const char *where, const coreapi_response *r0,
+                          const coreapi_response *ri, size_t i) {
+  size_t l0 = 0, li = 0;
+  const char *b0 = coreapi_response_body(r0, &l0), *bi = coreapi_response_body(ri, &li);
+  int before = check_failures;
+  CHECK_INT(coreapi_response_status(ri), coreapi_response_status(r0));
+  CHECK_STR(coreapi_response_url(ri), coreapi_response_url(r0));
+  CHECK_INT(coreapi_response_redirects(ri), coreapi_response_redirects(r0));
+  CHECK(li == l0 && (l0 == 0 || memcmp(b0, bi, l0) == 0));
+  if (check_failures != before) fprintf(stderr, "  ^ %s: batch copy %zu differs\n", where, i);
+}
+
+/* As send_body, through a batch of c that holds BATCH_COPIES copies of the
+ * request, or one when a hop of it sets a cookie (the copies would then
+ * depend on each other's order); returns copy 0's response. */
+static coreapi_response *send_batch(coreapi_client *c, const char *method, const char *u,
+                                    const void *body, size_t len, const char *where) {
+  batch_copies = strstr(u, "set-cookie") != NULL ? 1 : BATCH_COPIES;
+  coreapi_error err;
+  coreapi_error_clear(&err);
+  coreapi_request *req = coreapi_request_new(method, u, &err);
+  MUST(req != NULL);
+  if (body) {
+    MUST(coreapi_request_set_body(req, body, len, &err) == COREAPI_OK);
+    MUST(coreapi_request_set_header(req, "Content-Type", "application/octet-stream", &err) ==
+         COREAPI_OK);
+  }
+  coreapi_batch *b = coreapi_batch_new(c, &err);
+  MUST(b != NULL);
+  batch_seen seen;
+  memset(&seen, 0, sizeof seen);
+  MUST(coreapi_batch_set_done(b, on_batch_done, &seen, &err) == COREAPI_OK);
+  for (size_t i = 0; i < batch_copies; i++) {
+    size_t index = 99;
+    MUST(coreapi_batch_add(b, req, NULL, NULL, &index, &err) == COREAPI_OK);
+    CHECK_INT(index, i);
+  }
+  CHECK_INT(coreapi_batch_run(b, &err), COREAPI_OK);
+  CHECK_INT(coreapi_batch_pending(b), 0);
+  CHECK_INT(coreapi_batch_count(b), batch_copies);
+  CHECK_INT(seen.bad, 0);
+  coreapi_response *first = NULL;
+  for (size_t i = 0; i < batch_copies; i++) {
+    CHECK_INT(seen.calls[i], 1);
+    const coreapi_error *e = coreapi_batch_error(b, i);
+    CHECK(e != NULL && e->code == COREAPI_OK);
+    if (e && e->code != COREAPI_OK)
+      fprintf(stderr, "  ^ %s: %s %s (batch copy %zu) failed: %s (%s)\n", where, method, u, i,
+              coreapi_code_name(e->code), e->text);
+    coreapi_response *r = coreapi_batch_take(b, i, &err);
+    CHECK(r != NULL);
+    if (i == 0)
+      first = r;
+    else if (r && first)
+      same_response(where, first, r, i);
+    if (i > 0) coreapi_response_free(r);
+  }
+  coreapi_batch_free(b);
+  coreapi_request_free(req);
+  return first;
+}
+
 /* Send a request; on failure report and return NULL. body NULL: none. */
 static coreapi_response *send_body(coreapi_client *c, const char *method, const char *u,
                                    const void *body, size_t len, const char *where) {
+  if (batch_mode) return send_batch(c, method, u, body, len, where);
   coreapi_error err;
   coreapi_error_clear(&err);
   coreapi_response *resp = NULL;
@@ -329,6 +426,40 @@ static int flag(char *field, const char *prefix) {
   return v[0] == '1';
 }
 
+static void dump_log(const char *where, const req_log *lg);
+
+/* Batch mode: lg holds batch_copies interleaved copies of one chain. Check
+ * that it is exactly that and keep one copy. The hops of one chain differ
+ * from each other in every case here (their paths do), so the chain is the
+ * order in which distinct lines first appear. */
+static void log_collapse(req_log *lg) {
+  hop one[MAX_HOPS];
+  size_t n = 0, pos[BATCH_COPIES] = {0};
+  for (size_t i = 0; i < lg->n; i++) {
+    size_t j = 0;
+    while (j < n && strcmp(one[j].line, lg->hops[i].line) != 0) j++;
+    if (j == n) one[n++] = lg->hops[i];
+  }
+  int ok = n * batch_copies == lg->n;
+  for (size_t i = 0; ok && i < lg->n; i++) {
+    size_t k = 0;
+    while (k < batch_copies && !(pos[k] < n && strcmp(one[pos[k]].line, lg->hops[i].line) == 0))
+      k++;
+    if (k == batch_copies) ok = 0;
+    else pos[k]++;
+  }
+  check_count++;
+  if (!ok) {
+    check_failures++;
+    fprintf(stderr, "%s:%d: the log is not %zu copies of one chain\n", __FILE__, __LINE__,
+            batch_copies);
+    dump_log("the batch", lg);
+    return;
+  }
+  memcpy(lg->hops, one, n * sizeof one[0]);
+  lg->n = n;
+}
+
 static void log_read(req_log *lg) {
   memset(lg, 0, sizeof *lg);
   coreapi_error err;
@@ -376,6 +507,7 @@ static void log_read(req_log *lg) {
     p = nl + 1;
     q = qnl + 1;
   }
+  if (batch_mode && batch_copies > 1) log_collapse(lg);
 }
 
 static void log_free(req_log *lg) {
@@ -938,7 +1070,12 @@ static int env_port(const char *name) {
   return (int)p;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  if (argc > 2 || (argc == 2 && strcmp(argv[1], "batch") != 0)) {
+    fprintf(stderr, "usage: %s [batch]\n", argv[0]);
+    return 2;
+  }
+  batch_mode = argc == 2;
   port_http = env_port("COREAPI_TEST_REDIRECT_HTTP_PORT");
   port_http2 = env_port("COREAPI_TEST_REDIRECT_HTTP2_PORT");
   port_https = env_port("COREAPI_TEST_REDIRECT_HTTPS_PORT");
@@ -960,5 +1097,5 @@ int main(void) {
 
   coreapi_client_free(log_client);
   arena_free();
-  return check_done("test_redirects");
+  return check_done(batch_mode ? "test_redirects (batch)" : "test_redirects");
 }
