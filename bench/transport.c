@@ -56,19 +56,9 @@
 #define COREAPI_BENCH_REFERENCE "bench/transport_reference.py"
 #endif
 #include "common.h"
+#include "children.h"
 
-#define NGINX_PATH "/usr/sbin/nginx"
-#define TOKEN "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"
 #define USER_AGENT "coreapi" /* what coreapi_client sends by default */
-#define JSON_PATH "/snippets/1.json"
-
-/* A small JSON document, as a Django REST framework detail view returns. */
-static const char json_body[] =
-    "{\"id\":1,\"title\":\"transport benchmark\",\"code\":\"print(\\\"hello, world\\\")\","
-    "\"linenos\":false,\"language\":\"python\",\"style\":\"friendly\","
-    "\"owner\":\"alice\",\"highlight\":\"http://127.0.0.1/snippets/1/highlight/\","
-    "\"created\":\"2024-01-01T00:00:00Z\",\"tags\":[\"bench\",\"coreapi\",\"libcurl\"]}\n";
-#define JSON_LEN (sizeof(json_body) - 1)
 
 /* The nginx configuration, a format for snprintf: the temp dir (7 times),
  * the port, the temp dir. */
@@ -105,178 +95,14 @@ static const char json_body[] =
     "    }\n" \
     "}\n"
 
-/* --- state that cleanup needs, and cleanup -------------------------------- */
-
-static char g_dir[256];     /* the temp dir, "" when none */
-static pid_t g_nginx = -1;  /* nginx's pid, -1 when not running */
-static pid_t g_python = -1; /* the reference client's pid while it runs */
-static volatile sig_atomic_t g_stop = 0;
-
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  if (remove(path) != 0 && errno != ENOENT)
-    fprintf(stderr, "transport: cannot remove %s: %s\n", path, strerror(errno));
-  return 0;
-}
-
-/* Wait for pid up to ms milliseconds; returns 1 once it was reaped. */
-static int reap(pid_t pid, int ms, int *status) {
-  for (int waited = 0;; waited += 10) {
-    pid_t r = waitpid(pid, status, WNOHANG);
-    if (r == pid || (r < 0 && errno == ECHILD))
-      return 1;
-    if (waited >= ms)
-      return 0;
-    nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
-  }
-}
-
-static void stop_child(pid_t *pid) {
-  int status;
-  if (*pid <= 0)
-    return;
-  kill(*pid, SIGTERM);
-  if (!reap(*pid, 5000, &status)) {
-    kill(*pid, SIGKILL);
-    reap(*pid, 5000, &status);
-  }
-  *pid = -1;
-}
-
-static void cleanup(void) {
-  stop_child(&g_python);
-  stop_child(&g_nginx);
-  if (g_dir[0] != '\0') {
-    nftw(g_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-    g_dir[0] = '\0';
-  }
-}
-
-static void on_signal(int sig) {
-  (void)sig;
-  g_stop = 1;
-}
-
-static void check_stop(void) {
-  if (g_stop)
-    die("interrupted");
-}
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* --- files ----------------------------------------------------------------- */
-
-static void write_file(const char *path, const char *data, size_t len) {
-  FILE *f = fopen(path, "wb");
-  if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0)
-    die("cannot write %s: %s", path, strerror(errno));
-}
+/* --- files (the temp dir, child processes, ports: children.h) -------------- */
 
 static void make_dir(const char *path) {
   if (mkdir(path, 0755) != 0)
     die("cannot create %s: %s", path, strerror(errno));
 }
 
-/* Print the tail of a log file to stderr (for a failed nginx start). */
-static void show_file(const char *path) {
-  char buf[4096];
-  size_t n;
-  FILE *f = fopen(path, "rb");
-  if (f == NULL)
-    return;
-  if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > (long)sizeof(buf))
-    fseek(f, -(long)sizeof(buf), SEEK_END);
-  else
-    rewind(f);
-  n = fread(buf, 1, sizeof(buf), f);
-  fclose(f);
-  if (n > 0) {
-    fprintf(stderr, "--- %s ---\n", path);
-    fwrite(buf, 1, n, stderr);
-    if (buf[n - 1] != '\n')
-      fputc('\n', stderr);
-  }
-}
-
 /* --- nginx ----------------------------------------------------------------- */
-
-static int free_port(void) {
-  struct sockaddr_in a;
-  socklen_t len = sizeof(a);
-  int port, s = socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0)
-    die("socket: %s", strerror(errno));
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  if (bind(s, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-      getsockname(s, (struct sockaddr *)&a, &len) != 0)
-    die("cannot find a free port: %s", strerror(errno));
-  port = ntohs(a.sin_port);
-  close(s);
-  return port;
-}
-
-static int port_open(int port) {
-  struct sockaddr_in a;
-  int ok, s = socket(AF_INET, SOCK_STREAM, 0);
-  if (s < 0)
-    return 0;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons((unsigned short)port);
-  ok = connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
-  close(s);
-  return ok;
-}
-
-/* fork + exec argv with stdin from /dev/null and stdout (or, when out_fd is
- * not NULL, a pipe whose read end is stored there) and stderr as given. The
- * child dies with us (Linux). */
-static pid_t spawn(char *const argv[], const char *log_path, int *out_fd) {
-  int pipefd[2] = {-1, -1};
-  pid_t pid;
-  if (out_fd != NULL && pipe(pipefd) != 0)
-    die("pipe: %s", strerror(errno));
-  pid = fork_or_die();
-  if (pid == 0) {
-    int null = open("/dev/null", O_RDONLY);
-#ifdef __linux__
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-#endif
-    setpgid(0, 0); /* out of the terminal's way: we stop our children ourselves */
-    if (null >= 0)
-      dup2(null, 0);
-    if (log_path != NULL) {
-      int log = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (log >= 0) {
-        dup2(log, 1);
-        dup2(log, 2);
-      }
-    }
-    if (out_fd != NULL) {
-      dup2(pipefd[1], 1);
-      close(pipefd[0]);
-      close(pipefd[1]);
-    }
-    execv(argv[0], argv);
-    fprintf(stderr, "transport: cannot run %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
-  }
-  if (out_fd != NULL) {
-    close(pipefd[1]);
-    *out_fd = pipefd[0];
-  }
-  return pid;
-}
 
 /* Start nginx on a free port; returns the port. Retries a few times in case
  * another process took the port between our check and nginx's bind. */
@@ -307,7 +133,7 @@ static int start_nginx(void) {
     {
       char *argv[] = {NGINX_PATH, "-c", conf_path, "-p", prefix, "-e", err_log,
                       "-g", "daemon off; master_process off;", NULL};
-      g_nginx = spawn(argv, out, NULL);
+      g_nginx = spawn(argv, NULL, out, NULL);
     }
     deadline = now_s() + 10.0;
     while (now_s() < deadline) {
@@ -486,7 +312,7 @@ static double run_python(const char *python, const char *script, const char *url
   snprintf(warm_s, sizeof(warm_s), "--warmup=%ld", warmup);
   {
     char *argv[] = {(char *)python, (char *)script, (char *)url, TOKEN, n_s, len_s, warm_s, NULL};
-    g_python = spawn(argv, NULL, &fd);
+    g_child = spawn(argv, NULL, NULL, &fd);
   }
   for (;;) {
     struct pollfd pfd = {fd, POLLIN, 0};
@@ -505,8 +331,8 @@ static double run_python(const char *python, const char *script, const char *url
   }
   close(fd);
   out[used] = '\0';
-  reap(g_python, 10000, &status);
-  g_python = -1;
+  reap(g_child, 10000, &status);
+  g_child = -1;
   /* The last line: "rate=R n=N seconds=S ..." */
   line = python_last_line(python, script, status, out, used);
   rate_s = strncmp(line, "rate=", 5) == 0 ? line + 5 : NULL;
