@@ -374,8 +374,10 @@ full, r = add_with_get('echo $$ > %s; sleep 120 & wait' % pidfile, 'hangs')
 check(r.rc == 4 and 'credential helper "%s..." (get) did not finish within 10 s' % full[:80] in r.err,
       'a hanging helper: a clear error naming it, exit 4', repr(r))
 check(9 <= r.seconds < 20, 'the time limit is 10 s', r.seconds)
-# SIGKILL is delivered asynchronously: give the kernel a moment to finish them.
-for _ in range(50):
+# SIGKILL is delivered asynchronously: give the kernel a moment to finish them
+# (up to 20 s: on a loaded 2-core machine 5 s was once too short; a helper
+# child that escaped the kill would live on for the whole 120 s).
+for _ in range(200):
     out = subprocess.run(['ps', '-eo', 'pid,stat,args'], capture_output=True).stdout.decode()
     alive = [l for l in out.splitlines() if 'sleep 120' in l and ' Z' not in l]
     if not alive:
