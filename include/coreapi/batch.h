@@ -27,8 +27,8 @@
  * index (0, 1, ... in the order added) until taken (coreapi_batch_take) or
  * the batch is freed; the done callback is told of each as it completes and
  * may take it then: once its response is taken, a request leaves nothing in
- * the batch but one pointer (a failed one keeps its error), so memory stays
- * flat however many are sent through one batch.
+ * the batch but one pointer (a failed one keeps its error), so a batch fed
+ * for hours grows by a pointer a request, not by its responses.
  *
  * Connections: the batch keeps its own (a libcurl multi handle's pool, not
  * the client's easy handle's), across runs of the same batch, until the
@@ -92,6 +92,8 @@ typedef int (*coreapi_batch_socket_fn)(void *userdata, int fd, int events);
  * as possible), replacing any timer set before; -1: no timer. Return 0, or
  * -1 to fail the batch. */
 typedef int (*coreapi_batch_timer_fn)(void *userdata, long timeout_ms);
+/* A callback's -1 fails the batch: every request pending fails with
+ * ERR_ABORTED, and the next start makes a new multi handle. */
 
 /* A new batch sending through client, which must outlive it. NULL with err
  * set when client is NULL or out of memory. */

@@ -19,7 +19,8 @@ typedef struct basic_state {
 
 static coreapi_code basic_apply(void *state, coreapi_request *req, coreapi_error *err) {
   basic_state *s = state;
-  return coreapi_request_set_header(req, "Authorization", s->header, err);
+  /* checked when it was made */
+  return coreapi__request_set_header_valid(req, "Authorization", s->header, err);
 }
 
 static void basic_describe(void *state, char *buf, size_t size) {

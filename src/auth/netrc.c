@@ -49,7 +49,8 @@ static coreapi_code netrc_apply(void *state, coreapi_request *req, coreapi_error
   const netrc_machine *m = host != NULL ? netrc_lookup(state, host) : NULL;
   if (m == NULL || m->header == NULL)
     return COREAPI_OK;
-  return coreapi_request_set_header(req, "Authorization", m->header, err);
+  /* checked when it was made */
+  return coreapi__request_set_header_valid(req, "Authorization", m->header, err);
 }
 
 static void netrc_describe(void *state, char *buf, size_t size) {

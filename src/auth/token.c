@@ -16,7 +16,8 @@ typedef struct token_state {
 
 static coreapi_code token_apply(void *state, coreapi_request *req, coreapi_error *err) {
   token_state *s = state;
-  return coreapi_request_set_header(req, "Authorization", s->header, err);
+  /* checked when it was made */
+  return coreapi__request_set_header_valid(req, "Authorization", s->header, err);
 }
 
 static void token_describe(void *state, char *buf, size_t size) {

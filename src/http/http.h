@@ -228,6 +228,11 @@ struct coreapi_request {
 
 /* A copy of req (NULL on ENOMEM). */
 coreapi_request *coreapi__request_clone(const coreapi_request *req);
+/* coreapi_request_set_header for a name and value known to pass
+ * coreapi__header_check (an authentication's header, checked when it was
+ * made): not checked again. OK or ERR_OUT_OF_MEMORY. */
+coreapi_code coreapi__request_set_header_valid(coreapi_request *req, const char *name,
+                                              const char *value, coreapi_error *err);
 /* A request that has req's method, URL and body without copying them, and a
  * copy of its headers (NULL on ENOMEM): what one hop sends. req must
  * outlive it and not change meanwhile; free it with coreapi_request_free. */

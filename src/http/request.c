@@ -348,6 +348,13 @@ coreapi_code coreapi_request_set_header(coreapi_request *req, const char *name,
   return COREAPI_OK;
 }
 
+coreapi_code coreapi__request_set_header_valid(coreapi_request *req, const char *name,
+                                              const char *value, coreapi_error *err) {
+  if (coreapi__headers_set(&req->headers, name, value, req->set_flags) != 0)
+    return COREAPI__OOM(err);
+  return COREAPI_OK;
+}
+
 size_t coreapi_request_remove_header(coreapi_request *req, const char *name) {
   return req ? coreapi__headers_remove(&req->headers, name) : 0;
 }

@@ -131,10 +131,12 @@ static coreapi_code loop_failed(coreapi_batch *b, coreapi_error *err) {
 /* Plan the item's next hop and hand it to libcurl; on failure the item
  * completes with the error. */
 static void launch(coreapi_batch *b, item *it) {
-  coreapi_error err = {COREAPI_OK, 0, {0}};
+  coreapi_error err;
   coreapi__easy *e = NULL;
   coreapi__exchange *x = it->x;
-  coreapi_code rc = coreapi__exchange_plan(x, &err);
+  coreapi_code rc;
+  coreapi_error_clear(&err); /* not the whole text zeroed for every hop */
+  rc = coreapi__exchange_plan(x, &err);
   if (rc == COREAPI_OK && (e = take_easy(b, &err)) == NULL)
     rc = err.code;
   if (rc == COREAPI_OK) {
@@ -172,7 +174,8 @@ static void launch(coreapi_batch *b, item *it) {
 void coreapi__batch_fill(coreapi_batch *b) {
   while (!b->failed && b->in_flight < b->max && b->next < b->count) {
     item *it = b->items[b->next++];
-    coreapi_error err = {COREAPI_OK, 0, {0}};
+    coreapi_error err;
+    coreapi_error_clear(&err);
     it->state = RUNNING;
     b->in_flight++;
     it->x = b->free_x[--b->free_x_count]; /* one per item in flight: never short */
@@ -191,9 +194,10 @@ void coreapi__batch_fill(coreapi_batch *b) {
 static void transfer_done(coreapi_batch *b, coreapi__easy *e, CURLcode cc) {
   item *it = e->progress_ctx;
   coreapi_response *resp = NULL, *final = NULL;
-  coreapi_error err = {COREAPI_OK, 0, {0}};
+  coreapi_error err;
   int done = 0;
   coreapi_code rc;
+  coreapi_error_clear(&err);
   curl_multi_remove_handle(b->multi, e->curl);
   rc = coreapi__backend_end(e, cc, &resp, &err);
   it->easy = NULL;
