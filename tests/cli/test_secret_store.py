@@ -374,15 +374,20 @@ full, r = add_with_get('echo $$ > %s; sleep 120 & wait' % pidfile, 'hangs')
 check(r.rc == 4 and 'credential helper "%s..." (get) did not finish within 10 s' % full[:80] in r.err,
       'a hanging helper: a clear error naming it, exit 4', repr(r))
 check(9 <= r.seconds < 20, 'the time limit is 10 s', r.seconds)
-# SIGKILL is delivered asynchronously: give the kernel a moment to finish them
-# (up to 20 s: on a loaded 2-core machine 5 s was once too short; a helper
-# child that escaped the kill would live on for the whole 120 s).
-for _ in range(200):
-    out = subprocess.run(['ps', '-eo', 'pid,stat,args'], capture_output=True).stdout.decode()
-    alive = [l for l in out.splitlines() if 'sleep 120' in l and ' Z' not in l]
+# SIGKILL is delivered asynchronously: give the kernel a moment to finish them.
+# Only the helper's own processes count: those of its process group (the
+# shell's pid, which it wrote to pidfile), not any "sleep 120" elsewhere on
+# the machine (a shell waiting on this very run once failed the check).
+with open(pidfile) as f:
+    helper_pgid = f.read().strip()
+for _ in range(50):
+    out = subprocess.run(['ps', '-eo', 'pid,pgid,stat,args'], capture_output=True).stdout.decode()
+    alive = [l for l in out.splitlines()[1:]
+             if len(l.split()) > 2 and l.split()[1] == helper_pgid and not l.split()[2].startswith('Z')]
     if not alive:
         break
     time.sleep(0.1)
+check(helper_pgid.isdigit(), 'the hanging helper wrote its pid', helper_pgid)
 check(not alive, 'the hanging helper and its children were killed', out)
 # A helper that hangs at store, with the same limit.
 r = cli('credentials', 'add', 'other.test', '--token-stdin', '--store', 'helper:!sleep 100;:',
