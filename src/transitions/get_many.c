@@ -4,6 +4,7 @@
  * coreapi_client_get does (receive.c), decoded as soon as it completes so
  * that no more bodies are held than there are requests in flight.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,6 +106,8 @@ coreapi_code coreapi_client_get_many(coreapi_client *client, const char *const *
   getter g;
   coreapi_code rc;
   coreapi_error_clear(err);
+  if (n > SIZE_MAX / sizeof(coreapi_error)) /* the largest of the arrays of n */
+    return coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT, "too many URLs: %zu", n);
   if (results != NULL)
     memset(results, 0, n * sizeof(*results));
   if (client == NULL || (n > 0 && (urls == NULL || results == NULL)))

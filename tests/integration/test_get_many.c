@@ -11,6 +11,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include <coreapi/coreapi.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,8 @@ static void test_arguments(void) {
         COREAPI_ERR_INVALID_ARGUMENT);
   CHECK(coreapi_client_get_many(c, urls, 1, NULL, COREAPI_BATCH_MAX_IN_FLIGHT + 1, r, NULL,
                                 &err) == COREAPI_ERR_INVALID_ARGUMENT);
+  CHECK(coreapi_client_get_many(c, urls, SIZE_MAX / 2, NULL, 4, r, NULL, &err) ==
+        COREAPI_ERR_INVALID_ARGUMENT); /* n that no array could hold: refused before use */
   CHECK(r[0].node == NULL && r[0].url == NULL); /* nothing filled */
   CHECK(coreapi_client_get_many(c, urls, 0, NULL, 4, NULL, NULL, &err) == COREAPI_OK);
   coreapi_client_free(c);
