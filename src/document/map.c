@@ -173,15 +173,8 @@ char *coreapi__map_blob(const map_node *m) {
 
 void coreapi__map_push(map_node *m, char **blob, const char *key, size_t key_len,
                        coreapi_node *value) {
-  map_entry *e = &m->entries[m->count++];
-  if (key_len > 0)
-    memcpy(*blob, key, key_len);
-  (*blob)[key_len] = '\0';
-  e->key = *blob;
-  e->key_len = (uint32_t)key_len;
-  e->value = value;
-  e->is_link = value->type == COREAPI_NODE_LINK;
-  *blob += key_len + 1;
+  coreapi__map_push_data(m, blob, key, key_len, value);
+  m->entries[m->count - 1].is_link = value->type == COREAPI_NODE_LINK;
 }
 
 /* m's two permutations, iteration order and by key, sorting items (room

@@ -71,6 +71,16 @@ static int headers_push(coreapi__headers *h, char *name, char *value, unsigned f
   return 0;
 }
 
+/* name and value, each NUL-terminated, one after the other at block (room
+ * for name_len + value_len + 2 bytes). */
+static void pack(char *block, const char *name, size_t name_len, const char *value,
+                 size_t value_len) {
+  memcpy(block, name, name_len);
+  block[name_len] = '\0';
+  memcpy(block + name_len + 1, value, value_len);
+  block[name_len + 1 + value_len] = '\0';
+}
+
 void coreapi__header_release(coreapi__header *h) {
   if (h->flags & COREAPI__HDR_PACKED) {
     coreapi__wipe(h->value, strlen(h->value));
@@ -107,10 +117,7 @@ int coreapi__headers_add_pooled(coreapi__headers *h, const char *name, size_t na
     h->pool = b;
   }
   s = b->data + b->used;
-  memcpy(s, name, name_len);
-  s[name_len] = '\0';
-  memcpy(s + name_len + 1, value, value_len);
-  s[name_len + 1 + value_len] = '\0';
+  pack(s, name, name_len, value, value_len);
   if (headers_push(h, s, s + name_len + 1, COREAPI__HDR_PACKED | COREAPI__HDR_POOLED) != 0) {
     coreapi__wipe(s, need);
     return -1;
@@ -136,10 +143,7 @@ static int headers_push_packed(coreapi__headers *h, const char *name, size_t nam
   char *block = malloc(name_len + value_len + 2);
   if (block == NULL)
     return -1;
-  memcpy(block, name, name_len);
-  block[name_len] = '\0';
-  memcpy(block + name_len + 1, value, value_len);
-  block[name_len + 1 + value_len] = '\0';
+  pack(block, name, name_len, value, value_len);
   if (headers_push(h, block, block + name_len + 1, flags | COREAPI__HDR_PACKED) != 0) {
     coreapi__wipe(block, name_len + value_len + 2);
     free(block);

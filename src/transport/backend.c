@@ -389,9 +389,9 @@ static coreapi_code refresh_handle(coreapi__easy *e, coreapi_error *err) {
   coreapi_code rc = coreapi__handle_replace(e, &replaced, err);
   if (rc != COREAPI_OK || !replaced)
     return rc;
-  if ((rc = coreapi__backend_init(e, err)) != COREAPI_OK)
-    return rc;
-  return coreapi__handle_finish(e, err);
+  if ((rc = coreapi__backend_init(e, err)) == COREAPI_OK)
+    coreapi__handle_finish(e);
+  return rc;
 }
 
 /* No credentials on the handle: libcurl sends no Authorization of its own. */

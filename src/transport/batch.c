@@ -16,7 +16,7 @@
 
 /* In place of an item whose response was taken: nothing of it is kept but
  * its slot in items (never written to). */
-static const item taken_item = {NULL, 0, NULL, NULL, NULL, DONE, 1, NULL, NULL, NULL, NULL};
+static const item taken_item = {NULL, 0, NULL, NULL, NULL, DONE, NULL, NULL, NULL, NULL};
 #define TAKEN ((item *)&taken_item)
 
 #define CHECK_IDLE(b, err)                                                                    \
@@ -126,9 +126,9 @@ coreapi_response *coreapi_batch_take(coreapi_batch *b, size_t index, coreapi_err
     return NULL;
   }
   it = b->items[index];
-  if (it->state != DONE || it->taken) {
+  if (it->state != DONE || it == TAKEN) {
     coreapi_error_set(err, COREAPI_ERR_INVALID_ARGUMENT,
-                      it->taken ? "the response of request %zu was taken already"
+                      it == TAKEN ? "the response of request %zu was taken already"
                                 : "request %zu has not completed",
                       index);
     return NULL;

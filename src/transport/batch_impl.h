@@ -18,7 +18,6 @@ typedef struct item {
   const coreapi_body_sink *sink;
   void *sink_data;
   int state;
-  int taken;
   coreapi__exchange *x;   /* while running */
   coreapi__easy *easy;    /* while a hop is in flight */
   coreapi_response *resp; /* once done, until taken */

@@ -147,23 +147,18 @@ static void launch(coreapi_batch *b, item *it) {
   }
   if (rc == COREAPI_OK) {
     CURLMcode mc;
+    it->easy = e;
     b->driving++;
     mc = curl_multi_add_handle(b->multi, e->curl); /* may call the timer callback */
     b->driving--;
-    if (mc != CURLM_OK) {
-      coreapi_response *r = NULL;
-      /* A timer callback's failure comes after the handle was added. */
-      curl_multi_remove_handle(b->multi, e->curl);
-      coreapi__backend_end(e, CURLE_OK, &r, NULL);
-      coreapi_response_free(r);
-      rc = mc == CURLM_ABORTED_BY_CALLBACK ? loop_failed(b, &err)
-                                           : coreapi_error_set(&err, COREAPI_ERR_INTERNAL,
-                                                               "libcurl refused a transfer");
-    }
-  }
-  if (rc == COREAPI_OK) {
-    it->easy = e;
-    return;
+    if (mc == CURLM_OK)
+      return;
+    /* A timer callback's failure comes after the handle was added. */
+    stop_transfer(b, it);
+    e = NULL; /* idle again */
+    rc = mc == CURLM_ABORTED_BY_CALLBACK ? loop_failed(b, &err)
+                                         : coreapi_error_set(&err, COREAPI_ERR_INTERNAL,
+                                                             "libcurl refused a transfer");
   }
   if (e != NULL)
     b->idle[b->idle_count++] = e;

@@ -132,9 +132,8 @@ void coreapi__host_policy_fill(const coreapi_client *client, coreapi__host_polic
 /* --- tls_handle.c: the handle's transport options ------------------------- */
 
 /* After coreapi__backend_init on a new handle: the cookie engine with the
- * jar detached; the handle's connections are of the current TLS settings.
- * OK. */
-coreapi_code coreapi__handle_finish(coreapi__easy *e, coreapi_error *err);
+ * jar detached; the handle's connections are of the current TLS settings. */
+void coreapi__handle_finish(coreapi__easy *e);
 /* Before a transfer: when the TLS settings changed since the handle's
  * connections were made, replace the handle by a new one without any option
  * (no connection, no TLS session; the cookie jar stays in its share) and

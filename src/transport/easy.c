@@ -18,8 +18,8 @@ coreapi_code coreapi__easy_open(coreapi__easy *e, coreapi_client *client, int in
     return coreapi_error_set(err, COREAPI_ERR_INTERNAL, "could not initialise libcurl");
   rc = coreapi__backend_init(e, err);
   if (rc == COREAPI_OK)
-    rc = coreapi__handle_finish(e, err);
-  if (rc != COREAPI_OK)
+    coreapi__handle_finish(e);
+  else
     coreapi__easy_close(e);
   return rc;
 }

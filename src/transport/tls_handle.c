@@ -22,8 +22,7 @@
 
 #include "client_impl.h"
 
-coreapi_code coreapi__handle_finish(coreapi__easy *e, coreapi_error *err) {
-  (void)err;
+void coreapi__handle_finish(coreapi__easy *e) {
   /* Turn the cookie engine on with the (in-memory) jar attached: an empty
    * "file" name, loaded at once. Then clear the file list: libcurl re-reads
    * it before every transfer, and with the jar detached that would give the
@@ -37,7 +36,6 @@ coreapi_code coreapi__handle_finish(coreapi__easy *e, coreapi_error *err) {
   e->options_epoch = 0;
   e->challenge_owner = 0;
   e->pool_epoch = e->client->tls_epoch;
-  return COREAPI_OK;
 }
 
 coreapi_code coreapi__handle_replace(coreapi__easy *e, int *replaced, coreapi_error *err) {
